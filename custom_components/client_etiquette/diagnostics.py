@@ -1,0 +1,70 @@
+"""Diagnostics: configuration, the current verdict and the sources' states, redacted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
+from homeassistant.core import HomeAssistant
+
+if TYPE_CHECKING:
+    from . import ClientEtiquetteConfigEntry
+
+# Locations, calendar contents and phone numbers never leave the house.
+TO_REDACT = {
+    ATTR_LATITUDE,
+    ATTR_LONGITUDE,
+    "gps_accuracy",
+    "altitude",
+    "message",
+    "description",
+    "location",
+    "number",
+    "numbers",
+    "phone_number",
+    "from",
+    "to",
+    "caller",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: ClientEtiquetteConfigEntry
+) -> dict[str, Any]:
+    """Return what helps to understand a verdict, without private data."""
+    monitor = entry.runtime_data.monitor
+    readiness = monitor.readiness
+    sources = {}
+    for entity_id in monitor.config.entity_ids:
+        state = hass.states.get(entity_id)
+        sources[entity_id] = (
+            {"state": state.state, "attributes": async_redact_data(dict(state.attributes), TO_REDACT)}
+            if state
+            else None
+        )
+    return {
+        "entry": {
+            "title": entry.title,
+            "version": entry.version,
+            "minor_version": entry.minor_version,
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
+        },
+        "override": {
+            "mode": monitor.mode.value,
+            "busy_until": monitor.busy_until.isoformat() if monitor.busy_until else None,
+            "busy_reason": monitor.busy_reason.value,
+        },
+        "readiness": {
+            "ready": readiness.ready,
+            "reasons": [reason.value for reason in readiness.reasons],
+            "sources": {reason.value: list(names) for reason, names in readiness.sources.items()},
+            "ready_again_at": readiness.ready_again_at.isoformat()
+            if readiness.ready_again_at
+            else None,
+            "next_change": readiness.next_change.isoformat() if readiness.next_change else None,
+            "passenger": readiness.passenger,
+            "unavailable_sources": list(readiness.unavailable_sources),
+        },
+        "sources": sources,
+    }

@@ -1,0 +1,52 @@
+"""Base entity: one device per entry, state pushed by the readiness monitor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import Entity
+
+from .const import DOMAIN
+from .models import Readiness
+
+if TYPE_CHECKING:
+    from . import ClientEtiquetteConfigEntry
+
+
+class ClientEtiquetteEntity(Entity):
+    """An entity of one Client Etiquette entry."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+
+    def __init__(self, entry: ClientEtiquetteConfigEntry, key: str) -> None:
+        """Name the entity by its translation key under the entry's device."""
+        self._monitor = entry.runtime_data.monitor
+        self._attr_translation_key = key
+        self._attr_unique_id = f"{entry.entry_id}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, entry.entry_id)},
+            name=entry.title,
+            manufacturer="Client Etiquette",
+            model="Client-call readiness",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+
+class ReadinessEntity(ClientEtiquetteEntity):
+    """An entity whose state follows the readiness verdict."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the monitor from now on."""
+        await super().async_added_to_hass()
+        self._update_from(self._monitor.readiness)
+        self.async_on_remove(self._monitor.async_add_listener(self._handle_readiness))
+
+    def _handle_readiness(self, readiness: Readiness) -> None:
+        self._update_from(readiness)
+        self.async_write_ha_state()
+
+    def _update_from(self, readiness: Readiness) -> None:
+        """Set the entity's attributes from a verdict."""
+        raise NotImplementedError

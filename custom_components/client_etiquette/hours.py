@@ -1,0 +1,82 @@
+"""Pure opening-hours arithmetic: open now, next opening, next edge.
+
+Works in the hours' own time zone, so windows across midnight and DST changes
+behave as a wall clock does. No Home Assistant imports.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from .models import WorkHours
+
+# How far ahead to look for the next opening: a week covers any weekday set.
+_LOOKAHEAD_DAYS = 8
+
+
+def _at(day: date, clock: time | None, hours: WorkHours) -> datetime:
+    """The instant (UTC) of a wall-clock time on a day; gaps resolve forward."""
+    local = datetime.combine(day, clock or time(0), tzinfo=hours.tz)
+    return local.astimezone(UTC)
+
+
+def _window(day: date, hours: WorkHours) -> tuple[datetime, datetime]:
+    """The window that starts on ``day``."""
+    start = _at(day, hours.start, hours)
+    if hours.start is None or hours.end is None or hours.end <= hours.start:
+        end_day = day + timedelta(days=1)
+        end = _at(end_day, hours.end if hours.start is not None else None, hours)
+    else:
+        end = _at(day, hours.end, hours)
+    return start, end
+
+
+def _day_allowed(day: date, today: date, hours: WorkHours, workday_today: bool | None) -> bool:
+    if day == today and workday_today is not None:
+        return workday_today
+    return day.weekday() in hours.days
+
+
+def windows(
+    hours: WorkHours, around: datetime, workday_today: bool | None = None, *, today: date | None = None
+) -> list[tuple[datetime, datetime]]:
+    """Opening windows (UTC) starting from the day before ``around`` to a week after.
+
+    ``workday_today`` overrides the weekday rule for ``today`` (default: the date of ``around``).
+    """
+    first = around.astimezone(hours.tz).date() - timedelta(days=1)
+    today = today or first + timedelta(days=1)
+    result = []
+    for offset in range(_LOOKAHEAD_DAYS + 1):
+        day = first + timedelta(days=offset)
+        if _day_allowed(day, today, hours, workday_today):
+            result.append(_window(day, hours))
+    return result
+
+
+def is_open(hours: WorkHours, now: datetime, workday_today: bool | None = None) -> bool:
+    """True when ``now`` falls inside an opening window."""
+    return any(start <= now < end for start, end in windows(hours, now, workday_today))
+
+
+def next_open(
+    hours: WorkHours, after: datetime, workday_today: bool | None = None, *, now: datetime | None = None
+) -> datetime | None:
+    """The first moment at or after ``after`` that is open; None if none within a week.
+
+    ``workday_today`` applies to the date of ``now`` (default: ``after``).
+    """
+    today = (now or after).astimezone(hours.tz).date()
+    candidates = []
+    for start, end in windows(hours, after, workday_today, today=today):
+        if start <= after < end:
+            return after
+        if start > after:
+            candidates.append(start)
+    return min(candidates, default=None)
+
+
+def next_edge(hours: WorkHours, now: datetime, workday_today: bool | None = None) -> datetime | None:
+    """The next opening or closing after ``now``, for a timer."""
+    edges = [edge for window in windows(hours, now, workday_today) for edge in window if edge > now]
+    return min(edges, default=None)

@@ -1,0 +1,125 @@
+"""Keeps one entry's readiness current.
+
+Listens only to the configured entities, re-evaluates within the same event-loop
+turn as the state change, and sets a timer only for known edges (business hours,
+calendar event ends, schedule changes, snooze end). No polling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+import logging
+
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.util import dt as dt_util
+
+from .const import Mode, Reason
+from .models import Readiness
+from .readiness import evaluate
+from .sources import SourceConfig, read_snapshot
+
+_LOGGER = logging.getLogger(__name__)
+
+type ReadinessListener = Callable[[Readiness], None]
+
+
+class ReadinessMonitor:
+    """The current readiness of one entry, and who to tell when it changes."""
+
+    def __init__(self, hass: HomeAssistant, config: SourceConfig) -> None:
+        self._hass = hass
+        self.config = config
+        self.mode = Mode.AUTO
+        self.busy_until: datetime | None = None
+        self.busy_reason = Reason.MANUAL
+        self.readiness = Readiness(ready=True)
+        self._listeners: list[ReadinessListener] = []
+        self._watched = frozenset(config.entity_ids)
+        self._unsub_state: CALLBACK_TYPE | None = None
+        self._unsub_timer: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_start(self) -> None:
+        """Start listening to the configured entities and compute the first verdict."""
+        # A filtered bus listener rather than async_track_state_change_event: the
+        # latter dispatches one loop iteration later, and readiness must flip in
+        # the same turn as its inputs. The filter is one set lookup per event.
+        if self._watched:
+            self._unsub_state = self._hass.bus.async_listen(
+                EVENT_STATE_CHANGED, self._handle_state_change, event_filter=self._is_watched
+            )
+        self.async_update()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop listening and cancel the timer."""
+        if self._unsub_state is not None:
+            self._unsub_state()
+            self._unsub_state = None
+        self._cancel_timer()
+
+    @callback
+    def async_add_listener(self, listener: ReadinessListener) -> CALLBACK_TYPE:
+        """Call ``listener`` with every new readiness; returns the function that stops it."""
+        self._listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._listeners.remove(listener)
+
+        return remove
+
+    @callback
+    def async_set_mode(
+        self, mode: Mode, until: datetime | None = None, reason: Reason = Reason.MANUAL
+    ) -> None:
+        """Set the manual override; ``until`` only applies to busy (a snooze)."""
+        self.mode = mode
+        self.busy_until = until if mode is Mode.BUSY else None
+        self.busy_reason = reason if mode is Mode.BUSY else Reason.MANUAL
+        self.async_update()
+
+    @callback
+    def _is_watched(self, event_data: EventStateChangedData) -> bool:
+        return event_data["entity_id"] in self._watched
+
+    @callback
+    def _handle_state_change(self, event: Event[EventStateChangedData]) -> None:
+        self.async_update()
+
+    @callback
+    def _handle_timer(self, now: datetime) -> None:
+        self._unsub_timer = None
+        self.async_update()
+
+    @callback
+    def async_update(self) -> None:
+        """Re-read the sources, decide, tell the listeners and set the next timer."""
+        now = dt_util.utcnow()
+        if self.mode is Mode.BUSY and self.busy_until is not None and self.busy_until <= now:
+            _LOGGER.debug("Snooze ended at %s; back to automatic", self.busy_until)
+            self.mode, self.busy_until, self.busy_reason = Mode.AUTO, None, Reason.MANUAL
+        snapshot = read_snapshot(
+            self._hass,
+            self.config,
+            mode=self.mode,
+            busy_until=self.busy_until,
+            busy_reason=self.busy_reason,
+        )
+        self.readiness = evaluate(snapshot, now)
+        self._schedule(self.readiness.next_change)
+        for listener in list(self._listeners):
+            listener(self.readiness)
+
+    def _schedule(self, when: datetime | None) -> None:
+        self._cancel_timer()
+        if when is not None:
+            self._unsub_timer = async_track_point_in_utc_time(self._hass, self._handle_timer, when)
+
+    def _cancel_timer(self) -> None:
+        if self._unsub_timer is not None:
+            self._unsub_timer()
+            self._unsub_timer = None

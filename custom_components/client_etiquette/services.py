@@ -1,0 +1,86 @@
+"""Actions of Client Etiquette, registered once in async_setup."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DURATION,
+    ATTR_REASON,
+    DOMAIN,
+    MAX_SNOOZE,
+    SERVICE_SNOOZE,
+    Mode,
+    Reason,
+)
+
+if TYPE_CHECKING:
+    from . import ClientEtiquetteConfigEntry
+
+SNOOZE_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_DURATION): cv.positive_time_period,
+        vol.Optional(ATTR_REASON, default=Reason.MANUAL.value): vol.In([r.value for r in Reason]),
+    }
+)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+
+    async def snooze(call: ServiceCall) -> None:
+        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+        duration: timedelta = call.data[ATTR_DURATION]
+        if not timedelta(0) < duration <= MAX_SNOOZE:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_duration",
+                translation_placeholders={"max_hours": str(int(MAX_SNOOZE.total_seconds() // 3600))},
+            )
+        entry.runtime_data.monitor.async_set_mode(
+            Mode.BUSY, dt_util.utcnow() + duration, Reason(call.data[ATTR_REASON])
+        )
+
+    hass.services.async_register(DOMAIN, SERVICE_SNOOZE, snooze, schema=SNOOZE_SCHEMA)
+
+
+def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteConfigEntry:
+    """The loaded entry an action is about: the one named, or the only one there is."""
+    if entry_id is None:
+        loaded = [
+            entry
+            for entry in hass.config_entries.async_entries(DOMAIN)
+            if entry.state is ConfigEntryState.LOADED
+        ]
+        if len(loaded) == 1:
+            return loaded[0]
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_entries" if not loaded else "entry_required",
+        )
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None or entry.domain != DOMAIN:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_found",
+            translation_placeholders={"entry_id": entry_id},
+        )
+    if entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_not_loaded",
+            translation_placeholders={"entry_title": entry.title},
+        )
+    return entry

@@ -1,0 +1,352 @@
+"""Read Home Assistant states into the pure model.
+
+This is the one place that knows Home Assistant's state vocabularies: companion-app
+sensors (Android and iOS), generic binary sensors and helpers, calendars, zones,
+schedules and workday sensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, tzinfo
+from typing import Any
+
+from homeassistant.components.zone import in_zone
+from homeassistant.const import (
+    ATTR_FRIENDLY_NAME,
+    ATTR_LATITUDE,
+    ATTR_LONGITUDE,
+    STATE_HOME,
+    STATE_OFF,
+    STATE_ON,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_CALENDAR_ENTITIES,
+    CONF_CAR_ENTITIES,
+    CONF_DEAD_ZONES,
+    CONF_DND_ENTITIES,
+    CONF_DRIVING_ENTITIES,
+    CONF_MEETING_KEYWORDS,
+    CONF_NOISY_ZONES,
+    CONF_PHONE_STATE_ENTITIES,
+    CONF_PUBLIC_ZONES,
+    CONF_SCHEDULE_ENTITY,
+    CONF_SIGNAL_ENTITIES,
+    CONF_TRACKER_ENTITY,
+    CONF_WEAK_SIGNAL_DBM,
+    CONF_WORK_DAYS,
+    CONF_WORK_END,
+    CONF_WORK_START,
+    CONF_WORKDAY_ENTITY,
+    DEFAULT_WEAK_SIGNAL_DBM,
+    DEFAULT_WORK_DAYS,
+    WEEKDAYS,
+    Mode,
+    Reason,
+)
+from .models import Evidence, Snapshot, WorkHours
+
+# Companion app and helper vocabularies (compared in lower case).
+DRIVING_STATES = frozenset({STATE_ON, "true", "in_vehicle", "automotive", "driving"})
+CAR_STATES = frozenset({STATE_ON, "true", "connected", "driving"})
+ON_CALL_STATES = frozenset({STATE_ON, "true", "ringing", "offhook", "in_call", "in_communication"})
+NO_SIGNAL_STATES = frozenset({"no connection", "no_connection", "none", "no service"})
+BINARY_DOMAINS = frozenset({"binary_sensor", "input_boolean", "switch"})
+UNUSABLE_STATES = frozenset({STATE_UNAVAILABLE, STATE_UNKNOWN})
+ZONE_REASONS = (
+    (CONF_DEAD_ZONES, Reason.DEAD_ZONE),
+    (CONF_NOISY_ZONES, Reason.NOISY_PLACE),
+    (CONF_PUBLIC_ZONES, Reason.PUBLIC_PLACE),
+)
+CALENDAR_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    """The configured sources of one entry, parsed from its options."""
+
+    driving: tuple[str, ...] = ()
+    car: tuple[str, ...] = ()
+    phone_state: tuple[str, ...] = ()
+    dnd: tuple[str, ...] = ()
+    signal: tuple[str, ...] = ()
+    weak_signal_dbm: float = DEFAULT_WEAK_SIGNAL_DBM
+    calendars: tuple[str, ...] = ()
+    meeting_keywords: tuple[str, ...] = ()
+    tracker: str | None = None
+    zones: tuple[tuple[str, Reason], ...] = ()
+    schedule: str | None = None
+    workday: str | None = None
+    work_start: time | None = None
+    work_end: time | None = None
+    work_days: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any]) -> SourceConfig:
+        """Parse an entry's options."""
+        return cls(
+            driving=_ids(options, CONF_DRIVING_ENTITIES),
+            car=_ids(options, CONF_CAR_ENTITIES),
+            phone_state=_ids(options, CONF_PHONE_STATE_ENTITIES),
+            dnd=_ids(options, CONF_DND_ENTITIES),
+            signal=_ids(options, CONF_SIGNAL_ENTITIES),
+            weak_signal_dbm=float(options.get(CONF_WEAK_SIGNAL_DBM, DEFAULT_WEAK_SIGNAL_DBM)),
+            calendars=_ids(options, CONF_CALENDAR_ENTITIES),
+            meeting_keywords=tuple(
+                word.strip().casefold()
+                for word in options.get(CONF_MEETING_KEYWORDS) or ()
+                if word.strip()
+            ),
+            tracker=options.get(CONF_TRACKER_ENTITY) or None,
+            zones=tuple(
+                (zone, reason) for key, reason in ZONE_REASONS for zone in _ids(options, key)
+            ),
+            schedule=options.get(CONF_SCHEDULE_ENTITY) or None,
+            workday=options.get(CONF_WORKDAY_ENTITY) or None,
+            work_start=parse_time(options.get(CONF_WORK_START)),
+            work_end=parse_time(options.get(CONF_WORK_END)),
+            work_days=frozenset(
+                WEEKDAYS.index(day) for day in options.get(CONF_WORK_DAYS, DEFAULT_WORK_DAYS)
+            ),
+        )
+
+    @property
+    def entity_ids(self) -> tuple[str, ...]:
+        """Every entity whose state changes can change readiness, without repeats."""
+        singles = (self.tracker, self.schedule, self.workday)
+        every = (
+            *self.driving,
+            *self.car,
+            *self.phone_state,
+            *self.dnd,
+            *self.signal,
+            *self.calendars,
+            *(zone for zone, _ in self.zones),
+            *(entity_id for entity_id in singles if entity_id),
+        )
+        return tuple(dict.fromkeys(every))
+
+    def work_hours(self, tz: tzinfo) -> WorkHours | None:
+        """Fixed business hours; a workday sensor alone means whole working days."""
+        if self.work_start is not None and self.work_end is not None:
+            return WorkHours(tz=tz, days=self.work_days, start=self.work_start, end=self.work_end)
+        if self.workday is not None:
+            return WorkHours(tz=tz, days=self.work_days)
+        return None
+
+
+def _ids(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(options.get(key) or ()))
+
+
+def parse_time(value: str | None) -> time | None:
+    """Parse "HH:MM" or "HH:MM:SS" from a time selector; None when empty."""
+    if not value:
+        return None
+    return time.fromisoformat(value)
+
+
+def read_snapshot(
+    hass: HomeAssistant,
+    config: SourceConfig,
+    *,
+    mode: Mode = Mode.AUTO,
+    busy_until: datetime | None = None,
+    busy_reason: Reason = Reason.MANUAL,
+) -> Snapshot:
+    """Read the current states of the configured sources."""
+    reader = _Reader(hass)
+    evidence = [
+        *reader.flags(config.driving, Reason.DRIVING, is_driving),
+        *reader.flags(config.phone_state, Reason.ON_CALL, is_on_call),
+        *reader.flags(config.dnd, Reason.DO_NOT_DISTURB, is_do_not_disturb),
+        *reader.flags(
+            config.signal, Reason.WEAK_SIGNAL, lambda state: is_weak_signal(state, config)
+        ),
+        *reader.meetings(config),
+        *reader.zones(config),
+        *reader.schedule(config),
+    ]
+    in_own_car = reader.any_true(config.car, is_own_car)
+    workday_today = reader.any_true((config.workday,) if config.workday else (), is_on)
+    return Snapshot(
+        evidence=tuple(evidence),
+        unavailable_sources=tuple(reader.unavailable),
+        in_own_car=in_own_car,
+        work_hours=config.work_hours(dt_util.get_default_time_zone()),
+        workday_today=workday_today,
+        mode=mode,
+        busy_until=busy_until,
+        busy_reason=busy_reason,
+    )
+
+
+class _Reader:
+    """Reads states once each and remembers which sources could not be used."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self._hass = hass
+        self.unavailable: list[str] = []
+
+    def usable(self, entity_id: str) -> State | None:
+        state = self._hass.states.get(entity_id)
+        if state is None or state.state in UNUSABLE_STATES:
+            if entity_id not in self.unavailable:
+                self.unavailable.append(entity_id)
+            return None
+        return state
+
+    def flags(
+        self, entity_ids: Iterable[str], reason: Reason, test: Any
+    ) -> list[Evidence]:
+        return [
+            Evidence(reason, entity_id)
+            for entity_id in entity_ids
+            if (state := self.usable(entity_id)) is not None and test(state)
+        ]
+
+    def any_true(self, entity_ids: Iterable[str], test: Any) -> bool | None:
+        """True/False from the usable sources; None when none is usable."""
+        states = [state for entity_id in entity_ids if (state := self.usable(entity_id))]
+        if not states:
+            return None
+        return any(test(state) for state in states)
+
+    def meetings(self, config: SourceConfig) -> list[Evidence]:
+        return [
+            Evidence(Reason.IN_MEETING, entity_id, calendar_end(state))
+            for entity_id in config.calendars
+            if (state := self.usable(entity_id)) is not None
+            and is_meeting(state, config.meeting_keywords)
+        ]
+
+    def zones(self, config: SourceConfig) -> list[Evidence]:
+        if config.tracker is None or not config.zones:
+            return []
+        tracker = self.usable(config.tracker)
+        if tracker is None:
+            return []
+        return [
+            Evidence(reason, zone_id)
+            for zone_id, reason in config.zones
+            if (zone := self.usable(zone_id)) is not None and in_tracker_zone(tracker, zone)
+        ]
+
+    def schedule(self, config: SourceConfig) -> list[Evidence]:
+        if config.schedule is None:
+            return []
+        state = self.usable(config.schedule)
+        if state is None or state.state != STATE_OFF:
+            return []
+        return [Evidence(Reason.AFTER_HOURS, config.schedule, _as_datetime(state.attributes.get("next_event")))]
+
+
+def _lower(state: State) -> str:
+    return state.state.casefold()
+
+
+def is_on(state: State) -> bool:
+    """A binary sensor, switch or input boolean that is on."""
+    return state.state == STATE_ON
+
+
+def is_driving(state: State) -> bool:
+    """Android detected_activity in_vehicle, iOS activity Automotive, Android Auto on..."""
+    return _lower(state) in DRIVING_STATES
+
+
+def is_own_car(state: State) -> bool:
+    """Own-car evidence: Android Auto, car Bluetooth (a count above zero), a car integration."""
+    if _lower(state) in CAR_STATES:
+        return True
+    number = _number(state.state)
+    return number is not None and number > 0
+
+
+def is_on_call(state: State) -> bool:
+    """Android phone_state ringing/offhook, audio_mode in_call/in_communication."""
+    return _lower(state) in ON_CALL_STATES
+
+
+def is_do_not_disturb(state: State) -> bool:
+    """Android DND sensor anything but off; iOS Focus (a binary sensor) on."""
+    if state.domain in BINARY_DOMAINS:
+        return is_on(state)
+    return _lower(state) != STATE_OFF
+
+
+def is_weak_signal(state: State, config: SourceConfig) -> bool:
+    """Android signal strength (dBm) at or below the threshold; iOS "No Connection"."""
+    number = _number(state.state)
+    if number is not None:
+        return number <= config.weak_signal_dbm
+    return _lower(state) in NO_SIGNAL_STATES
+
+
+def is_meeting(state: State, keywords: tuple[str, ...]) -> bool:
+    """A calendar event in progress that counts as a meeting.
+
+    With keywords, only events whose title, description or location holds one count.
+    Without keywords every timed event counts; all-day events do not.
+    """
+    if state.state != STATE_ON:
+        return False
+    if keywords:
+        text = " ".join(
+            str(state.attributes.get(key) or "") for key in ("message", "description", "location")
+        ).casefold()
+        return any(word in text for word in keywords)
+    return not state.attributes.get("all_day", False)
+
+
+def calendar_end(state: State) -> datetime | None:
+    """The end of the calendar's current event (local wall-clock string)."""
+    return _as_datetime(state.attributes.get("end_time"))
+
+
+def in_tracker_zone(tracker: State, zone: State) -> bool:
+    """Whether a person or device tracker is inside a zone.
+
+    Zones may overlap, so the tracker's own state (the one zone Home Assistant
+    picked) is not enough: GPS coordinates are checked against every zone.
+    """
+    if tracker.entity_id in zone.attributes.get("persons", ()):
+        return True
+    if zone.entity_id == "zone.home" and tracker.state == STATE_HOME:
+        return True
+    if tracker.state == zone.attributes.get(ATTR_FRIENDLY_NAME, zone.name):
+        return True
+    latitude = tracker.attributes.get(ATTR_LATITUDE)
+    longitude = tracker.attributes.get(ATTR_LONGITUDE)
+    if latitude is None or longitude is None:
+        return False
+    return in_zone(zone, float(latitude), float(longitude))
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    """A datetime from an attribute: a datetime, an ISO string or a calendar's local string."""
+    if isinstance(value, datetime):
+        return dt_util.as_utc(value) if value.tzinfo else dt_util.as_utc(
+            value.replace(tzinfo=dt_util.get_default_time_zone())
+        )
+    if not isinstance(value, str) or not value:
+        return None
+    parsed = dt_util.parse_datetime(value)
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt_util.get_default_time_zone())
+    return dt_util.as_utc(parsed)

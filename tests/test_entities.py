@@ -1,0 +1,333 @@
+"""Readiness entities through Home Assistant: states follow the sources in the same turn."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+
+from .conftest import (
+    ANDROID_AUTO,
+    BAR,
+    CALENDAR,
+    DND,
+    DRIVING,
+    LIBRARY,
+    METRO,
+    PHONE_STATE,
+    SCHEDULE,
+    SIGNAL,
+    TRACKER,
+    WORKDAY,
+    BASE_OPTIONS,
+    ZONES,
+    make_entry,
+    set_sources,
+    setup_entry,
+)
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+READY = "binary_sensor.my_phone_client_call_ready"
+REASON = "sensor.my_phone_reason"
+READY_AGAIN = "sensor.my_phone_ready_again"
+MODE = "select.my_phone_mode"
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def reasons(hass: HomeAssistant) -> list[str]:
+    """The reasons attribute of the call-ready sensor."""
+    return list(hass.states.get(READY).attributes["reasons"])
+
+
+async def test_entities_created_with_translated_names(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """Four entities under one device, named by translation keys."""
+    entries = er.async_entries_for_config_entry(entity_registry, loaded_entry.entry_id)
+    assert {entry.translation_key for entry in entries} == {
+        "call_ready",
+        "readiness_reason",
+        "ready_again",
+        "mode",
+    }
+    assert hass.states.get(READY).state == "on"
+    assert hass.states.get(REASON).state == "ready"
+    assert hass.states.get(READY_AGAIN).state == "unknown"
+    assert hass.states.get(MODE).state == "auto"
+    assert hass.states.get(READY).attributes["reasons"] == []
+    assert hass.states.get(READY).attributes["unavailable_sources"] == []
+
+
+@pytest.mark.parametrize(
+    ("entity_id", "state", "reason"),
+    [
+        (DRIVING, "in_vehicle", "driving"),
+        (DRIVING, "Automotive", "driving"),
+        (PHONE_STATE, "offhook", "on_call"),
+        (PHONE_STATE, "ringing", "on_call"),
+        (DND, "priority_only", "do_not_disturb"),
+        (DND, "total_silence", "do_not_disturb"),
+        (SIGNAL, "-115", "weak_signal"),
+        (SIGNAL, "-110", "weak_signal"),
+        (SIGNAL, "No Connection", "weak_signal"),
+    ],
+)
+async def test_reason_flips_in_same_turn(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_id: str, state: str, reason: str
+) -> None:
+    """A source change is reflected before anything else runs on the loop."""
+    hass.states.async_set(entity_id, state)
+    # No await between the change and the check: same event-loop turn.
+    assert hass.states.get(READY).state == "off"
+    assert reasons(hass) == [reason]
+    assert hass.states.get(REASON).state == reason
+    set_sources(hass)
+    assert hass.states.get(READY).state == "on"
+
+
+@pytest.mark.parametrize(("state", "ready"), [("-109", "on"), ("-50", "on"), ("LTE", "on")])
+async def test_signal_not_weak(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, state: str, ready: str
+) -> None:
+    """Signals above the threshold, or a connection type, do not block."""
+    hass.states.async_set(SIGNAL, state)
+    assert hass.states.get(READY).state == ready
+
+
+@pytest.mark.parametrize(
+    ("zone", "reason"),
+    [(METRO, "dead_zone"), (BAR, "noisy_place"), (LIBRARY, "public_place")],
+)
+async def test_zones_by_gps_and_by_state(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, zone: str, reason: str
+) -> None:
+    """The tracker inside a zone by GPS, or by the zone name as its state."""
+    friendly, lat, lon = ZONES[zone]
+    hass.states.async_set(TRACKER, "not_home", {"latitude": lat, "longitude": lon})
+    assert reasons(hass) == [reason]
+    hass.states.async_set(TRACKER, friendly)
+    assert reasons(hass) == [reason]
+    hass.states.async_set(TRACKER, "not_home", {"latitude": 0.0, "longitude": 0.0})
+    assert reasons(hass) == []
+
+
+async def test_zone_persons_attribute(hass: HomeAssistant, sources: None) -> None:
+    """A person listed in a zone's persons attribute is in that zone."""
+    options = dict(BASE_OPTIONS, tracker_entity="person.me")
+    hass.states.async_set("person.me", "not_home")
+    await setup_entry(hass, make_entry(options))
+    friendly, lat, lon = ZONES[METRO]
+    hass.states.async_set(
+        METRO,
+        "1",
+        {"friendly_name": friendly, "latitude": lat, "longitude": lon, "radius": 100,
+         "persons": ["person.me"]},
+    )
+    assert reasons(hass) == ["dead_zone"]
+
+
+async def test_home_zone_state(hass: HomeAssistant, sources: None) -> None:
+    """A tracker that is home is in zone.home."""
+    hass.states.async_set("zone.home", "1", {"friendly_name": "Home", "latitude": 1, "longitude": 1, "radius": 50})
+    options = dict(BASE_OPTIONS, public_zones=["zone.home"])
+    await setup_entry(hass, make_entry(options))
+    hass.states.async_set(TRACKER, "home")
+    assert reasons(hass) == ["public_place"]
+
+
+async def test_combined_reasons_priority(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """Several reasons at once: all listed, the primary by priority."""
+    hass.states.async_set(DND, "alarms_only")
+    hass.states.async_set(SIGNAL, "-120")
+    hass.states.async_set(DRIVING, "in_vehicle")
+    assert reasons(hass) == ["driving", "do_not_disturb", "weak_signal"]
+    assert hass.states.get(REASON).state == "driving"
+
+
+async def test_unavailable_sources_never_block(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Unavailable and unknown sources are listed, not counted as reasons."""
+    hass.states.async_set(DRIVING, "unavailable")
+    hass.states.async_set(DND, "unknown")
+    state = hass.states.get(READY)
+    assert state.state == "on"
+    assert state.attributes["unavailable_sources"] == [DRIVING, DND]
+
+
+async def test_passenger_without_car_evidence(hass: HomeAssistant, sources: None) -> None:
+    """With car sources configured, motion without own-car evidence is a passenger."""
+    options = dict(BASE_OPTIONS, car_entities=[ANDROID_AUTO])
+    await setup_entry(hass, make_entry(options))
+    hass.states.async_set(DRIVING, "in_vehicle")
+    assert hass.states.get(READY).state == "on"
+    hass.states.async_set(ANDROID_AUTO, "on")
+    assert reasons(hass) == ["driving"]
+    hass.states.async_set(ANDROID_AUTO, "unavailable")
+    assert reasons(hass) == ["driving"]
+
+
+async def test_car_bluetooth_count(hass: HomeAssistant, sources: None) -> None:
+    """A Bluetooth connection count above zero is own-car evidence."""
+    hass.states.async_set("sensor.car_bluetooth", "0")
+    options = dict(BASE_OPTIONS, car_entities=["sensor.car_bluetooth"])
+    await setup_entry(hass, make_entry(options))
+    hass.states.async_set(DRIVING, "in_vehicle")
+    assert reasons(hass) == []
+    hass.states.async_set("sensor.car_bluetooth", "1")
+    assert reasons(hass) == ["driving"]
+
+
+async def test_ios_focus_binary_sensor(hass: HomeAssistant, sources: None) -> None:
+    """An iOS Focus binary sensor counts when on."""
+    hass.states.async_set("binary_sensor.iphone_focus", "off")
+    options = dict(BASE_OPTIONS, dnd_entities=["binary_sensor.iphone_focus"])
+    await setup_entry(hass, make_entry(options))
+    assert reasons(hass) == []
+    hass.states.async_set("binary_sensor.iphone_focus", "on")
+    assert reasons(hass) == ["do_not_disturb"]
+
+
+async def test_meeting_until_calendar_end(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """An event in progress: in_meeting, ready again at its end."""
+    end = (dt_util.now() + timedelta(minutes=45)).replace(microsecond=0)
+    hass.states.async_set(
+        CALENDAR,
+        "on",
+        {"message": "Call with Anna", "all_day": False, "end_time": end.strftime("%Y-%m-%d %H:%M:%S")},
+    )
+    assert reasons(hass) == ["in_meeting"]
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == end
+    assert hass.states.get(READY).attributes["ready_again_at"] == dt_util.as_utc(end).isoformat()
+
+
+async def test_all_day_event_is_not_a_meeting(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """All-day events do not block without keywords."""
+    hass.states.async_set(CALENDAR, "on", {"message": "Holiday", "all_day": True})
+    assert reasons(hass) == []
+
+
+async def test_meeting_keywords(hass: HomeAssistant, sources: None) -> None:
+    """With keywords only matching events count."""
+    options = dict(BASE_OPTIONS, meeting_keywords=["Meeting", " "])
+    await setup_entry(hass, make_entry(options))
+    hass.states.async_set(CALENDAR, "on", {"message": "Gym", "all_day": False})
+    assert reasons(hass) == []
+    hass.states.async_set(
+        CALENDAR, "on", {"message": "Team", "description": "weekly MEETING", "all_day": True}
+    )
+    assert reasons(hass) == ["in_meeting"]
+    assert hass.states.get(READY_AGAIN).state == "unknown"
+
+
+async def test_schedule_closed_until_next_event(hass: HomeAssistant, sources: None) -> None:
+    """A schedule that is off: after_hours until its next event."""
+    opening = dt_util.now().replace(microsecond=0) + timedelta(hours=10)
+    hass.states.async_set(SCHEDULE, "off", {"next_event": opening})
+    await setup_entry(hass, make_entry({"schedule_entity": SCHEDULE}))
+    assert reasons(hass) == ["after_hours"]
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == opening
+    hass.states.async_set(SCHEDULE, "on", {"next_event": opening.isoformat()})
+    assert reasons(hass) == []
+
+
+async def test_fixed_hours_timer_flips_at_opening(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Fixed hours: closed at 07:00 Monday, a timer flips readiness at 09:00."""
+    freezer.move_to(datetime(2026, 11, 23, 7, 0, tzinfo=WARSAW))
+    options = {"work_start": "09:00:00", "work_end": "17:00:00", "work_days": ["mon", "tue"]}
+    await setup_entry(hass, make_entry(options))
+    assert reasons(hass) == ["after_hours"]
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == datetime(
+        2026, 11, 23, 9, 0, tzinfo=WARSAW
+    )
+    freezer.move_to(datetime(2026, 11, 23, 9, 0, 1, tzinfo=WARSAW))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert hass.states.get(READY).state == "on"
+    freezer.move_to(datetime(2026, 11, 24, 17, 0, 1, tzinfo=WARSAW))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    # Tuesday evening: next opening is the following Monday.
+    assert reasons(hass) == ["after_hours"]
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == datetime(
+        2026, 11, 30, 9, 0, tzinfo=WARSAW
+    )
+
+
+async def test_workday_sensor_decides_today(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A workday sensor that is off (a holiday) closes a normal Monday."""
+    freezer.move_to(datetime(2026, 11, 23, 11, 0, tzinfo=WARSAW))
+    options = {"workday_entity": WORKDAY, "work_days": ["mon", "tue", "wed", "thu", "fri"]}
+    await setup_entry(hass, make_entry(options))
+    assert reasons(hass) == []
+    hass.states.async_set(WORKDAY, "off")
+    assert reasons(hass) == ["after_hours"]
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == datetime(
+        2026, 11, 24, 0, 0, tzinfo=WARSAW
+    )
+
+
+async def test_mode_select_overrides(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """Busy blocks with the manual reason; available overrides every reason."""
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE, "option": "busy"}, blocking=True
+    )
+    assert reasons(hass) == ["manual"]
+    assert hass.states.get(READY_AGAIN).state == "unknown"
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE, "option": "available"}, blocking=True
+    )
+    assert hass.states.get(READY).state == "on"
+    assert hass.states.get(MODE).state == "available"
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE, "option": "auto"}, blocking=True
+    )
+    assert reasons(hass) == ["driving"]
+
+
+async def test_unload_cancels_listeners_and_timers(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """After unload nothing follows the sources; reload brings it back."""
+    freezer.move_to(datetime(2026, 11, 23, 7, 0, tzinfo=WARSAW))
+    options = dict(BASE_OPTIONS, work_start="09:00", work_end="17:00", work_days=["mon"])
+    entry = await setup_entry(hass, make_entry(options))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(READY).state == "unavailable"
+    hass.states.async_set(DRIVING, "in_vehicle")
+    assert hass.states.get(READY).state == "unavailable"
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert reasons(hass) == ["driving", "after_hours"]
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert reasons(hass) == ["driving", "after_hours"]
+
+
+async def test_entry_without_sources_to_watch(hass: HomeAssistant) -> None:
+    """Fixed hours alone: no state listener is needed."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    await setup_entry(hass, make_entry({"work_start": "00:00", "work_end": "23:59:59"}))
+    assert hass.states.get(READY) is not None
