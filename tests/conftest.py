@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
-
-import pytest
 
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-
-from custom_components.client_etiquette.const import DOMAIN
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.client_etiquette.const import DOMAIN
 
 DRIVING = "sensor.phone_detected_activity"
 ANDROID_AUTO = "binary_sensor.phone_android_auto"
@@ -49,9 +46,8 @@ ZONES = {
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> Generator[None]:
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
-    yield
 
 
 def set_sources(hass: HomeAssistant, **overrides: str) -> None:

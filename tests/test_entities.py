@@ -6,17 +6,21 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
-import pytest
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from .conftest import (
     ANDROID_AUTO,
     BAR,
+    BASE_OPTIONS,
     CALENDAR,
     DND,
     DRIVING,
@@ -27,15 +31,10 @@ from .conftest import (
     SIGNAL,
     TRACKER,
     WORKDAY,
-    BASE_OPTIONS,
     ZONES,
     make_entry,
     set_sources,
     setup_entry,
-)
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
 )
 
 READY = "binary_sensor.my_phone_client_call_ready"
@@ -131,22 +130,31 @@ async def test_zone_persons_attribute(hass: HomeAssistant, sources: None) -> Non
     hass.states.async_set(
         METRO,
         "1",
-        {"friendly_name": friendly, "latitude": lat, "longitude": lon, "radius": 100,
-         "persons": ["person.me"]},
+        {
+            "friendly_name": friendly,
+            "latitude": lat,
+            "longitude": lon,
+            "radius": 100,
+            "persons": ["person.me"],
+        },
     )
     assert reasons(hass) == ["dead_zone"]
 
 
 async def test_home_zone_state(hass: HomeAssistant, sources: None) -> None:
     """A tracker that is home is in zone.home."""
-    hass.states.async_set("zone.home", "1", {"friendly_name": "Home", "latitude": 1, "longitude": 1, "radius": 50})
+    hass.states.async_set(
+        "zone.home", "1", {"friendly_name": "Home", "latitude": 1, "longitude": 1, "radius": 50}
+    )
     options = dict(BASE_OPTIONS, public_zones=["zone.home"])
     await setup_entry(hass, make_entry(options))
     hass.states.async_set(TRACKER, "home")
     assert reasons(hass) == ["public_place"]
 
 
-async def test_combined_reasons_priority(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+async def test_combined_reasons_priority(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
     """Several reasons at once: all listed, the primary by priority."""
     hass.states.async_set(DND, "alarms_only")
     hass.states.async_set(SIGNAL, "-120")
@@ -207,7 +215,11 @@ async def test_meeting_until_calendar_end(
     hass.states.async_set(
         CALENDAR,
         "on",
-        {"message": "Call with Anna", "all_day": False, "end_time": end.strftime("%Y-%m-%d %H:%M:%S")},
+        {
+            "message": "Call with Anna",
+            "all_day": False,
+            "end_time": end.strftime("%Y-%m-%d %H:%M:%S"),
+        },
     )
     assert reasons(hass) == ["in_meeting"]
     assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) == end

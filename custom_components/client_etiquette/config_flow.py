@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import voluptuous as vol
-
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -18,6 +16,7 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
+import voluptuous as vol
 
 from .const import (
     CONF_CALENDAR_ENTITIES,
@@ -76,7 +75,9 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_SIGNAL_ENTITIES, default=list): _entities(
             "sensor", "input_number", "input_select"
         ),
-        vol.Optional(CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM): selector.NumberSelector(
+        vol.Optional(
+            CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM
+        ): selector.NumberSelector(
             selector.NumberSelectorConfig(
                 min=-140,
                 max=-50,
@@ -150,14 +151,18 @@ def nest(options: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def validate(hass: HomeAssistant, options: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+def validate(
+    hass: HomeAssistant, options: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
     """Check options as a whole; returns form errors and their placeholders."""
     named = [*(e for key in ENTITY_LIST_OPTIONS for e in options.get(key, ()))]
     named += [options[key] for key in ENTITY_OPTIONS if options.get(key)]
     missing = next((entity_id for entity_id in named if hass.states.get(entity_id) is None), None)
     if missing is not None:
         return {"base": "entity_not_found"}, {"entity_id": missing}
-    error = _first_error(options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END)))
+    error = _first_error(
+        options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END))
+    )
     return ({"base": error}, {}) if error else ({}, {})
 
 
@@ -167,28 +172,45 @@ def _first_error(options: Mapping[str, Any], *, has_hours: bool) -> str | None:
         (not _has_source(options, zones, has_hours), "no_sources"),
         (bool(zones) and not options.get(CONF_TRACKER_ENTITY), "zones_need_tracker"),
         (len(zones) != len(set(zones)), "zone_in_two_lists"),
-        (bool(options.get(CONF_CAR_ENTITIES)) and not options.get(CONF_DRIVING_ENTITIES), "car_needs_driving"),
-        (bool(options.get(CONF_MEETING_KEYWORDS)) and not options.get(CONF_CALENDAR_ENTITIES), "keywords_need_calendar"),
-        (has_hours and not (options.get(CONF_WORK_START) and options.get(CONF_WORK_END)), "hours_incomplete"),
+        (
+            bool(options.get(CONF_CAR_ENTITIES)) and not options.get(CONF_DRIVING_ENTITIES),
+            "car_needs_driving",
+        ),
+        (
+            bool(options.get(CONF_MEETING_KEYWORDS)) and not options.get(CONF_CALENDAR_ENTITIES),
+            "keywords_need_calendar",
+        ),
+        (
+            has_hours and not (options.get(CONF_WORK_START) and options.get(CONF_WORK_END)),
+            "hours_incomplete",
+        ),
         (has_hours and _same_time(options), "hours_empty"),
-        ((has_hours or bool(options.get(CONF_WORKDAY_ENTITY))) and not options.get(CONF_WORK_DAYS), "no_work_days"),
+        (
+            (has_hours or bool(options.get(CONF_WORKDAY_ENTITY)))
+            and not options.get(CONF_WORK_DAYS),
+            "no_work_days",
+        ),
     )
     return next((error for failed, error in checks if failed), None)
 
 
 def _has_source(options: Mapping[str, Any], zones: list[str], has_hours: bool) -> bool:
-    return has_hours or any(
-        options.get(key)
-        for key in (
-            CONF_DRIVING_ENTITIES,
-            CONF_PHONE_STATE_ENTITIES,
-            CONF_DND_ENTITIES,
-            CONF_SIGNAL_ENTITIES,
-            CONF_CALENDAR_ENTITIES,
-            CONF_SCHEDULE_ENTITY,
-            CONF_WORKDAY_ENTITY,
+    return (
+        has_hours
+        or any(
+            options.get(key)
+            for key in (
+                CONF_DRIVING_ENTITIES,
+                CONF_PHONE_STATE_ENTITIES,
+                CONF_DND_ENTITIES,
+                CONF_SIGNAL_ENTITIES,
+                CONF_CALENDAR_ENTITIES,
+                CONF_SCHEDULE_ENTITY,
+                CONF_WORKDAY_ENTITY,
+            )
         )
-    ) or bool(zones)
+        or bool(zones)
+    )
 
 
 def _same_time(options: Mapping[str, Any]) -> bool:
@@ -250,7 +272,9 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         suggested = user_input if user_input is not None else nest(self.config_entry.options)
         return self.async_show_form(
             step_id="init",
-            data_schema=self.add_suggested_values_to_schema(options_schema(with_name=False), suggested),
+            data_schema=self.add_suggested_values_to_schema(
+                options_schema(with_name=False), suggested
+            ),
             errors=errors,
             description_placeholders=placeholders,
         )

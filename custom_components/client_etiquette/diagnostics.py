@@ -39,7 +39,10 @@ async def async_get_config_entry_diagnostics(
     for entity_id in monitor.config.entity_ids:
         state = hass.states.get(entity_id)
         sources[entity_id] = (
-            {"state": state.state, "attributes": async_redact_data(dict(state.attributes), TO_REDACT)}
+            {
+                "state": state.state,
+                "attributes": async_redact_data(dict(state.attributes), TO_REDACT),
+            }
             if state
             else None
         )

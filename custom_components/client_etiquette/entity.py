@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import TYPE_CHECKING
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -47,6 +48,6 @@ class ReadinessEntity(ClientEtiquetteEntity):
         self._update_from(readiness)
         self.async_write_ha_state()
 
+    @abstractmethod
     def _update_from(self, readiness: Readiness) -> None:
         """Set the entity's attributes from a verdict."""
-        raise NotImplementedError

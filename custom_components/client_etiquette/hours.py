@@ -38,7 +38,11 @@ def _day_allowed(day: date, today: date, hours: WorkHours, workday_today: bool |
 
 
 def windows(
-    hours: WorkHours, around: datetime, workday_today: bool | None = None, *, today: date | None = None
+    hours: WorkHours,
+    around: datetime,
+    workday_today: bool | None = None,
+    *,
+    today: date | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """Opening windows (UTC) starting from the day before ``around`` to a week after.
 
@@ -60,7 +64,11 @@ def is_open(hours: WorkHours, now: datetime, workday_today: bool | None = None) 
 
 
 def next_open(
-    hours: WorkHours, after: datetime, workday_today: bool | None = None, *, now: datetime | None = None
+    hours: WorkHours,
+    after: datetime,
+    workday_today: bool | None = None,
+    *,
+    now: datetime | None = None,
 ) -> datetime | None:
     """The first moment at or after ``after`` that is open; None if none within a week.
 
@@ -76,7 +84,9 @@ def next_open(
     return min(candidates, default=None)
 
 
-def next_edge(hours: WorkHours, now: datetime, workday_today: bool | None = None) -> datetime | None:
+def next_edge(
+    hours: WorkHours, now: datetime, workday_today: bool | None = None
+) -> datetime | None:
     """The next opening or closing after ``now``, for a timer."""
     edges = [edge for window in windows(hours, now, workday_today) for edge in window if edge > now]
     return min(edges, default=None)

@@ -12,6 +12,7 @@ from . import hours
 from .const import REASON_PRIORITY, Mode, Reason
 from .models import Evidence, Readiness, Snapshot
 
+
 def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
     """Decide whether a client call can be taken at ``now``."""
     busy = _busy_active(snapshot, now)

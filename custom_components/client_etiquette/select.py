@@ -49,10 +49,10 @@ class OverrideData(ExtraStoredData):
     def from_dict(cls, data: dict[str, Any]) -> OverrideData:
         """Read back what as_dict wrote; anything unreadable means no snooze."""
         until = data.get(ATTR_BUSY_UNTIL)
-        reason = data.get(ATTR_REASON)
+        reason = str(data.get(ATTR_REASON))
         return cls(
             dt_util.parse_datetime(until) if isinstance(until, str) else None,
-            Reason(reason) if reason in Reason._value2member_map_ else Reason.MANUAL,
+            Reason(reason) if reason in set(Reason) else Reason.MANUAL,
         )
 
 

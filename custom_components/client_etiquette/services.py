@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-import voluptuous as vol
-
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
+import voluptuous as vol
 
 from .const import (
     ATTR_CONFIG_ENTRY_ID,
@@ -47,7 +46,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_duration",
-                translation_placeholders={"max_hours": str(int(MAX_SNOOZE.total_seconds() // 3600))},
+                translation_placeholders={
+                    "max_hours": str(int(MAX_SNOOZE.total_seconds() // 3600))
+                },
             )
         entry.runtime_data.monitor.async_set_mode(
             Mode.BUSY, dt_util.utcnow() + duration, Reason(call.data[ATTR_REASON])

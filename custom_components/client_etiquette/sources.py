@@ -202,9 +202,7 @@ class _Reader:
             return None
         return state
 
-    def flags(
-        self, entity_ids: Iterable[str], reason: Reason, test: Any
-    ) -> list[Evidence]:
+    def flags(self, entity_ids: Iterable[str], reason: Reason, test: Any) -> list[Evidence]:
         return [
             Evidence(reason, entity_id)
             for entity_id in entity_ids
@@ -244,7 +242,13 @@ class _Reader:
         state = self.usable(config.schedule)
         if state is None or state.state != STATE_OFF:
             return []
-        return [Evidence(Reason.AFTER_HOURS, config.schedule, _as_datetime(state.attributes.get("next_event")))]
+        return [
+            Evidence(
+                Reason.AFTER_HOURS,
+                config.schedule,
+                _as_datetime(state.attributes.get("next_event")),
+            )
+        ]
 
 
 def _lower(state: State) -> str:
@@ -339,8 +343,10 @@ def _number(value: str) -> float | None:
 def _as_datetime(value: Any) -> datetime | None:
     """A datetime from an attribute: a datetime, an ISO string or a calendar's local string."""
     if isinstance(value, datetime):
-        return dt_util.as_utc(value) if value.tzinfo else dt_util.as_utc(
-            value.replace(tzinfo=dt_util.get_default_time_zone())
+        return (
+            dt_util.as_utc(value)
+            if value.tzinfo
+            else dt_util.as_utc(value.replace(tzinfo=dt_util.get_default_time_zone()))
         )
     if not isinstance(value, str) or not value:
         return None
