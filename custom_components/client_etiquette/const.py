@@ -91,3 +91,22 @@ class Mode(StrEnum):
     AUTO = "auto"
     AVAILABLE = "available"
     BUSY = "busy"
+
+
+# Client sub-entries (one per client).
+SUBENTRY_CLIENT: Final = "client"
+CONF_NUMBERS: Final = "numbers"
+CONF_TIER: Final = "tier"
+CONF_LANGUAGE: Final = "language"
+CONF_TIME_ZONE: Final = "time_zone"
+CONF_CONTACT_START: Final = "contact_start"
+CONF_CONTACT_END: Final = "contact_end"
+CONF_CONTACT_DAYS: Final = "contact_days"
+CONF_CHANNEL: Final = "channel"
+CONF_EMAIL: Final = "email"
+CONF_NOTE: Final = "note"
+TIERS: Final = ("new", "regular", "vip")
+LANGUAGES: Final = ("en", "ru", "pl")
+CHANNELS: Final = ("call", "text", "email")
+DEFAULT_CONTACT_START: Final = "09:00:00"
+DEFAULT_CONTACT_END: Final = "18:00:00"

@@ -20,14 +20,20 @@ def _at(day: date, clock: time | None, hours: WorkHours) -> datetime:
     return local.astimezone(UTC)
 
 
-def _window(day: date, hours: WorkHours) -> tuple[datetime, datetime]:
-    """The window that starts on ``day``."""
+def _window(day: date, hours: WorkHours) -> tuple[datetime, datetime] | None:
+    """The window that starts on ``day``, or None when a DST gap swallows it.
+
+    No start means from midnight; no end means to the next midnight; an end at
+    or before the start means the window runs past midnight.
+    """
     start = _at(day, hours.start, hours)
-    if hours.start is None or hours.end is None or hours.end <= hours.start:
-        end_day = day + timedelta(days=1)
-        end = _at(end_day, hours.end if hours.start is not None else None, hours)
+    overnight = hours.start is not None and hours.end is not None and hours.end <= hours.start
+    if hours.end is None or overnight:
+        end = _at(day + timedelta(days=1), hours.end, hours)
     else:
         end = _at(day, hours.end, hours)
+    if end <= start:
+        return None
     return start, end
 
 
@@ -53,8 +59,9 @@ def windows(
     result = []
     for offset in range(_LOOKAHEAD_DAYS + 1):
         day = first + timedelta(days=offset)
-        if _day_allowed(day, today, hours, workday_today):
-            result.append(_window(day, hours))
+        window = _window(day, hours) if _day_allowed(day, today, hours, workday_today) else None
+        if window is not None:
+            result.append(window)
     return result
 
 

@@ -6,7 +6,7 @@ No Home Assistant imports; everything time-dependent takes ``now``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from . import hours
 from .const import REASON_PRIORITY, Mode, Reason
@@ -47,7 +47,16 @@ def _busy_active(snapshot: Snapshot, now: datetime) -> bool:
     """Busy mode holds until its end; a snooze that has ended no longer counts."""
     if snapshot.mode is not Mode.BUSY:
         return False
-    return snapshot.busy_until is None or snapshot.busy_until > now
+    return snapshot.busy_until is None or _later(snapshot.busy_until, now)
+
+
+def _later(moment: datetime, now: datetime) -> bool:
+    """Compare as instants: same-zone datetimes compare by wall clock in Python."""
+    return moment.astimezone(UTC) > now.astimezone(UTC)
+
+
+def _instant(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
 
 
 def _effective_evidence(snapshot: Snapshot) -> tuple[list[Evidence], bool]:
@@ -79,7 +88,7 @@ def _ready_again(
         ends.append(snapshot.busy_until)
     if any(end is None for end in ends):
         return None
-    moment = max([now, *(end for end in ends if end is not None)])
+    moment = max([now, *(end for end in ends if end is not None)], key=_instant)
     if snapshot.work_hours is None:
         return moment
     return hours.next_open(snapshot.work_hours, moment, snapshot.workday_today, now=now)
@@ -89,11 +98,13 @@ def _next_change(
     snapshot: Snapshot, evidence: list[Evidence], busy: bool, now: datetime
 ) -> datetime | None:
     """The earliest known future edge, so a timer can re-evaluate exactly then."""
-    edges = [item.until for item in evidence if item.until is not None and item.until > now]
+    edges = [
+        item.until for item in evidence if item.until is not None and _later(item.until, now)
+    ]
     if busy and snapshot.busy_until is not None:
         edges.append(snapshot.busy_until)
     if snapshot.work_hours is not None:
         edge = hours.next_edge(snapshot.work_hours, now, snapshot.workday_today)
         if edge is not None:
             edges.append(edge)
-    return min(edges, default=None)
+    return min(edges, key=_instant, default=None)
