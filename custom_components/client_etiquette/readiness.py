@@ -98,9 +98,7 @@ def _next_change(
     snapshot: Snapshot, evidence: list[Evidence], busy: bool, now: datetime
 ) -> datetime | None:
     """The earliest known future edge, so a timer can re-evaluate exactly then."""
-    edges = [
-        item.until for item in evidence if item.until is not None and _later(item.until, now)
-    ]
+    edges = [item.until for item in evidence if item.until is not None and _later(item.until, now)]
     if busy and snapshot.busy_until is not None:
         edges.append(snapshot.busy_until)
     if snapshot.work_hours is not None:
