@@ -132,14 +132,8 @@ def options_schema(with_name: bool) -> vol.Schema:
 
 
 def flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Sections in, flat options out; empty single-entity and time fields are dropped."""
-    options: dict[str, Any] = {}
-    for name in SECTIONS:
-        for key, value in user_input.get(name, {}).items():
-            if value in (None, ""):
-                continue
-            options[key] = value
-    return options
+    """Sections in, flat options out (a cleared optional field is simply absent)."""
+    return {key: value for name in SECTIONS for key, value in user_input.get(name, {}).items()}
 
 
 def nest(options: Mapping[str, Any]) -> dict[str, Any]:
