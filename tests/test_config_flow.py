@@ -121,6 +121,19 @@ async def test_minimal_flow_fills_defaults(hass: HomeAssistant, sources: None) -
     assert "tracker_entity" not in result["options"]
 
 
+async def open_sources(hass: HomeAssistant, entry_id: str) -> Any:
+    """Open the options flow's menu and pick the sources form."""
+    result = await hass.config_entries.options.async_init(entry_id)
+    assert result["type"] is FlowResultType.MENU
+    assert "sources" in result["menu_options"]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"next_step_id": "sources"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "sources"
+    return result
+
+
 ERROR_CASES = [
     pytest.param(form(), {}, "no_sources", id="no_sources"),
     pytest.param(
@@ -234,9 +247,7 @@ async def test_options_flow_prefilled_and_saved(hass: HomeAssistant, sources: No
         }
     )
     await setup_entry(hass, entry)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "init"
+    result = await open_sources(hass, entry.entry_id)
     schema = result["data_schema"].schema
     activity = next(key for key in schema if key == "activity")
     fields = schema[activity].schema.schema
@@ -263,7 +274,7 @@ async def test_options_flow_error_keeps_stored_options(hass: HomeAssistant, sour
     """A bad options form is refused and nothing stored is lost."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await open_sources(hass, entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], form(location={"dead_zones": [METRO]})
     )

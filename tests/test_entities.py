@@ -52,13 +52,15 @@ def reasons(hass: HomeAssistant) -> list[str]:
 async def test_entities_created_with_translated_names(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """Four entities under one device, named by translation keys."""
+    """Six entities under one device, named by translation keys."""
     entries = er.async_entries_for_config_entry(entity_registry, loaded_entry.entry_id)
     assert {entry.translation_key for entry in entries} == {
         "call_ready",
         "readiness_reason",
         "ready_again",
         "mode",
+        "client_call",
+        "callbacks",
     }
     assert hass.states.get(READY).state == "on"
     assert hass.states.get(REASON).state == "ready"

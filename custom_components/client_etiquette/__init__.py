@@ -7,16 +7,27 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .callbacks import CallbackQueue
+from .calls import CallScreener
+from .const import CONF_REMINDER_NOTIFY, DOMAIN
+from .directory import ClientDirectory
 from .missing_sources import async_clear_missing_sources, async_track_missing_sources
 from .monitor import ReadinessMonitor
+from .reminders import CallbackReminders
+from .sending import TextSending, backend_from_options, issue_id
 from .services import async_setup_services
 from .sources import SourceConfig
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SELECT, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.TODO,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -25,6 +36,11 @@ class ClientEtiquetteData:
     """What a loaded entry keeps at run time."""
 
     monitor: ReadinessMonitor
+    directory: ClientDirectory
+    callbacks: CallbackQueue
+    screener: CallScreener
+    reminders: CallbackReminders
+    sending: TextSending | None
 
 
 type ClientEtiquetteConfigEntry = ConfigEntry[ClientEtiquetteData]
@@ -37,13 +53,44 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> bool:
-    """Start the readiness monitor of one entry and its entities."""
+    """Start readiness, the client directory, the callback queue and texting of one entry."""
     monitor = ReadinessMonitor(hass, SourceConfig.from_options(entry.options))
-    entry.runtime_data = ClientEtiquetteData(monitor=monitor)
+    queue = CallbackQueue(hass, entry.entry_id)
+    await queue.async_load()
+    backend = backend_from_options(hass, entry.options)
+    sending = TextSending(hass, entry.entry_id, backend, queue) if backend else None
+    directory = ClientDirectory(entry)
+    screener = CallScreener(
+        hass,
+        entry.entry_id,
+        entry.options,
+        monitor=monitor,
+        directory=directory,
+        queue=queue,
+        send_text=sending.send if sending else None,
+    )
+    reminders = CallbackReminders(
+        hass,
+        screener=screener,
+        queue=queue,
+        monitor=monitor,
+        directory=directory,
+        notify_action=entry.options.get(CONF_REMINDER_NOTIFY),
+    )
+    entry.runtime_data = ClientEtiquetteData(
+        monitor, directory, queue, screener, reminders, sending
+    )
+    if sending is not None:
+        sending.screener = screener
+        await sending.async_load()
+        entry.async_on_unload(sending.async_shutdown)
+    entry.async_on_unload(queue.async_flush)
     monitor.async_start()
     entry.async_on_unload(monitor.async_stop)
     entry.async_on_unload(async_track_missing_sources(hass, entry, monitor.config.entity_ids))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    reminders.async_start()
+    entry.async_on_unload(reminders.async_stop)
     return True
 
 
@@ -53,5 +100,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
-    """Forget the repair issues of a removed entry."""
+    """Forget the repair issues and the stored queue of a removed entry."""
     async_clear_missing_sources(hass, entry.entry_id)
+    ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
+    await CallbackQueue(hass, entry.entry_id).async_remove_storage()

@@ -1,216 +1,23 @@
-"""Config and options flow: pick the phone, calendar, location and business-hours sources."""
+"""Config flow: name the assistant and pick its sources; clients are sub-entries."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlow,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_NAME
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.data_entry_flow import section
-from homeassistant.helpers import selector
-import voluptuous as vol
+from homeassistant.core import callback
 
-from .const import (
-    CONF_CALENDAR_ENTITIES,
-    CONF_CAR_ENTITIES,
-    CONF_DEAD_ZONES,
-    CONF_DND_ENTITIES,
-    CONF_DRIVING_ENTITIES,
-    CONF_MEETING_KEYWORDS,
-    CONF_NOISY_ZONES,
-    CONF_PHONE_STATE_ENTITIES,
-    CONF_PUBLIC_ZONES,
-    CONF_SCHEDULE_ENTITY,
-    CONF_SIGNAL_ENTITIES,
-    CONF_TRACKER_ENTITY,
-    CONF_WEAK_SIGNAL_DBM,
-    CONF_WORK_DAYS,
-    CONF_WORK_END,
-    CONF_WORK_START,
-    CONF_WORKDAY_ENTITY,
-    DEFAULT_WEAK_SIGNAL_DBM,
-    DEFAULT_WORK_DAYS,
-    DOMAIN,
-    ENTITY_LIST_OPTIONS,
-    ENTITY_OPTIONS,
-    WEEKDAYS,
-)
-from .sources import parse_time
-
-DEFAULT_NAME = "Client Etiquette"
-ZONE_OPTIONS = (CONF_DEAD_ZONES, CONF_NOISY_ZONES, CONF_PUBLIC_ZONES)
-
-
-def _entities(*domains: str, multiple: bool = True) -> selector.EntitySelector:
-    return selector.EntitySelector(
-        selector.EntitySelectorConfig(domain=list(domains), multiple=multiple)
-    )
-
-
-# The form's sections and, in each, the option keys with their selectors.
-SECTIONS: dict[str, dict[vol.Optional, Any]] = {
-    "activity": {
-        vol.Optional(CONF_DRIVING_ENTITIES, default=list): _entities(
-            "sensor", "binary_sensor", "input_boolean", "input_select", "switch"
-        ),
-        vol.Optional(CONF_CAR_ENTITIES, default=list): _entities(
-            "sensor", "binary_sensor", "input_boolean", "switch"
-        ),
-    },
-    "phone": {
-        vol.Optional(CONF_PHONE_STATE_ENTITIES, default=list): _entities(
-            "sensor", "binary_sensor", "input_select", "input_boolean"
-        ),
-        vol.Optional(CONF_DND_ENTITIES, default=list): _entities(
-            "sensor", "binary_sensor", "input_select", "input_boolean", "switch"
-        ),
-        vol.Optional(CONF_SIGNAL_ENTITIES, default=list): _entities(
-            "sensor", "input_number", "input_select"
-        ),
-        vol.Optional(
-            CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=-140,
-                max=-50,
-                step=1,
-                unit_of_measurement="dBm",
-                mode=selector.NumberSelectorMode.BOX,
-            )
-        ),
-    },
-    "calendar": {
-        vol.Optional(CONF_CALENDAR_ENTITIES, default=list): _entities("calendar"),
-        vol.Optional(CONF_MEETING_KEYWORDS, default=list): selector.TextSelector(
-            selector.TextSelectorConfig(multiple=True)
-        ),
-    },
-    "location": {
-        vol.Optional(CONF_TRACKER_ENTITY): _entities("person", "device_tracker", multiple=False),
-        vol.Optional(CONF_DEAD_ZONES, default=list): _entities("zone"),
-        vol.Optional(CONF_NOISY_ZONES, default=list): _entities("zone"),
-        vol.Optional(CONF_PUBLIC_ZONES, default=list): _entities("zone"),
-    },
-    "hours": {
-        vol.Optional(CONF_SCHEDULE_ENTITY): _entities(
-            "schedule", "binary_sensor", "input_boolean", multiple=False
-        ),
-        vol.Optional(CONF_WORKDAY_ENTITY): _entities("binary_sensor", multiple=False),
-        vol.Optional(CONF_WORK_START): selector.TimeSelector(),
-        vol.Optional(CONF_WORK_END): selector.TimeSelector(),
-        vol.Optional(CONF_WORK_DAYS, default=list(DEFAULT_WORK_DAYS)): selector.SelectSelector(
-            selector.SelectSelectorConfig(
-                options=list(WEEKDAYS),
-                multiple=True,
-                translation_key="weekday",
-                mode=selector.SelectSelectorMode.LIST,
-            )
-        ),
-    },
-}
-SECTION_OF = {key.schema: name for name, fields in SECTIONS.items() for key in fields}
-
-
-def options_schema(with_name: bool) -> vol.Schema:
-    """The form: an optional name, then one collapsible section per kind of source."""
-    fields: dict[Any, Any] = {}
-    if with_name:
-        fields[vol.Required(CONF_NAME, default=DEFAULT_NAME)] = selector.TextSelector()
-    for name, section_fields in SECTIONS.items():
-        fields[vol.Required(name)] = section(
-            vol.Schema(section_fields), {"collapsed": name not in ("activity", "phone")}
-        )
-    return vol.Schema(fields)
-
-
-def flatten(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Sections in, flat options out (a cleared optional field is simply absent)."""
-    return {key: value for name in SECTIONS for key, value in user_input.get(name, {}).items()}
-
-
-def nest(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Flat options back into sections, to prefill the form."""
-    nested: dict[str, Any] = {name: {} for name in SECTIONS}
-    for key, value in options.items():
-        if key in SECTION_OF:
-            nested[SECTION_OF[key]][key] = value
-    return nested
-
-
-def validate(
-    hass: HomeAssistant, options: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Check options as a whole; returns form errors and their placeholders."""
-    named = [*(e for key in ENTITY_LIST_OPTIONS for e in options.get(key, ()))]
-    named += [options[key] for key in ENTITY_OPTIONS if options.get(key)]
-    missing = next((entity_id for entity_id in named if hass.states.get(entity_id) is None), None)
-    if missing is not None:
-        return {"base": "entity_not_found"}, {"entity_id": missing}
-    error = _first_error(
-        options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END))
-    )
-    return ({"base": error}, {}) if error else ({}, {})
-
-
-def _first_error(options: Mapping[str, Any], *, has_hours: bool) -> str | None:
-    zones = [zone for key in ZONE_OPTIONS for zone in options.get(key, ())]
-    checks = (
-        (not _has_source(options, zones, has_hours), "no_sources"),
-        (bool(zones) and not options.get(CONF_TRACKER_ENTITY), "zones_need_tracker"),
-        (len(zones) != len(set(zones)), "zone_in_two_lists"),
-        (
-            bool(options.get(CONF_CAR_ENTITIES)) and not options.get(CONF_DRIVING_ENTITIES),
-            "car_needs_driving",
-        ),
-        (
-            bool(options.get(CONF_MEETING_KEYWORDS)) and not options.get(CONF_CALENDAR_ENTITIES),
-            "keywords_need_calendar",
-        ),
-        (
-            has_hours and not (options.get(CONF_WORK_START) and options.get(CONF_WORK_END)),
-            "hours_incomplete",
-        ),
-        (has_hours and _same_time(options), "hours_empty"),
-        (
-            (has_hours or bool(options.get(CONF_WORKDAY_ENTITY)))
-            and not options.get(CONF_WORK_DAYS),
-            "no_work_days",
-        ),
-    )
-    return next((error for failed, error in checks if failed), None)
-
-
-def _has_source(options: Mapping[str, Any], zones: list[str], has_hours: bool) -> bool:
-    return (
-        has_hours
-        or any(
-            options.get(key)
-            for key in (
-                CONF_DRIVING_ENTITIES,
-                CONF_PHONE_STATE_ENTITIES,
-                CONF_DND_ENTITIES,
-                CONF_SIGNAL_ENTITIES,
-                CONF_CALENDAR_ENTITIES,
-                CONF_SCHEDULE_ENTITY,
-                CONF_WORKDAY_ENTITY,
-            )
-        )
-        or bool(zones)
-    )
-
-
-def _same_time(options: Mapping[str, Any]) -> bool:
-    start = options.get(CONF_WORK_START)
-    end = options.get(CONF_WORK_END)
-    return bool(start and end) and parse_time(start) == parse_time(end)
+from .client_flow import ClientSubentryFlow
+from .const import DOMAIN, SUBENTRY_CLIENT
+from .options_flow import ClientEtiquetteOptionsFlow
+from .sources_form import flatten, options_schema, validate
 
 
 class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -249,26 +56,10 @@ class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):
         """Edit every choice afterwards."""
         return ClientEtiquetteOptionsFlow()
 
-
-class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
-    """Change the sources; the entry reloads with the new options."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the same sections as at set-up, prefilled."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            options = flatten(user_input)
-            errors, placeholders = validate(self.hass, options)
-            if not errors:
-                kept = {k: v for k, v in self.config_entry.options.items() if k not in SECTION_OF}
-                return self.async_create_entry(data={**kept, **options})
-        suggested = user_input if user_input is not None else nest(self.config_entry.options)
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                options_schema(with_name=False), suggested
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Clients are added one by one as sub-entries."""
+        return {SUBENTRY_CLIENT: ClientSubentryFlow}

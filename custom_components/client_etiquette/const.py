@@ -50,6 +50,11 @@ DEFAULT_WORK_DAYS: Final = ("mon", "tue", "wed", "thu", "fri")
 
 # Services and their fields.
 SERVICE_SNOOZE: Final = "snooze"
+SERVICE_INCOMING_CALL: Final = "incoming_call"
+ATTR_NUMBER: Final = "number"
+ATTR_NAME: Final = "name"
+ATTR_SOURCE: Final = "source"
+ATTR_CALL_ID: Final = "call_id"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DURATION: Final = "duration"
 ATTR_REASON: Final = "reason"
@@ -110,3 +115,68 @@ LANGUAGES: Final = ("en", "ru", "pl")
 CHANNELS: Final = ("call", "text", "email")
 DEFAULT_CONTACT_START: Final = "09:00:00"
 DEFAULT_CONTACT_END: Final = "18:00:00"
+
+# Screening options (entry.options).
+CONF_SENDER_NAME: Final = "sender_name"
+CONF_DEFAULT_REGION: Final = "default_region"
+CONF_DEFAULT_LANGUAGE: Final = "default_language"
+CONF_UNKNOWN_CALLERS: Final = "unknown_callers"
+CONF_REPEAT_WINDOW: Final = "repeat_window"
+CONF_TEXT_COOLDOWN: Final = "text_cooldown"
+CONF_MAX_TEXTS_PER_HOUR: Final = "max_texts_per_hour"
+CONF_WITHIN_MINUTES: Final = "within_minutes"
+CONF_REPLY_EMAIL: Final = "reply_email"
+CONF_REMINDER_NOTIFY: Final = "reminder_notify"
+# Reasons that send a tier's calls to voicemail: "blocking_new", "blocking_regular", ...
+CONF_BLOCKING_PREFIX: Final = "blocking_"
+# Text templates per language: "template_en", "template_ru", "template_pl".
+CONF_TEMPLATE_PREFIX: Final = "template_"
+UNKNOWN_CALLER_CHOICES: Final = ("screen_as_new", "leave_alone")
+DEFAULT_REPEAT_WINDOW_MINUTES: Final = 3
+DEFAULT_TEXT_COOLDOWN_HOURS: Final = 12
+DEFAULT_MAX_TEXTS_PER_HOUR: Final = 10
+DEFAULT_WITHIN_MINUTES: Final = 30
+
+# Texting backend.
+CONF_TEXTING_BACKEND: Final = "texting_backend"
+CONF_TWILIO_ACCOUNT_SID: Final = "twilio_account_sid"
+CONF_TWILIO_AUTH_TOKEN: Final = "twilio_auth_token"
+CONF_TWILIO_FROM_NUMBER: Final = "twilio_from_number"
+CONF_NOTIFY_ACTION: Final = "notify_action"
+# Twilio's API address; a compatible provider or a local test server can stand in.
+CONF_TWILIO_API_BASE: Final = "twilio_api_base"
+TEXTING_BACKENDS: Final = ("none", "twilio", "notify")
+
+# Telephony webhooks.
+CONF_VOICE_WEBHOOK_ID: Final = "voice_webhook_id"
+CONF_FORWARD_NUMBER: Final = "forward_number"
+CONF_DIAL_TIMEOUT: Final = "dial_timeout"
+CONF_PBX_WEBHOOK_ID: Final = "pbx_webhook_id"
+CONF_PBX_SECRET: Final = "pbx_secret"
+CONF_PBX_LOCAL_ONLY: Final = "pbx_local_only"
+DEFAULT_DIAL_TIMEOUT: Final = 20
+
+# Options that hold secrets: never shown in attributes, redacted in diagnostics.
+SECRET_OPTIONS: Final = (
+    CONF_TWILIO_AUTH_TOKEN,
+    CONF_PBX_SECRET,
+    CONF_VOICE_WEBHOOK_ID,
+    CONF_PBX_WEBHOOK_ID,
+)
+
+# The event entity's event types.
+EVENT_RANG_THROUGH: Final = "rang_through"
+EVENT_SENT_TO_VOICEMAIL: Final = "sent_to_voicemail"
+EVENT_CALLBACK_DUE: Final = "callback_due"
+EVENT_CALLBACK_OVERDUE: Final = "callback_overdue"
+EVENT_TEXT_FAILED: Final = "text_failed"
+CALL_EVENT_TYPES: Final = (
+    EVENT_RANG_THROUGH,
+    EVENT_SENT_TO_VOICEMAIL,
+    EVENT_CALLBACK_DUE,
+    EVENT_CALLBACK_OVERDUE,
+    EVENT_TEXT_FAILED,
+)
+# Fired on the bus for every decision, described in the logbook.
+EVENT_CALL_SCREENED: Final = "client_etiquette_call_screened"
+CONF_COUNTRY: Final = "country"

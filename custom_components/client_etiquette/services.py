@@ -6,18 +6,29 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import (
+    ATTR_CALL_ID,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DURATION,
+    ATTR_NAME,
+    ATTR_NUMBER,
     ATTR_REASON,
+    ATTR_SOURCE,
     DOMAIN,
     MAX_SNOOZE,
+    SERVICE_INCOMING_CALL,
     SERVICE_SNOOZE,
     Mode,
     Reason,
@@ -31,6 +42,16 @@ SNOOZE_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Required(ATTR_DURATION): cv.positive_time_period,
         vol.Optional(ATTR_REASON, default=Reason.MANUAL.value): vol.In([r.value for r in Reason]),
+    }
+)
+
+INCOMING_CALL_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_NUMBER): vol.All(cv.string, vol.Length(max=64)),
+        vol.Optional(ATTR_NAME): vol.All(cv.string, vol.Length(max=200)),
+        vol.Optional(ATTR_SOURCE): vol.All(cv.string, vol.Length(max=100)),
+        vol.Optional(ATTR_CALL_ID): vol.All(cv.string, vol.Length(max=200)),
     }
 )
 
@@ -55,6 +76,24 @@ def async_setup_services(hass: HomeAssistant) -> None:
         )
 
     hass.services.async_register(DOMAIN, SERVICE_SNOOZE, snooze, schema=SNOOZE_SCHEMA)
+
+    async def incoming_call(call: ServiceCall) -> ServiceResponse:
+        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+        outcome = entry.runtime_data.screener.screen(
+            number=call.data[ATTR_NUMBER],
+            name=call.data.get(ATTR_NAME),
+            source=call.data.get(ATTR_SOURCE),
+            call_id=call.data.get(ATTR_CALL_ID),
+        )
+        return outcome.as_response() if call.return_response else None
+
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_INCOMING_CALL,
+        incoming_call,
+        schema=INCOMING_CALL_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
 
 
 def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteConfigEntry:

@@ -1,0 +1,225 @@
+"""The callback queue and the recent call/text history, persisted with a versioned Store.
+
+One item per client waiting for a call back (unknown callers: one per number); repeat
+calls merge into it. The todo entity shows the items; the reminders read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .screening import History
+
+STORAGE_VERSION = 1
+STORAGE_MINOR_VERSION = 1
+SAVE_DELAY = 0.5
+# Calls and texts older than this are forgotten (longer than any cooldown one can set).
+HISTORY_KEEP = timedelta(days=8)
+
+type QueueListener = Callable[[], None]
+
+
+@dataclass(slots=True)
+class CallbackItem:
+    """A client (or unknown caller) waiting for a call back."""
+
+    uid: str
+    key: str
+    name: str
+    number: str
+    client_id: str | None
+    language: str
+    reasons: list[str]
+    calls: int
+    first_call: datetime
+    last_call: datetime
+    promised_at: datetime | None
+    text: str | None = None
+    text_status: str = "not_sent"
+    recording_url: str | None = None
+    transcription: str | None = None
+    due_fired: bool = False
+    overdue_fired: bool = False
+    call_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as stored."""
+        data = asdict(self)
+        for key in ("first_call", "last_call", "promised_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
+        """An item from storage."""
+        values = dict(data)
+        for key in ("first_call", "last_call", "promised_at"):
+            values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
+        return cls(**values)
+
+
+def _history_to_json(history: History) -> dict[str, Any]:
+    return {
+        kind: {number: [at.isoformat() for at in times] for number, times in table.items()}
+        for kind, table in (("calls", history.calls), ("texts", history.texts))
+    }
+
+
+def _history_from_json(data: Mapping[str, Any]) -> History:
+    tables: dict[str, dict[str, tuple[datetime, ...]]] = {}
+    for kind in ("calls", "texts"):
+        table = data.get(kind, {})
+        tables[kind] = {
+            number: tuple(
+                moment for moment in map(dt_util.parse_datetime, times) if moment is not None
+            )
+            for number, times in table.items()
+        }
+    return History(calls=tables["calls"], texts=tables["texts"])
+
+
+class CallbackStore(Store[dict[str, Any]]):
+    """The queue's Store; migrations go here when the format changes."""
+
+    async def _async_migrate_func(
+        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Version 1.x is the first format: nothing to migrate yet."""
+        old_data.setdefault("items", [])
+        old_data.setdefault("history", {})
+        return old_data
+
+
+class CallbackQueue:
+    """The callbacks and the call/text history of one entry."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Open the entry's store (load with async_load)."""
+        self._store = CallbackStore(
+            hass,
+            STORAGE_VERSION,
+            f"{DOMAIN}.{entry_id}.callbacks",
+            minor_version=STORAGE_MINOR_VERSION,
+        )
+        self._items: dict[str, CallbackItem] = {}
+        self._by_key: dict[str, str] = {}
+        self.history = History()
+        self._listeners: list[QueueListener] = []
+
+    async def async_load(self) -> None:
+        """Read the stored queue and history."""
+        data = await self._store.async_load() or {}
+        for raw in data.get("items", []):
+            item = CallbackItem.from_json(raw)
+            self._items[item.uid] = item
+            self._by_key[item.key] = item.uid
+        self.history = _history_from_json(data.get("history", {}))
+
+    async def async_remove_storage(self) -> None:
+        """Delete the stored queue (the entry was removed)."""
+        await self._store.async_remove()
+
+    async def async_flush(self) -> None:
+        """Write pending changes now (on unload)."""
+        await self._store.async_save(self._data())
+
+    def _data(self) -> dict[str, Any]:
+        return {
+            "items": [item.to_json() for item in self._items.values()],
+            "history": _history_to_json(self.history),
+        }
+
+    @callback
+    def _changed(self) -> None:
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def async_add_listener(self, listener: QueueListener) -> CALLBACK_TYPE:
+        """Call ``listener`` after every change; returns the remover."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @property
+    def items(self) -> list[CallbackItem]:
+        """Waiting callbacks, oldest call first."""
+        return sorted(self._items.values(), key=lambda item: item.first_call)
+
+    def get(self, uid: str) -> CallbackItem | None:
+        """The item with this uid."""
+        return self._items.get(uid)
+
+    def find(self, key: str) -> CallbackItem | None:
+        """The item of a client id or number."""
+        uid = self._by_key.get(key)
+        return self._items.get(uid) if uid is not None else None
+
+    @callback
+    def async_set_history(self, history: History) -> None:
+        """Keep the new history (saved with the next change)."""
+        self.history = history
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    @callback
+    def async_add_call(self, item: CallbackItem, call_id: str | None) -> CallbackItem:
+        """Queue a callback, or merge a repeat call into the waiting one."""
+        existing = self.find(item.key)
+        if existing is not None:
+            merged = replace(
+                existing,
+                name=item.name,
+                number=item.number,
+                reasons=list(dict.fromkeys([*item.reasons, *existing.reasons])),
+                calls=existing.calls + 1,
+                last_call=item.last_call,
+                promised_at=item.promised_at or existing.promised_at,
+                text=item.text or existing.text,
+                text_status=item.text_status
+                if item.text_status != "not_sent"
+                else existing.text_status,
+                overdue_fired=existing.overdue_fired and item.promised_at is None,
+                due_fired=False,
+            )
+            item = merged
+        if call_id:
+            item.call_ids = [*item.call_ids, call_id][-20:]
+        self._items[item.uid] = item
+        self._by_key[item.key] = item.uid
+        self._changed()
+        return item
+
+    @callback
+    def async_update(self, uid: str, **changes: Any) -> CallbackItem | None:
+        """Change fields of an item (text status, recording, reminders fired)."""
+        item = self._items.get(uid)
+        if item is None:
+            return None
+        updated = replace(item, **changes)
+        self._items[uid] = updated
+        self._changed()
+        return updated
+
+    @callback
+    def async_remove_items(self, uids: list[str]) -> None:
+        """Clear items (the callback was made or the user deleted them)."""
+        for uid in uids:
+            item = self._items.pop(uid, None)
+            if item is not None:
+                self._by_key.pop(item.key, None)
+        self._changed()
+
+
+def new_uid() -> str:
+    """A fresh item uid."""
+    return uuid4().hex

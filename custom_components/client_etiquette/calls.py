@@ -1,0 +1,314 @@
+"""Screening a call in Home Assistant: the pure decision plus its follow-ups.
+
+``CallScreener.screen`` is synchronous and fast: it decides from the cached readiness,
+records the call, and leaves the slow parts (saving, sending the text, events) to run
+after the caller (a service or a webhook handler) has its answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import TemplateError
+from homeassistant.helpers.template import Template
+from homeassistant.util import dt as dt_util
+
+from .callbacks import HISTORY_KEEP, CallbackItem, CallbackQueue, new_uid
+from .const import (
+    CONF_DEFAULT_LANGUAGE,
+    CONF_DEFAULT_REGION,
+    CONF_REPLY_EMAIL,
+    CONF_SENDER_NAME,
+    CONF_TEMPLATE_PREFIX,
+    CONF_WITHIN_MINUTES,
+    DEFAULT_WITHIN_MINUTES,
+    EVENT_CALL_SCREENED,
+    EVENT_RANG_THROUGH,
+    EVENT_SENT_TO_VOICEMAIL,
+    Reason,
+)
+from .directory import ClientDirectory
+from .messages import build_text, template_variables
+from .monitor import ReadinessMonitor
+from .policy import policy_from_options
+from .screening import (
+    Action,
+    Breakthrough,
+    Call,
+    Client,
+    Decision,
+    Language,
+    decide,
+    is_mobile,
+    normalize_number,
+    prune,
+    record_call,
+    record_text,
+)
+
+_LOGGER = logging.getLogger(__name__)
+# Outcomes remembered per call id, so a retried webhook or service call is answered alike.
+SEEN_CALLS = 500
+NO_BACKEND = "no_texting_backend"
+
+type EventListener = Callable[[str, dict[str, Any]], None]
+type TextSender = Callable[[CallbackItem, str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class CallOutcome:
+    """What was decided for one call, and what was done about it."""
+
+    action: Action
+    reasons: tuple[Reason, ...]
+    client: Client | None
+    language: Language
+    number: str
+    text: str | None
+    text_sent: bool
+    no_text_reason: str | None
+    callback_at: datetime | None
+    breakthrough: Breakthrough | None
+    call_id: str | None
+
+    def as_response(self) -> dict[str, Any]:
+        """The incoming_call action's response."""
+        client = {"name": self.client.name, "tier": str(self.client.tier)} if self.client else None
+        return {
+            "action": str(self.action),
+            "reasons": [str(reason) for reason in self.reasons],
+            "client": client,
+            "text": self.text,
+            "text_sent": self.text_sent,
+            "no_text_reason": self.no_text_reason,
+            "callback_at": self.callback_at.isoformat() if self.callback_at else None,
+            "breakthrough": str(self.breakthrough) if self.breakthrough else None,
+        }
+
+
+class CallScreener:
+    """Decides calls for one entry and queues the callbacks and texts."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        options: Mapping[str, Any],
+        *,
+        monitor: ReadinessMonitor,
+        directory: ClientDirectory,
+        queue: CallbackQueue,
+        send_text: TextSender | None,
+    ) -> None:
+        """Keep what a decision needs; nothing here does I/O."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._options = options
+        self._monitor = monitor
+        self._directory = directory
+        self._queue = queue
+        self._send_text = send_text
+        self._policy = policy_from_options(options)
+        self._seen: dict[str, CallOutcome] = {}
+        self._listeners: list[EventListener] = []
+
+    @callback
+    def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
+        """Tell ``listener`` (event type, data) about every decision and reminder."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def fire(self, event_type: str, data: dict[str, Any]) -> None:
+        """Pass an event to the event entity and automations."""
+        for listener in list(self._listeners):
+            listener(event_type, data)
+
+    @property
+    def region(self) -> str | None:
+        """The country used for numbers written without a country code."""
+        return self._options.get(CONF_DEFAULT_REGION) or self._hass.config.country
+
+    @callback
+    def screen(
+        self,
+        *,
+        number: str,
+        name: str | None = None,
+        source: str | None = None,
+        call_id: str | None = None,
+    ) -> CallOutcome:
+        """Decide a call now; follow-ups run right after."""
+        if call_id and call_id in self._seen:
+            return self._seen[call_id]
+        now = dt_util.utcnow()
+        e164 = normalize_number(number, self.region) or number.strip()
+        client = self._directory.by_number(e164)
+        history = prune(self._queue.history, now, HISTORY_KEEP)
+        decision = decide(
+            Call(number=e164, name=name, source=source, call_id=call_id, at=now),
+            client=client,
+            readiness=self._monitor.readiness,
+            policy=self._policy,
+            history=history,
+            now=now,
+            mobile=is_mobile(e164),
+        )
+        history = record_call(history, e164, now)
+        outcome = self._outcome(decision, e164, call_id, now)
+        if outcome.text_sent:
+            history = record_text(history, e164, now)
+        self._queue.async_set_history(history)
+        self._remember(outcome)
+        _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
+        self._hass.loop.call_soon(self._follow_up, outcome, name, now)
+        return outcome
+
+    def _remember(self, outcome: CallOutcome) -> None:
+        if outcome.call_id is None:
+            return
+        self._seen[outcome.call_id] = outcome
+        while len(self._seen) > SEEN_CALLS:
+            del self._seen[next(iter(self._seen))]
+
+    def _language(self, client: Client | None) -> Language:
+        if client is not None:
+            return client.language
+        return Language(self._options.get(CONF_DEFAULT_LANGUAGE, Language.EN))
+
+    def _tz(self, client: Client | None) -> ZoneInfo:
+        return client.tz if client is not None else ZoneInfo(self._hass.config.time_zone)
+
+    def _outcome(
+        self, decision: Decision, number: str, call_id: str | None, now: datetime
+    ) -> CallOutcome:
+        language = self._language(decision.client)
+        text = self._text(decision, language, now) if decision.action is Action.VOICEMAIL else None
+        no_text = str(decision.no_text_reason) if decision.no_text_reason else None
+        sending = decision.send_text and text is not None
+        if sending and self._send_text is None:
+            no_text, sending = NO_BACKEND, False
+        return CallOutcome(
+            action=decision.action,
+            reasons=decision.reasons,
+            client=decision.client,
+            language=language,
+            number=number,
+            text=text,
+            text_sent=sending,
+            no_text_reason=no_text,
+            callback_at=decision.callback_at,
+            breakthrough=decision.breakthrough,
+            call_id=call_id,
+        )
+
+    def _text(self, decision: Decision, language: Language, now: datetime) -> str:
+        reason = decision.primary or Reason.MANUAL
+        client = decision.client
+        within = int(self._options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES))
+        sender = str(self._options.get(CONF_SENDER_NAME, ""))
+        template = self._options.get(CONF_TEMPLATE_PREFIX + language)
+        if template:
+            variables = template_variables(
+                reason,
+                language,
+                decision.callback_at,
+                now,
+                self._tz(client),
+                client_name=client.name if client else "",
+                sender_name=sender,
+                within_minutes=within,
+            )
+            try:
+                return str(
+                    Template(template, self._hass).async_render(variables, parse_result=False)
+                )
+            except TemplateError as err:
+                _LOGGER.warning(
+                    "Text template for %s failed, using the built-in text: %s", language, err
+                )
+        return build_text(
+            reason,
+            language,
+            decision.callback_at,
+            now,
+            self._tz(client),
+            tier=decision.tier,
+            sender_name=sender,
+            within_minutes=within,
+            outside_hours=decision.outside_hours,
+            reply_email=self._options.get(CONF_REPLY_EMAIL),
+        )
+
+    @callback
+    def _follow_up(self, outcome: CallOutcome, name: str | None, now: datetime) -> None:
+        """Queue the callback, send the text, tell automations and the logbook."""
+        client = outcome.client
+        data = {
+            "action": str(outcome.action),
+            "reasons": [str(reason) for reason in outcome.reasons],
+            "client_name": client.name if client else name,
+            "tier": str(client.tier) if client else None,
+            "number": outcome.number,
+            "callback_at": outcome.callback_at.isoformat() if outcome.callback_at else None,
+            "breakthrough": str(outcome.breakthrough) if outcome.breakthrough else None,
+            "text_sent": outcome.text_sent,
+            "no_text_reason": outcome.no_text_reason,
+        }
+        if outcome.action is Action.VOICEMAIL:
+            item = self._queue_callback(outcome, name, now)
+            if outcome.text_sent and outcome.text is not None and self._send_text is not None:
+                self._send_text(item, outcome.text)
+            self.fire(EVENT_SENT_TO_VOICEMAIL, data)
+        else:
+            self.fire(EVENT_RANG_THROUGH, data)
+        logbook = {k: v for k, v in data.items() if k != "number"}
+        self._hass.bus.async_fire(EVENT_CALL_SCREENED, {"entry_id": self._entry_id, **logbook})
+
+    def _queue_callback(
+        self, outcome: CallOutcome, name: str | None, now: datetime
+    ) -> CallbackItem:
+        client = outcome.client
+        status = "queued" if outcome.text_sent else f"not_sent:{outcome.no_text_reason}"
+        item = CallbackItem(
+            uid=new_uid(),
+            key=client.client_id if client else outcome.number,
+            name=client.name if client else (name or outcome.number),
+            number=outcome.number,
+            client_id=client.client_id if client else None,
+            language=str(outcome.language),
+            reasons=[str(reason) for reason in outcome.reasons],
+            calls=1,
+            first_call=now,
+            last_call=now,
+            promised_at=outcome.callback_at,
+            text=outcome.text,
+            text_status=status,
+        )
+        return self._queue.async_add_call(item, outcome.call_id)
+
+    @callback
+    def add_recording(
+        self, *, call_id: str | None, number: str, url: str, transcription: str | None = None
+    ) -> bool:
+        """Attach a voicemail recording to the caller's waiting callback."""
+        e164 = normalize_number(number, self.region) or number.strip()
+        item = next(
+            (item for item in self._queue.items if call_id and call_id in item.call_ids), None
+        )
+        if item is None:
+            client = self._directory.by_number(e164)
+            item = self._queue.find(client.client_id if client else e164)
+        if item is None:
+            return False
+        changes: dict[str, Any] = {"recording_url": url}
+        if transcription:
+            changes["transcription"] = transcription
+        self._queue.async_update(item.uid, **changes)
+        return True

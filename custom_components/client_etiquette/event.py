@@ -1,0 +1,47 @@
+"""The client_call event entity: every decision and reminder, for automations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import CALL_EVENT_TYPES
+from .entity import ClientEtiquetteEntity
+
+if TYPE_CHECKING:
+    from . import ClientEtiquetteConfigEntry
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ClientEtiquetteConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the client_call event entity of an entry."""
+    async_add_entities([ClientCallEvent(entry)])
+
+
+class ClientCallEvent(ClientEtiquetteEntity, EventEntity):
+    """Fires rang_through, sent_to_voicemail, callback_due, callback_overdue, text_failed."""
+
+    _attr_event_types = list(CALL_EVENT_TYPES)
+
+    def __init__(self, entry: ClientEtiquetteConfigEntry) -> None:
+        """Attach to the entry's screener."""
+        super().__init__(entry, "client_call")
+        self._screener = entry.runtime_data.screener
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the screener from now on."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._screener.async_add_event_listener(self._handle))
+
+    @callback
+    def _handle(self, event_type: str, data: dict[str, Any]) -> None:
+        self._trigger_event(event_type, data)
+        self.async_write_ha_state()

@@ -1,0 +1,46 @@
+"""Screening options from an entry's stored options into the pure ScreeningPolicy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from .const import (
+    CONF_BLOCKING_PREFIX,
+    CONF_MAX_TEXTS_PER_HOUR,
+    CONF_REPEAT_WINDOW,
+    CONF_TEXT_COOLDOWN,
+    CONF_UNKNOWN_CALLERS,
+    DEFAULT_MAX_TEXTS_PER_HOUR,
+    DEFAULT_REPEAT_WINDOW_MINUTES,
+    DEFAULT_TEXT_COOLDOWN_HOURS,
+    Reason,
+)
+from .screening import VIP_REASONS, ScreeningPolicy, Tier, UnknownCallers
+
+
+def default_blocking(tier: str) -> list[str]:
+    """The reasons that send a tier's calls to voicemail unless the user changes them."""
+    reasons = VIP_REASONS if tier == Tier.VIP else frozenset(Reason)
+    return [str(reason) for reason in Reason if reason in reasons]
+
+
+def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
+    """The screening policy the user chose (defaults from issue 3 otherwise)."""
+    blocking = {
+        tier: frozenset(
+            Reason(code)
+            for code in options.get(CONF_BLOCKING_PREFIX + tier, default_blocking(tier))
+        )
+        for tier in Tier
+    }
+    return ScreeningPolicy(
+        blocking=blocking,
+        repeat_window=timedelta(
+            minutes=options.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW_MINUTES)
+        ),
+        unknown_callers=UnknownCallers(options.get(CONF_UNKNOWN_CALLERS, "screen_as_new")),
+        text_cooldown=timedelta(hours=options.get(CONF_TEXT_COOLDOWN, DEFAULT_TEXT_COOLDOWN_HOURS)),
+        max_texts_per_hour=int(options.get(CONF_MAX_TEXTS_PER_HOUR, DEFAULT_MAX_TEXTS_PER_HOUR)),
+    )

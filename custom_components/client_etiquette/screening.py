@@ -1,0 +1,466 @@
+"""Pure call screening: a Call, the Client, the Readiness and recent history in, a Decision out.
+
+No Home Assistant imports; everything time-dependent takes ``now``. History is data
+passed in by the caller (the glue keeps it), never module state.
+
+The decision, in order:
+
+1. Unknown caller and ``unknown_callers`` is ``leave_alone``: ring, no text.
+2. The *blocking* reasons are the active readiness reasons that count for the
+   caller's tier (unknown callers screened as ``new``). None: ring.
+3. The same number called within ``repeat_window``: ring through
+   (``breakthrough="repeat_call"``), except while driving, in a dead zone or on a
+   call blocks the call (rule E1, E4).
+4. Otherwise: voicemail, with a polite text when the number may be texted, and a
+   promised callback time (rule E6).
+
+Breakthrough codes (why it rang although the freelancer was not ready):
+``repeat_call``, ``tier`` (none of the active reasons block this tier) and
+``unknown_caller`` (unknown callers are left alone).
+
+No-text codes (why no text is sent): ``ringing``, ``anonymous``, ``not_mobile``,
+``cooldown``, ``hourly_cap``.
+
+Time windows are half-open: a window of length X that starts at t is over at
+exactly t + X. So a call exactly ``repeat_window`` after the previous one is not a
+repeat, a text exactly ``text_cooldown`` after the last one is allowed, and a
+text sent exactly one hour ago no longer counts towards the hourly cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+from . import hours
+from .const import Reason
+from .models import Readiness, WorkHours
+
+
+class Tier(StrEnum):
+    """How close the client is (rule E9)."""
+
+    NEW = "new"
+    REGULAR = "regular"
+    VIP = "vip"
+
+
+class Language(StrEnum):
+    """Languages the polite texts are written in."""
+
+    EN = "en"
+    RU = "ru"
+    PL = "pl"
+
+
+class Channel(StrEnum):
+    """The client's preferred way to be contacted (rule E8)."""
+
+    CALL = "call"
+    TEXT = "text"
+    EMAIL = "email"
+
+
+class UnknownCallers(StrEnum):
+    """What to do with numbers that belong to no client."""
+
+    SCREEN_AS_NEW = "screen_as_new"
+    LEAVE_ALONE = "leave_alone"
+
+
+class Action(StrEnum):
+    """What happens to the call."""
+
+    RING = "ring"
+    VOICEMAIL = "voicemail"
+
+
+class Breakthrough(StrEnum):
+    """Why a call rang although the freelancer was not ready."""
+
+    REPEAT_CALL = "repeat_call"
+    TIER = "tier"
+    UNKNOWN_CALLER = "unknown_caller"
+
+
+class NoText(StrEnum):
+    """Why no polite text is sent."""
+
+    RINGING = "ringing"
+    ANONYMOUS = "anonymous"
+    NOT_MOBILE = "not_mobile"
+    COOLDOWN = "cooldown"
+    HOURLY_CAP = "hourly_cap"
+
+
+ALL_REASONS: Final = frozenset(Reason)
+VIP_REASONS: Final = frozenset(
+    {Reason.DRIVING, Reason.DEAD_ZONE, Reason.ON_CALL, Reason.DO_NOT_DISTURB}
+)
+# While any of these is active, a repeated call does not ring through.
+NO_BREAKTHROUGH_REASONS: Final = frozenset({Reason.DRIVING, Reason.DEAD_ZONE, Reason.ON_CALL})
+DEFAULT_REPEAT_WINDOW: Final = timedelta(minutes=3)
+DEFAULT_TEXT_COOLDOWN: Final = timedelta(hours=12)
+DEFAULT_MAX_TEXTS_PER_HOUR: Final = 10
+HOURLY_WINDOW: Final = timedelta(hours=1)
+
+# Caller IDs that stand for a withheld number. The digit strings are the words
+# ANONYMOUS, UNAVAILABLE, UNKNOWN, BLOCKED and RESTRICTED typed on a phone keypad,
+# which Twilio and some carriers send in place of the number.
+HIDDEN_CALLER_IDS: Final = frozenset(
+    {
+        "",
+        "anonymous",
+        "unknown",
+        "private",
+        "restricted",
+        "unavailable",
+        "withheld",
+        "blocked",
+        "hidden",
+    }
+)
+KEYPAD_HIDDEN_NUMBERS: Final = frozenset(
+    {"266696687", "86282452253", "8656696", "2562533", "7378742833"}
+)
+_ASCII_DIGITS: Final = frozenset("0123456789")
+_MOBILE_TYPES: Final = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """One client from the directory.
+
+    ``numbers`` are E.164 strings. ``time_zone`` is an IANA name ("Europe/Warsaw").
+    ``contact_hours`` are the agreed hours for calls (rule E8), in their own time
+    zone; None means any time.
+    """
+
+    client_id: str
+    name: str
+    numbers: tuple[str, ...]
+    tier: Tier = Tier.REGULAR
+    language: Language = Language.EN
+    time_zone: str = "UTC"
+    contact_hours: WorkHours | None = None
+    channel: Channel = Channel.CALL
+    email: str | None = None
+    note: str = ""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The client's time zone; UTC when the stored name is not a known zone."""
+        try:
+            return ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Call:
+    """An incoming call as reported by the phone system.
+
+    ``number`` is the caller ID: E.164 when the glue could normalise it, else as received
+    (it may be a hidden-number word such as "anonymous").
+    """
+
+    number: str
+    name: str | None = None
+    source: str | None = None
+    call_id: str | None = None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do with a call.
+
+    ``reasons`` are all active readiness reasons at the time of the call;
+    ``blocking`` those of them that count for the caller's tier. ``tier`` is the tier
+    the call was screened as (``new`` for unknown callers screened as new, None when
+    unknown callers are left alone). ``callback_at`` is the promised callback time
+    when known (voicemail only).
+    """
+
+    action: Action
+    reasons: tuple[Reason, ...] = ()
+    client: Client | None = None
+    breakthrough: Breakthrough | None = None
+    send_text: bool = False
+    no_text_reason: NoText | None = None
+    callback_at: datetime | None = None
+    blocking: tuple[Reason, ...] = ()
+    tier: Tier | None = None
+
+    @property
+    def primary(self) -> Reason | None:
+        """The most important blocking reason: the one the polite text talks about."""
+        return self.blocking[0] if self.blocking else None
+
+    @property
+    def outside_hours(self) -> bool:
+        """True when the call came outside working hours and that counted (rule E9)."""
+        return Reason.AFTER_HOURS in self.blocking
+
+
+def _default_blocking() -> dict[Tier, frozenset[Reason]]:
+    return {Tier.NEW: ALL_REASONS, Tier.REGULAR: ALL_REASONS, Tier.VIP: VIP_REASONS}
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningPolicy:
+    """The user's screening options.
+
+    ``blocking`` maps a tier to the reasons that send its calls to voicemail; a tier
+    missing from the map is blocked by every reason. Unknown callers screened as new
+    use the ``new`` entry.
+    """
+
+    blocking: Mapping[Tier, frozenset[Reason]] = field(default_factory=_default_blocking)
+    repeat_window: timedelta = DEFAULT_REPEAT_WINDOW
+    no_breakthrough: frozenset[Reason] = NO_BREAKTHROUGH_REASONS
+    unknown_callers: UnknownCallers = UnknownCallers.SCREEN_AS_NEW
+    text_cooldown: timedelta = DEFAULT_TEXT_COOLDOWN
+    max_texts_per_hour: int = DEFAULT_MAX_TEXTS_PER_HOUR
+
+    def blocking_for(self, tier: Tier) -> frozenset[Reason]:
+        """The reasons that send a call from this tier to voicemail."""
+        return self.blocking.get(tier, ALL_REASONS)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Recent calls and sent texts, keyed by number as in ``Call.number``.
+
+    Each value is the times of the calls (texts) from (to) that number, in any order.
+    ``calls`` should hold calls before the current one; calls at or after ``now`` are
+    ignored, so recording the current call first does no harm.
+    """
+
+    calls: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
+    texts: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
+
+    def last_call(self, number: str, now: datetime) -> datetime | None:
+        """The latest call from ``number`` strictly before ``now``."""
+        return max((at for at in self.calls.get(number, ()) if at < now), default=None)
+
+    def last_text(self, number: str) -> datetime | None:
+        """The latest text sent to ``number``."""
+        return max(self.texts.get(number, ()), default=None)
+
+    def texts_in_last_hour(self, now: datetime) -> int:
+        """How many texts were sent, to anyone, in the hour before ``now``."""
+        start = now - HOURLY_WINDOW
+        return sum(1 for times in self.texts.values() for at in times if at > start)
+
+
+def record_call(history: History, number: str, at: datetime) -> History:
+    """A new History with a call from ``number`` at ``at``."""
+    return History(calls=_append(history.calls, number, at), texts=history.texts)
+
+
+def record_text(history: History, number: str, at: datetime) -> History:
+    """A new History with a text sent to ``number`` at ``at``."""
+    return History(calls=history.calls, texts=_append(history.texts, number, at))
+
+
+def prune(history: History, now: datetime, keep: timedelta) -> History:
+    """A new History without entries older than ``keep`` before ``now``."""
+    return History(
+        calls=_drop_before(history.calls, now - keep),
+        texts=_drop_before(history.texts, now - keep),
+    )
+
+
+def _append(
+    times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime
+) -> dict[str, tuple[datetime, ...]]:
+    result = dict(times)
+    result[number] = (*result.get(number, ()), at)
+    return result
+
+
+def _drop_before(
+    times: Mapping[str, tuple[datetime, ...]], cutoff: datetime
+) -> dict[str, tuple[datetime, ...]]:
+    kept = {number: tuple(at for at in ats if at >= cutoff) for number, ats in times.items()}
+    return {number: ats for number, ats in kept.items() if ats}
+
+
+def is_anonymous(number: str) -> bool:
+    """True for a withheld caller ID: empty, a word such as "anonymous", no digits at all."""
+    text = number.strip()
+    if text.lower() in HIDDEN_CALLER_IDS:
+        return True
+    digits = "".join(char for char in text if char in _ASCII_DIGITS)
+    return not digits or digits in KEYPAD_HIDDEN_NUMBERS
+
+
+def normalize_number(raw: str, default_region: str | None) -> str | None:
+    """The E.164 form of a phone number, or None when it is hidden or not a valid number.
+
+    ``default_region`` (ISO 3166 alpha-2, e.g. "PL") is used for numbers written
+    without a country code.
+    """
+    if is_anonymous(raw):
+        return None
+    region = default_region.upper() if default_region else None
+    try:
+        parsed = phonenumbers.parse(raw.strip(), region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    """True when an E.164 number is a valid number that can receive texts.
+
+    Numbering plans that do not tell mobile from fixed lines (the US and Canada) count
+    as mobile, or their clients would never get a text.
+    """
+    if is_anonymous(e164):
+        return False
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(parsed):
+        return False
+    return phonenumbers.number_type(parsed) in _MOBILE_TYPES
+
+
+def decide(
+    call: Call,
+    *,
+    client: Client | None,
+    readiness: Readiness,
+    policy: ScreeningPolicy,
+    history: History,
+    now: datetime,
+    mobile: bool,
+) -> Decision:
+    """Decide what to do with ``call``.
+
+    ``client`` is the directory entry for the caller's number, None for an unknown
+    caller. ``mobile`` says whether the caller's number can receive texts (see
+    ``is_mobile``); it is computed by the caller so this stays free of look-ups.
+    """
+    tier = screened_tier(client, policy)
+    reasons = readiness.reasons
+    if tier is None:
+        breakthrough = Breakthrough.UNKNOWN_CALLER if reasons else None
+        return _ring(reasons, (), client, None, breakthrough)
+    allowed = policy.blocking_for(tier)
+    blocking = tuple(reason for reason in reasons if reason in allowed)
+    if not blocking:
+        return _ring(reasons, blocking, client, tier, Breakthrough.TIER if reasons else None)
+    if is_repeat_call(call, blocking, policy, history, now):
+        return _ring(reasons, blocking, client, tier, Breakthrough.REPEAT_CALL)
+    no_text = text_refusal(call.number, policy, history, now, mobile=mobile)
+    return Decision(
+        action=Action.VOICEMAIL,
+        reasons=reasons,
+        blocking=blocking,
+        client=client,
+        tier=tier,
+        send_text=no_text is None,
+        no_text_reason=no_text,
+        callback_at=callback_time(readiness, client, now),
+    )
+
+
+def _ring(
+    reasons: tuple[Reason, ...],
+    blocking: tuple[Reason, ...],
+    client: Client | None,
+    tier: Tier | None,
+    breakthrough: Breakthrough | None,
+) -> Decision:
+    return Decision(
+        action=Action.RING,
+        reasons=reasons,
+        blocking=blocking,
+        client=client,
+        tier=tier,
+        breakthrough=breakthrough,
+        no_text_reason=NoText.RINGING,
+    )
+
+
+def screened_tier(client: Client | None, policy: ScreeningPolicy) -> Tier | None:
+    """The tier a caller is screened as; None for unknown callers left alone."""
+    if client is not None:
+        return client.tier
+    if policy.unknown_callers is UnknownCallers.SCREEN_AS_NEW:
+        return Tier.NEW
+    return None
+
+
+def is_repeat_call(
+    call: Call,
+    blocking: Iterable[Reason],
+    policy: ScreeningPolicy,
+    history: History,
+    now: datetime,
+) -> bool:
+    """True when the same number called within ``repeat_window`` and may ring through.
+
+    ``blocking`` are the active reasons that count for the caller's tier. Hidden numbers
+    are never repeats (all of them look alike), and nothing rings through while a
+    ``no_breakthrough`` reason (driving, dead zone, on a call) blocks the call. A reason
+    the policy lets this tier's calls through anyway (say, driving for a VIP whose
+    blocking set was narrowed) does not stop a repeat call either.
+    """
+    if is_anonymous(call.number):
+        return False
+    if any(reason in policy.no_breakthrough for reason in blocking):
+        return False
+    last = history.last_call(call.number, now)
+    return last is not None and now - last < policy.repeat_window
+
+
+def text_refusal(
+    number: str, policy: ScreeningPolicy, history: History, now: datetime, *, mobile: bool
+) -> NoText | None:
+    """Why a call sent to voicemail gets no text, or None when it gets one."""
+    if is_anonymous(number):
+        return NoText.ANONYMOUS
+    if not mobile:
+        return NoText.NOT_MOBILE
+    last = history.last_text(number)
+    if last is not None and now - last < policy.text_cooldown:
+        return NoText.COOLDOWN
+    if history.texts_in_last_hour(now) >= policy.max_texts_per_hour:
+        return NoText.HOURLY_CAP
+    return None
+
+
+def callback_time(readiness: Readiness, client: Client | None, now: datetime) -> datetime | None:
+    """When the freelancer can promise to call back, or None when unknown.
+
+    The moment readiness returns, moved to the client's next contact-hours opening
+    (rules E7, E8). When readiness has no known end but the client's hours are
+    closed now, the promise is their next opening. A ready-again time that is not
+    after ``now`` (a readiness a moment stale) counts as unknown: promising a time
+    that has already passed would make the callback overdue at once.
+    """
+    ready_at = readiness.ready_again_at
+    if ready_at is not None and ready_at.astimezone(UTC) <= now.astimezone(UTC):
+        ready_at = None
+    contact = client.contact_hours if client is not None else None
+    if contact is None:
+        return ready_at
+    if ready_at is None and hours.is_open(contact, now):
+        return None
+    opening = hours.next_open(contact, ready_at or now)
+    return opening if opening is not None else ready_at

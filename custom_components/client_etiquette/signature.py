@@ -1,0 +1,166 @@
+"""Pure request authentication for the telephony webhooks.
+
+No Home Assistant imports. Three things live here:
+
+- The ``X-Twilio-Signature`` scheme used by Twilio and SignalWire (which also sends the
+  same value as ``X-SignalWire-Signature``): base64(HMAC-SHA1(token, url + params)),
+  where ``params`` are the POST form fields sorted by name (then by value), each name
+  directly followed by its value. Like Twilio's own ``RequestValidator``, a signature
+  is accepted for the URL with and without its port (``https://host/x`` and
+  ``https://host:443/x`` are the same URL to Twilio, but sign differently).
+- The bearer secret of the PBX webhook.
+- Fresh webhook ids and secrets, long and random.
+
+Every comparison of a secret or signature is constant-time (``hmac.compare_digest``).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import hmac
+import secrets
+from typing import Final
+from urllib.parse import urlsplit, urlunsplit
+
+SIGNATURE_HEADER: Final = "X-Twilio-Signature"
+SIGNALWIRE_SIGNATURE_HEADER: Final = "X-SignalWire-Signature"
+SIGNATURE_SETTINGS_HEADER: Final = "X-Twilio-Webhooks-Signature-Settings"
+HMAC_SHA1: Final = "HMAC_SHA1"
+HMAC_SHA256: Final = "HMAC_SHA256"
+ALGORITHMS: Final = {HMAC_SHA1: hashlib.sha1, HMAC_SHA256: hashlib.sha256}
+DEFAULT_PORTS: Final = {"https": 443, "http": 80}
+# Random bytes in a webhook id or secret (the id is the only thing guarding the URL).
+TOKEN_BYTES: Final = 32
+
+type Params = Mapping[str, str] | Iterable[tuple[str, str]]
+
+
+def new_webhook_id() -> str:
+    """A fresh webhook id: 32 random bytes, URL-safe base64 (43 characters)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_secret() -> str:
+    """A fresh bearer secret for the PBX webhook: 32 random bytes, URL-safe base64."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _pairs(params: Params) -> list[tuple[str, str]]:
+    if isinstance(params, Mapping):
+        return [(str(name), str(value)) for name, value in params.items()]
+    return [(str(name), str(value)) for name, value in params]
+
+
+def signing_payload(url: str, params: Params) -> str:
+    """The string that is signed: the URL, then each name + value, sorted.
+
+    Names are sorted (case-sensitive, by code point); a name that occurs more than
+    once contributes each of its distinct values, sorted, as Twilio's validator does.
+    """
+    values: dict[str, set[str]] = {}
+    for name, value in _pairs(params):
+        values.setdefault(name, set()).add(value)
+    parts = [url]
+    for name in sorted(values):
+        parts.extend(name + value for value in sorted(values[name]))
+    return "".join(parts)
+
+
+def compute_signature(token: str, url: str, params: Params, *, algorithm: str = HMAC_SHA1) -> str:
+    """The base64 signature of a request to ``url`` with form ``params``.
+
+    Raises ``ValueError`` for an algorithm other than HMAC_SHA1 or HMAC_SHA256.
+    """
+    digest = ALGORITHMS.get(algorithm.upper())
+    if digest is None:
+        msg = f"unsupported signature algorithm: {algorithm!r}"
+        raise ValueError(msg)
+    mac = hmac.new(token.encode(), signing_payload(url, params).encode(), digest)
+    return base64.b64encode(mac.digest()).decode("ascii")
+
+
+def url_variants(url: str) -> tuple[str, ...]:
+    """``url`` as given, without its port, and with the scheme's default port.
+
+    Twilio signs with the URL exactly as configured, which may or may not spell the
+    port; a URL with a non-default port (``:8123``) also yields the variant without
+    it, as Twilio's validator does. Duplicates are dropped, order is kept.
+    """
+    found = [url]
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return (url,)
+    host = parts.netloc.rpartition("@")[2]
+    userinfo = parts.netloc[: len(parts.netloc) - len(host)]
+    bare_host = host if port is None else host[: host.rfind(":")]
+    found.append(urlunsplit(parts._replace(netloc=userinfo + bare_host)))
+    if port is None and (default := DEFAULT_PORTS.get(parts.scheme.lower())) is not None:
+        found.append(urlunsplit(parts._replace(netloc=f"{userinfo}{bare_host}:{default}")))
+    return tuple(dict.fromkeys(found))
+
+
+def signature_algorithm(settings_header: str | None) -> str:
+    """The algorithm named in ``X-Twilio-Webhooks-Signature-Settings``.
+
+    The header looks like ``key=<id>,algorithm=HMAC_SHA256``; a missing header, or
+    one that names no algorithm, means the classic HMAC_SHA1. Upper case.
+    """
+    for part in (settings_header or "").split(","):
+        name, separator, value = part.partition("=")
+        if separator and name.strip().lower() == "algorithm" and value.strip():
+            return value.strip().upper()
+    return HMAC_SHA1
+
+
+def _equal(left: str, right: str) -> bool:
+    """Constant-time string comparison (any characters, any lengths)."""
+    return hmac.compare_digest(left.encode(errors="surrogatepass"), right.encode())
+
+
+def is_valid_signature(
+    token: str | None,
+    urls: Sequence[str],
+    params: Params,
+    signature: str | None,
+    *,
+    algorithm: str = HMAC_SHA1,
+) -> bool:
+    """Whether ``signature`` signs ``params`` for one of ``urls`` (or its port variants).
+
+    False without a token, a signature or a URL, and for an unknown algorithm.
+    Every candidate is compared, in constant time each.
+    """
+    if not token or not signature or algorithm.upper() not in ALGORITHMS:
+        return False
+    pairs = _pairs(params)
+    candidates = dict.fromkeys(variant for url in urls for variant in url_variants(url))
+    valid = False
+    for candidate in candidates:
+        expected = compute_signature(token, candidate, pairs, algorithm=algorithm)
+        valid |= _equal(signature.strip(), expected)
+    return valid
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else None."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def is_valid_bearer(authorization: str | None, secret: str | None) -> bool:
+    """Whether the ``Authorization`` header carries ``secret`` as a bearer token.
+
+    Never true when no secret is configured (an empty secret opens nothing).
+    """
+    token = bearer_token(authorization)
+    if not secret or token is None:
+        return False
+    return _equal(token, secret)

@@ -1,0 +1,440 @@
+"""The telephony webhooks: a Twilio-compatible voice webhook and a JSON one for any PBX.
+
+Voice (Twilio, SignalWire): ``POST /api/webhook/<voice_webhook_id>``, form-encoded,
+signed with ``X-Twilio-Signature`` (or ``X-SignalWire-Signature``) using the entry's
+``twilio_auth_token``. The ``step`` query parameter tells the requests of one call
+apart: ``call`` (the first request, also when ``step`` is absent), ``dial`` (the
+``<Dial>`` is over), ``recording`` and ``transcription`` (the voicemail is stored),
+``done`` (the ``<Record>`` ended). Missing or wrong signature: 403; body over 64 KiB:
+413; not a form: 415; a form that does not parse: 400. Nothing is screened, queued or
+texted for any of these. Once the request is authentic, the answer is always valid
+TwiML: any failure answers with a voicemail that still records the message.
+
+PBX (Asterisk, FreePBX, FreeSWITCH, anything that can POST):
+``POST /api/webhook/<pbx_webhook_id>`` with ``Authorization: Bearer <pbx_secret>`` and
+``{"number": ..., "name": ..., "call_id": ...}`` answers the ``incoming_call`` action's
+response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``. No or a wrong
+bearer: 401; body over 64 KiB: 413; bad JSON or no number: 400. Local network only
+unless ``pbx_local_only`` is switched off.
+
+Phone numbers are logged at debug level only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http import HTTPStatus
+import json
+import logging
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import parse_qsl, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+from aiohttp import hdrs
+from aiohttp.web import Request, Response, json_response
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.util import dt as dt_util
+
+from . import twiml
+from .calls import CallOutcome
+from .const import (
+    CONF_DIAL_TIMEOUT,
+    CONF_FORWARD_NUMBER,
+    CONF_PBX_LOCAL_ONLY,
+    CONF_PBX_SECRET,
+    CONF_PBX_WEBHOOK_ID,
+    CONF_SENDER_NAME,
+    CONF_TWILIO_AUTH_TOKEN,
+    CONF_VOICE_WEBHOOK_ID,
+    CONF_WITHIN_MINUTES,
+    DEFAULT_DIAL_TIMEOUT,
+    DEFAULT_WITHIN_MINUTES,
+    DOMAIN,
+)
+from .screening import Action, Language
+from .signature import (
+    SIGNALWIRE_SIGNATURE_HEADER,
+    SIGNATURE_HEADER,
+    SIGNATURE_SETTINGS_HEADER,
+    is_valid_bearer,
+    is_valid_signature,
+    signature_algorithm,
+)
+
+if TYPE_CHECKING:
+    from . import ClientEtiquetteConfigEntry
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_BODY: Final = 64 * 1024
+MAX_FIELDS: Final = 200
+# Longest caller number, name and call id taken from a request (as the action's schema).
+MAX_NUMBER: Final = 64
+MAX_NAME: Final = 200
+MAX_CALL_ID: Final = 200
+MAX_URL: Final = 2048
+# Calls remembered per voice webhook, so the later steps know the caller.
+RECENT_CALLS: Final = 500
+
+STEP: Final = "step"
+STEP_CALL: Final = "call"
+STEP_DIAL: Final = "dial"
+STEP_RECORDING: Final = "recording"
+STEP_TRANSCRIPTION: Final = "transcription"
+STEP_DONE: Final = "done"
+SOURCE_TWILIO: Final = "twilio"
+SOURCE_PBX: Final = "pbx"
+FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
+
+
+class _Refused(Exception):
+    """A request answered with a 4xx status, before anything was done for it."""
+
+    def __init__(self, status: HTTPStatus, why: str) -> None:
+        super().__init__(why)
+        self.status = status
+        self.why = why
+
+
+def _webhook_id(entry: ClientEtiquetteConfigEntry, key: str) -> str | None:
+    value = entry.options.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _url(hass: HomeAssistant, webhook_id: str) -> str:
+    path = webhook.async_generate_path(webhook_id)
+    try:
+        return get_url(hass, prefer_external=True) + path
+    except NoURLAvailableError:
+        return path
+
+
+@callback
+def voice_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> str | None:
+    """The URL to give the voice provider; None when the voice webhook is off.
+
+    The external URL is preferred; with no URL configured in Home Assistant, just the
+    path (``/api/webhook/<id>``).
+    """
+    webhook_id = _webhook_id(entry, CONF_VOICE_WEBHOOK_ID)
+    return _url(hass, webhook_id) if webhook_id else None
+
+
+@callback
+def pbx_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> str | None:
+    """The URL to give the PBX; None when the PBX webhook is off."""
+    webhook_id = _webhook_id(entry, CONF_PBX_WEBHOOK_ID)
+    return _url(hass, webhook_id) if webhook_id else None
+
+
+@callback
+def async_register_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
+    """Register the entry's enabled webhooks (call ``async_unregister_webhooks`` on unload)."""
+    if voice_id := _webhook_id(entry, CONF_VOICE_WEBHOOK_ID):
+        webhook.async_register(
+            hass,
+            DOMAIN,
+            f"{entry.title} voice",
+            voice_id,
+            VoiceWebhook(entry).async_handle,
+            local_only=False,
+            allowed_methods=[hdrs.METH_POST],
+        )
+    if pbx_id := _webhook_id(entry, CONF_PBX_WEBHOOK_ID):
+        webhook.async_register(
+            hass,
+            DOMAIN,
+            f"{entry.title} PBX",
+            pbx_id,
+            PbxWebhook(entry).async_handle,
+            local_only=bool(entry.options.get(CONF_PBX_LOCAL_ONLY, True)),
+            allowed_methods=[hdrs.METH_POST],
+        )
+
+
+@callback
+def async_unregister_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
+    """Remove the entry's webhooks."""
+    for key in (CONF_VOICE_WEBHOOK_ID, CONF_PBX_WEBHOOK_ID):
+        if webhook_id := _webhook_id(entry, key):
+            webhook.async_unregister(hass, webhook_id)
+
+
+async def _read_body(request: Request) -> bytes:
+    """The request body, refusing (413) anything over ``MAX_BODY`` without reading it all."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
+    body = bytearray()
+    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
+    return bytes(body)
+
+
+def _parse_form(request: Request, body: bytes) -> list[tuple[str, str]]:
+    """The fields of a form-encoded body; 415 for another type, 400 if it does not parse."""
+    if request.content_type != FORM_CONTENT_TYPE:
+        raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "not a form")
+    charset = (request.charset or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise _Refused(HTTPStatus.BAD_REQUEST, "form is not UTF-8")
+    try:
+        return parse_qsl(
+            body.decode("utf-8"),
+            keep_blank_values=True,
+            strict_parsing=bool(body),
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
+        )
+    except (UnicodeDecodeError, ValueError) as err:
+        raise _Refused(HTTPStatus.BAD_REQUEST, "malformed form") from err
+
+
+def _field(form: Mapping[str, str], name: str, limit: int) -> str | None:
+    value = form.get(name, "").strip()
+    return value[:limit] if value else None
+
+
+def _xml(document: str, status: HTTPStatus = HTTPStatus.OK) -> Response:
+    return Response(text=document, content_type=twiml.CONTENT_TYPE, status=status)
+
+
+def _refusal(refused: _Refused) -> Response:
+    _LOGGER.debug("Refused a webhook request (%s): %s", refused.why, int(refused.status))
+    headers = {}
+    if refused.status is HTTPStatus.UNAUTHORIZED:
+        headers[hdrs.WWW_AUTHENTICATE] = "Bearer"
+    return Response(status=refused.status, text=refused.why, headers=headers)
+
+
+@dataclass(slots=True)
+class VoiceWebhook:
+    """Answers Twilio-compatible voice requests for one entry."""
+
+    entry: ClientEtiquetteConfigEntry
+    recent: dict[str, CallOutcome] = field(default_factory=dict)
+    warned: bool = False
+
+    async def async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: Request
+    ) -> Response:
+        """Check the request, then answer with TwiML (never raises once authentic)."""
+        try:
+            form, base = await self._authentic_form(hass, request)
+        except _Refused as refused:
+            return _refusal(refused)
+        step = request.query.get(STEP, STEP_CALL)
+        urls = _StepUrls(base, request)
+        try:
+            return _xml(self._answer(hass, step, dict(form), urls))
+        except _Refused as refused:
+            return _refusal(refused)
+        except Exception as err:  # the caller must always reach a voicemail
+            _LOGGER.error(
+                "The voice webhook failed (%s), answering with a plain voicemail",
+                type(err).__name__,
+            )
+            _LOGGER.debug("Voice webhook failure", exc_info=True)
+            return _xml(twiml.fallback_voicemail(urls.get(STEP_RECORDING), urls.get(STEP_DONE)))
+
+    async def _authentic_form(
+        self, hass: HomeAssistant, request: Request
+    ) -> tuple[list[tuple[str, str]], str]:
+        """The form of a correctly signed request, and the base URL it was signed for."""
+        signature = request.headers.get(SIGNATURE_HEADER) or request.headers.get(
+            SIGNALWIRE_SIGNATURE_HEADER
+        )
+        if not signature:
+            raise _Refused(HTTPStatus.FORBIDDEN, "no signature")
+        form = _parse_form(request, await _read_body(request))
+        token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
+        algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+        for base in _base_urls(hass, request):
+            if is_valid_signature(
+                token, [base + request.raw_path], form, signature, algorithm=algorithm
+            ):
+                return form, base
+        if not self.warned:
+            self.warned = True
+            _LOGGER.warning(
+                "The voice webhook of %s refused a request with a wrong signature; check the "
+                "auth token and that the provider calls the URL shown in the options",
+                self.entry.title,
+            )
+        raise _Refused(HTTPStatus.FORBIDDEN, "wrong signature")
+
+    def _answer(self, hass: HomeAssistant, step: str, form: dict[str, str], urls: _StepUrls) -> str:
+        call_id = _field(form, "CallSid", MAX_CALL_ID)
+        if step == STEP_CALL:
+            return self._call(hass, form, call_id, urls)
+        if step == STEP_DIAL:
+            if twiml.dial_answered(form.get("DialCallStatus")):
+                return twiml.hangup()
+            outcome = self.recent.get(call_id) if call_id else None
+            return self._voicemail(hass, outcome, urls, missed=True)
+        if step == STEP_DONE:
+            return twiml.hangup()
+        if step == STEP_RECORDING:
+            if form.get("RecordingStatus", "completed") == "completed":
+                self._add_recording(form, call_id, None)
+            return twiml.empty()
+        if step == STEP_TRANSCRIPTION:
+            if form.get("TranscriptionStatus", "completed") == "completed":
+                self._add_recording(form, call_id, _field(form, "TranscriptionText", MAX_BODY))
+            return twiml.empty()
+        raise _Refused(HTTPStatus.BAD_REQUEST, "unknown step")
+
+    def _call(
+        self, hass: HomeAssistant, form: dict[str, str], call_id: str | None, urls: _StepUrls
+    ) -> str:
+        number = _field(form, "From", MAX_NUMBER)
+        if number is None:
+            raise _Refused(HTTPStatus.BAD_REQUEST, "no caller number")
+        outcome = self.entry.runtime_data.screener.screen(
+            number=number,
+            name=_field(form, "CallerName", MAX_NAME),
+            source=SOURCE_TWILIO,
+            call_id=call_id,
+        )
+        if call_id:
+            self.recent[call_id] = outcome
+            while len(self.recent) > RECENT_CALLS:
+                del self.recent[next(iter(self.recent))]
+        options = self.entry.options
+        forward = options.get(CONF_FORWARD_NUMBER)
+        if outcome.action is Action.RING and forward:
+            return twiml.dial(
+                str(forward),
+                timeout=float(options.get(CONF_DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT)),
+                action_url=urls.get(STEP_DIAL),
+            )
+        if outcome.action is Action.RING:
+            _LOGGER.warning(
+                "%s: a call could ring through, but no forward number is set; taking a message",
+                self.entry.title,
+            )
+        return self._voicemail(hass, outcome, urls, missed=outcome.action is Action.RING)
+
+    def _voicemail(
+        self, hass: HomeAssistant, outcome: CallOutcome | None, urls: _StepUrls, *, missed: bool
+    ) -> str:
+        """The greeting and recording; a missed ring-through promises no particular time."""
+        options = self.entry.options
+        language = outcome.language if outcome else Language.EN
+        client = outcome.client if outcome else None
+        text = twiml.greeting(
+            None if missed or outcome is None or not outcome.reasons else outcome.reasons[0],
+            language,
+            None if missed or outcome is None else outcome.callback_at,
+            dt_util.utcnow(),
+            client.tz if client else ZoneInfo(hass.config.time_zone),
+            sender_name=str(options.get(CONF_SENDER_NAME, "")),
+            within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
+        )
+        return twiml.voicemail(
+            text,
+            language,
+            recording_status_url=urls.get(STEP_RECORDING),
+            action_url=urls.get(STEP_DONE),
+            transcribe_url=urls.get(STEP_TRANSCRIPTION) if language is Language.EN else None,
+        )
+
+    def _add_recording(
+        self, form: dict[str, str], call_id: str | None, transcription: str | None
+    ) -> None:
+        url = _field(form, "RecordingUrl", MAX_URL)
+        if url is None or urlsplit(url).scheme not in ("https", "http"):
+            return
+        outcome = self.recent.get(call_id) if call_id else None
+        number = outcome.number if outcome else (_field(form, "From", MAX_NUMBER) or "")
+        attached = self.entry.runtime_data.screener.add_recording(
+            call_id=call_id, number=number, url=url, transcription=transcription
+        )
+        _LOGGER.debug("Voicemail of %s attached: %s", number, attached)
+
+
+class _StepUrls:
+    """The absolute URLs of the later steps, on the base URL the request was signed for."""
+
+    def __init__(self, base: str, request: Request) -> None:
+        self._prefix = base + request.path
+
+    def get(self, step: str) -> str:
+        return f"{self._prefix}?{urlencode({STEP: step})}"
+
+
+def _base_urls(hass: HomeAssistant, request: Request) -> list[str]:
+    """Scheme and host the provider may have signed for: the configured URLs first.
+
+    Then the request's own (as the proxy passed it), and that with https, for a
+    TLS-terminating proxy that forwards plain HTTP.
+    """
+    bases: list[str] = []
+    for options in (
+        {"prefer_external": True},
+        {"allow_internal": False},
+        {"allow_external": False},
+    ):
+        try:
+            bases.append(get_url(hass, **options).rstrip("/"))
+        except NoURLAvailableError:
+            continue
+    own = f"{request.scheme}://{request.host}"
+    bases.extend((own, f"https://{request.host}"))
+    return list(dict.fromkeys(bases))
+
+
+@dataclass(slots=True)
+class PbxWebhook:
+    """Answers a PBX's JSON request for one entry."""
+
+    entry: ClientEtiquetteConfigEntry
+
+    async def async_handle(
+        self, hass: HomeAssistant, webhook_id: str, request: Request
+    ) -> Response:
+        """Check the bearer secret and the body, screen the call, answer JSON."""
+        try:
+            if not is_valid_bearer(
+                request.headers.get(hdrs.AUTHORIZATION), self.entry.options.get(CONF_PBX_SECRET)
+            ):
+                raise _Refused(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer secret")
+            number, name, call_id = _parse_pbx(await _read_body(request))
+        except _Refused as refused:
+            return _refusal(refused)
+        try:
+            outcome = self.entry.runtime_data.screener.screen(
+                number=number, name=name, source=SOURCE_PBX, call_id=call_id
+            )
+        except Exception as err:  # the PBX gets a clear error
+            _LOGGER.error("The PBX webhook failed (%s)", type(err).__name__)
+            _LOGGER.debug("PBX webhook failure", exc_info=True)
+            return json_response(
+                {"error": "screening_failed"}, status=HTTPStatus.INTERNAL_SERVER_ERROR
+            )
+        if request.query.get("format") == "text":
+            return Response(text=str(outcome.action), content_type="text/plain")
+        return json_response(outcome.as_response())
+
+
+def _parse_pbx(body: bytes) -> tuple[str, str | None, str | None]:
+    """Number, name and call id from the PBX's JSON; 400 when it is not that."""
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, RecursionError) as err:
+        raise _Refused(HTTPStatus.BAD_REQUEST, "body is not JSON") from err
+    if not isinstance(data, dict):
+        raise _Refused(HTTPStatus.BAD_REQUEST, "body is not a JSON object")
+    number, name, call_id = data.get("number"), data.get("name"), data.get("call_id")
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)
+    if not isinstance(number, str) or not number.strip() or len(number) > MAX_NUMBER:
+        raise _Refused(HTTPStatus.BAD_REQUEST, "number missing or invalid")
+    for value, limit in ((name, MAX_NAME), (call_id, MAX_CALL_ID)):
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise _Refused(HTTPStatus.BAD_REQUEST, "name or call_id invalid")
+    return number.strip(), name or None, call_id or None

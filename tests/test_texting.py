@@ -1,0 +1,1044 @@
+"""Texting: the Twilio backend against a Twilio-like server on 127.0.0.1, the notify
+backend through a real service, and the durable outbox (retries, restarts, idempotency)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+import json
+import logging
+import random
+from typing import Any
+
+from aiohttp import BasicAuth, web
+from aiohttp.test_utils import TestServer
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+import voluptuous as vol
+
+from custom_components.client_etiquette.texting import (
+    INTERRUPTED,
+    CannotConnect,
+    InvalidAuth,
+    InvalidFromNumber,
+    NotifyBackend,
+    Outbox,
+    OutboxItem,
+    PermanentTextError,
+    TemporaryTextError,
+    TextError,
+    TextState,
+    TwilioBackend,
+    async_validate_twilio,
+    parse_retry_after,
+    redact_numbers,
+)
+
+SID = "AC" + "0123456789abcdef" * 2
+TOKEN = "secret-token"
+FROM = "+48221234567"
+TO = "+48601234567"
+SERVICE_SID = "MG" + "fedcba9876543210" * 2
+ENTRY_ID = "entry1"
+STORE_KEY = f"client_etiquette.{ENTRY_ID}.outbox"
+
+
+@dataclass
+class Reply:
+    """One scripted answer of the fake Twilio Messages endpoint."""
+
+    status: int = 201
+    body: str | None = None  # None: a message resource like Twilio's
+    headers: dict[str, str] = field(default_factory=dict)
+    hold: asyncio.Event | None = None  # answer only once this is set
+
+
+@dataclass
+class Received:
+    """What the server received."""
+
+    method: str
+    path: str
+    form: dict[str, str]
+    auth: BasicAuth | None
+    query: dict[str, str]
+
+
+class FakeTwilio:
+    """A small Twilio: checks basic auth like Twilio, answers scripted replies."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+        self.received: list[Received] = []
+        self.numbers = {FROM}
+        self.base = ""
+        self.account_status = 200
+        self.account_body: str | None = None
+        self._holds: list[asyncio.Event] = []
+        self.arrived = asyncio.Event()
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self.messages)
+        app.router.add_get("/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", self.numbers_)
+        app.router.add_get("/2010-04-01/Accounts/{sid}.json", self.account)
+        return app
+
+    def script(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+        self._holds.extend(reply.hold for reply in replies if reply.hold is not None)
+
+    def release(self) -> None:
+        for hold in self._holds:
+            hold.set()
+
+    async def _record(self, request: web.Request) -> bool:
+        form = {key: str(value) for key, value in (await request.post()).items()}
+        header = request.headers.get("Authorization")
+        auth = BasicAuth.decode(header) if header else None
+        self.received.append(
+            Received(request.method, request.path, form, auth, dict(request.query))
+        )
+        self.arrived.set()
+        return auth == BasicAuth(SID, TOKEN) and request.match_info["sid"] == SID
+
+    @staticmethod
+    def _unauthorized() -> web.Response:
+        body = {"code": 20003, "message": "Authenticate", "status": 401}
+        return web.json_response(body, status=401)
+
+    async def messages(self, request: web.Request) -> web.Response:
+        if not await self._record(request):
+            return self._unauthorized()
+        reply = self.replies.pop(0) if self.replies else Reply()
+        if reply.hold is not None:
+            await reply.hold.wait()
+        if reply.body is None:
+            body = json.dumps({"sid": "SM" + "1" * 32, "status": "queued"})
+        else:
+            body = reply.body
+        return web.Response(
+            status=reply.status, text=body, headers=reply.headers, content_type="application/json"
+        )
+
+    async def account(self, request: web.Request) -> web.Response:
+        if not await self._record(request):
+            return self._unauthorized()
+        if self.account_body is not None:
+            return web.Response(status=self.account_status, text=self.account_body)
+        return web.json_response({"sid": SID, "status": "active"}, status=self.account_status)
+
+    async def numbers_(self, request: web.Request) -> web.Response:
+        if not await self._record(request):
+            return self._unauthorized()
+        number = request.query.get("PhoneNumber")
+        found = [{"phone_number": number}] if number in self.numbers else []
+        return web.json_response({"incoming_phone_numbers": found})
+
+    @property
+    def sent(self) -> list[Received]:
+        return [r for r in self.received if r.path.endswith("/Messages.json")]
+
+
+@pytest.fixture
+async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
+    """The fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
+    fake = FakeTwilio()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.base = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release()
+    await server.close()
+
+
+def backend(hass: HomeAssistant, fake: FakeTwilio, **kwargs: Any) -> TwilioBackend:
+    return TwilioBackend(hass, SID, TOKEN, FROM, api_base=fake.base, **kwargs)
+
+
+class Changes:
+    """An on_change callback that records (id, state, attempts) and the outbox's failing flag."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, TextState, int, bool]] = []
+        self.outbox: Outbox | None = None
+
+    def __call__(self, item: OutboxItem) -> None:
+        assert self.outbox is not None
+        self.calls.append((item.id, item.state, item.attempts, self.outbox.failing))
+
+
+async def make_outbox(
+    hass: HomeAssistant, text_backend: Any, changes: Changes | None = None, **kwargs: Any
+) -> Outbox:
+    kwargs.setdefault("rng", random.Random(7))
+    outbox = Outbox(hass, ENTRY_ID, text_backend, on_change=changes, **kwargs)
+    if changes is not None:
+        changes.outbox = outbox
+    await outbox.async_load()
+    return outbox
+
+
+async def settle(hass: HomeAssistant) -> None:
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await settle(hass)
+
+
+def stored_items(hass_storage: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(hass_storage[STORE_KEY]["data"]["items"])
+
+
+# --- Twilio backend -----------------------------------------------------------------------
+
+
+async def test_twilio_send_posts_form_with_basic_auth(
+    hass: HomeAssistant, twilio: FakeTwilio
+) -> None:
+    """The exact form fields and credentials reach Twilio's Messages endpoint."""
+    await backend(hass, twilio).async_send(TO, "Sorry, I'm driving. I'll call you at 15:30.")
+
+    assert len(twilio.received) == 1
+    got = twilio.received[0]
+    assert got.method == "POST"
+    assert got.path == f"/2010-04-01/Accounts/{SID}/Messages.json"
+    assert got.auth == BasicAuth(SID, TOKEN)
+    assert got.form == {
+        "To": TO,
+        "From": FROM,
+        "Body": "Sorry, I'm driving. I'll call you at 15:30.",
+    }
+
+
+async def test_twilio_messaging_service_sender(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A Messaging Service SID is sent as MessagingServiceSid instead of From."""
+    sender = TwilioBackend(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
+    await sender.async_send(TO, "Hello")
+    assert twilio.received[0].form == {
+        "To": TO,
+        "Body": "Hello",
+        "MessagingServiceSid": SERVICE_SID,
+    }
+
+
+@pytest.mark.parametrize(
+    ("reply", "error", "status", "code", "retry_after", "message"),
+    [
+        (Reply(503, "upstream down"), TemporaryTextError, 503, None, None, "HTTP 503"),
+        (
+            Reply(500, json.dumps({"code": 20500, "message": "Internal Server Error"})),
+            TemporaryTextError,
+            500,
+            20500,
+            None,
+            "Twilio error 20500: Internal Server Error",
+        ),
+        (
+            Reply(429, json.dumps({"code": 20429, "message": ""}), {"Retry-After": "42"}),
+            TemporaryTextError,
+            429,
+            20429,
+            42.0,
+            "Twilio error 20429",
+        ),
+        (
+            Reply(
+                400,
+                json.dumps(
+                    {"code": 21211, "message": f"The 'To' number {TO} is not a valid phone number."}
+                ),
+            ),
+            PermanentTextError,
+            400,
+            21211,
+            None,
+            "Twilio error 21211: The 'To' number <number> is not a valid phone number.",
+        ),
+        (
+            Reply(400, json.dumps({"code": 21610, "message": "Attempt to send to unsubscribed"})),
+            PermanentTextError,
+            400,
+            21610,
+            None,
+            "Twilio error 21610: Attempt to send to unsubscribed",
+        ),
+        (
+            Reply(404, json.dumps(["not", "an", "object"])),
+            PermanentTextError,
+            404,
+            None,
+            None,
+            "HTTP 404",
+        ),
+        (
+            Reply(201, "<html>Welcome to the hotel Wi-Fi</html>"),
+            TemporaryTextError,
+            201,
+            None,
+            None,
+            "HTTP 201 without",
+        ),
+        (
+            Reply(200, json.dumps({"status": "queued"})),
+            TemporaryTextError,
+            200,
+            None,
+            None,
+            "HTTP 200 without",
+        ),
+    ],
+)
+async def test_twilio_error_classes(
+    hass: HomeAssistant,
+    twilio: FakeTwilio,
+    reply: Reply,
+    error: type[TextError],
+    status: int,
+    code: int | None,
+    retry_after: float | None,
+    message: str,
+) -> None:
+    """5xx, 429 and replies that aren't Twilio's are temporary; other 4xx are permanent."""
+    twilio.script(reply)
+    with pytest.raises(error) as caught:
+        await backend(hass, twilio).async_send(TO, "Hello")
+    assert type(caught.value) is error
+    assert caught.value.status == status
+    assert caught.value.code == code
+    assert str(caught.value).startswith(message)
+    assert TO not in str(caught.value)
+    if isinstance(caught.value, TemporaryTextError):
+        assert caught.value.retry_after == retry_after
+
+
+async def test_twilio_wrong_token_is_permanent(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """Twilio's own 401 (code 20003) is a permanent error of the text."""
+    sender = TwilioBackend(hass, SID, "wrong", FROM, api_base=twilio.base)
+    with pytest.raises(PermanentTextError, match="Twilio error 20003: Authenticate") as caught:
+        await sender.async_send(TO, "Hello")
+    assert caught.value.status == 401
+
+
+async def test_twilio_timeout_is_temporary(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A server that does not answer within the timeout gives a temporary error."""
+    twilio.script(Reply(hold=asyncio.Event()))
+    with pytest.raises(TemporaryTextError, match="did not answer in time") as caught:
+        await backend(hass, twilio, timeout=0.05).async_send(TO, "Hello")
+    assert caught.value.retry_after is None
+    assert len(twilio.received) == 1
+
+
+async def test_twilio_connection_refused_is_temporary(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """Nobody listening on the port: a temporary connection error."""
+    server = TestServer(web.Application(), host="127.0.0.1")
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    await server.close()
+    sender = TwilioBackend(hass, SID, TOKEN, FROM, api_base=base)
+    with pytest.raises(TemporaryTextError, match="Cannot reach Twilio: Client"):
+        await sender.async_send(TO, "Hello")
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+async def test_validate_twilio_ok(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """Good credentials and an own number pass; both requests carry basic auth."""
+    await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
+    assert [(r.method, r.path, r.query, r.auth) for r in twilio.received] == [
+        ("GET", f"/2010-04-01/Accounts/{SID}.json", {}, BasicAuth(SID, TOKEN)),
+        (
+            "GET",
+            f"/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json",
+            {"PhoneNumber": FROM},
+            BasicAuth(SID, TOKEN),
+        ),
+    ]
+
+
+async def test_validate_twilio_skips_number_check_for_other_senders(
+    hass: HomeAssistant, twilio: FakeTwilio
+) -> None:
+    """Messaging services and alphanumeric sender ids are not incoming numbers."""
+    await async_validate_twilio(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
+    await async_validate_twilio(hass, SID, TOKEN, "Anna", api_base=twilio.base)
+    assert [r.path for r in twilio.received] == [f"/2010-04-01/Accounts/{SID}.json"] * 2
+
+
+async def test_validate_twilio_invalid_auth(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A wrong token (401) or an unknown account (404) is invalid_auth."""
+    with pytest.raises(InvalidAuth, match="HTTP 401"):
+        await async_validate_twilio(hass, SID, "wrong", FROM, api_base=twilio.base)
+    twilio.account_status = 404
+    with pytest.raises(InvalidAuth, match="HTTP 404"):
+        await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
+
+
+async def test_validate_twilio_unknown_sender(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """An E.164 sender that is not a number of the account is refused."""
+    with pytest.raises(InvalidFromNumber) as caught:
+        await async_validate_twilio(hass, SID, TOKEN, "+48229999999", api_base=twilio.base)
+    assert isinstance(caught.value, InvalidAuth)
+    assert twilio.received[-1].query == {"PhoneNumber": "+48229999999"}
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "match"),
+    [
+        (503, "down", "HTTP 503"),
+        (302, "moved", "HTTP 302"),
+        (200, "<html>portal</html>", "not JSON"),
+        (200, "[1, 2]", "not a JSON object"),
+    ],
+)
+async def test_validate_twilio_cannot_connect(
+    hass: HomeAssistant, twilio: FakeTwilio, status: int, body: str, match: str
+) -> None:
+    """5xx, unexpected replies and bodies that aren't Twilio's JSON are cannot_connect."""
+    twilio.account_status = status
+    twilio.account_body = body
+    with pytest.raises(CannotConnect, match=match):
+        await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
+
+
+async def test_validate_twilio_network_errors(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A timeout and a refused connection are cannot_connect."""
+    twilio.account_body = "{}"
+    server = TestServer(web.Application(), host="127.0.0.1")
+    await server.start_server()
+    closed = str(server.make_url("")).rstrip("/")
+    await server.close()
+    with pytest.raises(CannotConnect, match="Cannot reach Twilio"):
+        await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=closed)
+
+    hold = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        await hold.wait()
+        return web.json_response({})
+
+    app = web.Application()
+    app.router.add_get("/2010-04-01/Accounts/{sid}.json", slow)
+    slow_server = TestServer(app, host="127.0.0.1")
+    await slow_server.start_server()
+    try:
+        with pytest.raises(CannotConnect, match="TimeoutError"):
+            await async_validate_twilio(
+                hass,
+                SID,
+                TOKEN,
+                FROM,
+                api_base=str(slow_server.make_url("")),
+                request_timeout=0.05,
+            )
+    finally:
+        hold.set()
+        await slow_server.close()
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("120", 120.0),
+        (" 2.5 ", 2.5),
+        ("-5", 0.0),
+        ("999999999", 86400.0),
+        ("nan", None),
+        ("soon", None),
+        ("Mon, 23 Nov 2026 10:02:00 GMT", 120.0),
+        ("Mon, 23 Nov 2026 10:02:00 -0000", 120.0),
+        ("Mon, 23 Nov 2026 09:00:00 GMT", 0.0),
+    ],
+)
+def test_parse_retry_after(header: str | None, expected: float | None) -> None:
+    """Retry-After as delta-seconds or HTTP-date (naive -0000 dates are UTC)."""
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert parse_retry_after(header, now) == expected
+
+
+def test_redact_numbers() -> None:
+    """Phone numbers in any usual spelling are hidden; short numbers and codes stay."""
+    text = "To +48 601 234 567 or (22) 123-45-67, code 21211, attempt 3"
+    assert redact_numbers(text) == "To <number> or (<number>, code 21211, attempt 3"
+
+
+# --- notify backend -----------------------------------------------------------------------
+
+
+async def test_notify_backend_calls_the_action(hass: HomeAssistant) -> None:
+    """The text goes to the notify action with the number as the only target."""
+    calls: list[dict[str, Any]] = []
+
+    async def handle(call: ServiceCall) -> None:
+        calls.append(dict(call.data))
+
+    hass.services.async_register(
+        "notify",
+        "twilio_sms",
+        handle,
+        schema=vol.Schema({vol.Required("message"): str, vol.Optional("target"): [str]}),
+    )
+    await NotifyBackend(hass, "notify.twilio_sms").async_send(TO, "Hello")
+    assert calls == [{"message": "Hello", "target": [TO]}]
+
+
+async def test_notify_backend_errors(hass: HomeAssistant) -> None:
+    """Missing action: temporary; schema refusal: permanent; platform failure: temporary."""
+    with pytest.raises(TemporaryTextError, match=r"notify\.sms does not exist"):
+        await NotifyBackend(hass, "notify.sms").async_send(TO, "Hello")
+
+    hass.services.async_register(
+        "notify", "strict", lambda call: None, schema=vol.Schema({vol.Required("title"): str})
+    )
+    with pytest.raises(PermanentTextError, match=r"notify\.strict refused the text"):
+        await NotifyBackend(hass, "notify.strict").async_send(TO, "Hello")
+
+    def broken(call: ServiceCall) -> None:
+        raise HomeAssistantError(f"modem busy while texting {call.data['target'][0]}")
+
+    hass.services.async_register("notify", "modem", broken)
+    with pytest.raises(TemporaryTextError) as caught:
+        await NotifyBackend(hass, "notify.modem").async_send(TO, "Hello")
+    assert str(caught.value) == "The action notify.modem failed: modem busy while texting <number>"
+
+
+@pytest.mark.parametrize("action", ["notify", "notify.", ".sms", ""])
+def test_notify_backend_rejects_bad_action(hass: HomeAssistant, action: str) -> None:
+    """Only domain.service is accepted."""
+    with pytest.raises(ValueError, match="Not a notify action"):
+        NotifyBackend(hass, action)
+
+
+async def test_outbox_through_notify(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
+    """The outbox sends through a notify action and records the item as sent."""
+    calls: list[dict[str, Any]] = []
+    hass.services.async_register("notify", "sms", lambda call: calls.append(dict(call.data)))
+    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
+    item = outbox.enqueue(TO, "Hello from the outbox", key="call-1")
+    await settle(hass)
+    assert calls == [{"message": "Hello from the outbox", "target": [TO]}]
+    assert item.state is TextState.SENT
+    assert item.attempts == 1
+    await outbox.async_shutdown()
+    assert stored_items(hass_storage)[0]["state"] == "sent"
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+async def test_enqueue_sends_once_and_persists(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """enqueue returns at once; the item is stored, sent, and the same key never resends."""
+    changes = Changes()
+    outbox = await make_outbox(hass, backend(hass, twilio), changes)
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    assert item.state is TextState.PENDING
+    assert item.attempts == 0
+    # Written before enqueue returns, without waiting for anything.
+    assert [(s["id"], s["state"], s["attempts"]) for s in stored_items(hass_storage)] == [
+        (item.id, "pending", 0)
+    ]
+    assert outbox.pending == [item]
+    assert outbox.enqueue(TO, "Hello again", key="call-1") is item
+    await settle(hass)
+
+    assert (len(twilio.sent), item.state, item.sending) == (1, TextState.SENT, False)
+    assert changes.calls == [(item.id, TextState.SENT, 1, False)]
+    assert outbox.enqueue(TO, "Hello", key="call-1") is item
+    await settle(hass)
+    assert len(twilio.sent) == 1
+    assert outbox.items == [item]
+    assert outbox.pending == []
+    assert outbox.get(item.id) is item
+    assert outbox.by_key("call-1") is item
+    assert outbox.get("nope") is None
+    (stored,) = stored_items(hass_storage)
+    assert stored["state"] == "sent"
+    assert stored["key"] == "call-1"
+    assert stored["to"] == TO
+    assert hass_storage[STORE_KEY]["version"] == 1
+    assert hass_storage[STORE_KEY]["minor_version"] == 1
+    await outbox.async_shutdown()
+
+
+async def test_new_item_is_written_before_sending(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """While the request is in flight the item is on disk, marked as being sent."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
+    outbox = await make_outbox(hass, backend(hass, twilio))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await twilio.arrived.wait()
+    (stored,) = stored_items(hass_storage)
+    assert (stored["id"], stored["state"], stored["attempts"], stored["sending"]) == (
+        item.id,
+        "pending",
+        1,
+        True,
+    )
+    # Asking to send it again while it is in flight starts nothing new.
+    outbox._schedule(item)
+    hold.set()
+    await settle(hass)
+    assert len(twilio.sent) == 1
+    assert stored_items(hass_storage)[0]["sending"] is False
+    await outbox.async_shutdown()
+
+
+async def test_retry_after_server_error(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """A 5xx is retried after an exponential, jittered delay; then it is sent once."""
+    twilio.script(Reply(503, "down"), Reply(502, "bad gateway"))
+    outbox = await make_outbox(hass, backend(hass, twilio), base_delay=10.0)
+    start = dt_util.utcnow()
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert (item.state, item.attempts, item.last_error) == (TextState.PENDING, 1, "HTTP 503")
+    assert item.next_try is not None
+    first_delay = (item.next_try - start).total_seconds()
+    assert 0 <= first_delay <= 10.0
+
+    await advance(hass, freezer, first_delay + 0.1)
+    assert (item.state, item.attempts, item.last_error) == (TextState.PENDING, 2, "HTTP 502")
+    assert item.next_try is not None
+    second_delay = (item.next_try - dt_util.utcnow()).total_seconds()
+    assert 0 <= second_delay <= 20.0
+
+    await advance(hass, freezer, second_delay + 0.1)
+    assert (item.state, item.attempts) == (TextState.SENT, 3)
+    assert len(twilio.sent) == 3
+    await outbox.async_shutdown()
+
+
+async def test_backoff_is_full_jitter_capped(hass: HomeAssistant) -> None:
+    """Delays are uniform in [0, min(max_delay, base * 2^(n-1))]."""
+
+    class Down:
+        async def async_send(self, to: str, body: str) -> None:
+            raise TemporaryTextError("down")
+
+    class Highest(random.Random):
+        def uniform(self, a: float, b: float) -> float:
+            return b
+
+    outbox = await make_outbox(
+        hass, Down(), base_delay=5.0, max_delay=30.0, max_attempts=10, rng=Highest()
+    )
+    item = outbox.enqueue(TO, "Hello", key="k")
+    delays = []
+    for _ in range(6):
+        await settle(hass)
+        assert item.next_try is not None
+        delays.append(round((item.next_try - dt_util.utcnow()).total_seconds()))
+        async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
+    await settle(hass)
+    assert delays == [5, 10, 20, 30, 30, 30]
+    await outbox.async_shutdown()
+
+
+async def test_429_retry_after_is_honoured(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """A 429 waits at least the Retry-After seconds, even when the jitter is shorter."""
+    twilio.script(
+        Reply(
+            429, json.dumps({"code": 20429, "message": "Too Many Requests"}), {"Retry-After": "120"}
+        )
+    )
+    outbox = await make_outbox(hass, backend(hass, twilio))
+    start = dt_util.utcnow()
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert item.next_try == start + timedelta(seconds=120)
+    assert item.last_error == "Twilio error 20429: Too Many Requests"
+
+    await advance(hass, freezer, 119)
+    assert (len(twilio.sent), item.state) == (1, TextState.PENDING)
+    await advance(hass, freezer, 2)
+    assert (len(twilio.sent), item.state) == (2, TextState.SENT)
+    await outbox.async_shutdown()
+
+
+async def test_bad_json_is_retried_and_sent_once(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """A 2xx that is not Twilio's JSON proves nothing: retried, then sent exactly once."""
+    twilio.script(Reply(200, "<html>captive portal</html>"))
+    outbox = await make_outbox(hass, backend(hass, twilio))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert (item.state, item.last_error) == (
+        TextState.PENDING,
+        "HTTP 200 without a message resource in the reply",
+    )
+    await advance(hass, freezer, 10)
+    assert (item.state, len(twilio.sent)) == (TextState.SENT, 2)
+    await advance(hass, freezer, 3600)
+    assert len(twilio.sent) == 2
+    await outbox.async_shutdown()
+
+
+async def test_timeouts_are_retried(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A provider that hangs is retried like any temporary failure."""
+    twilio.script(Reply(hold=asyncio.Event()))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert (item.state, item.attempts) == (TextState.PENDING, 1)
+    assert item.last_error == "Twilio did not answer in time"
+    assert item.next_try is not None
+    async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
+    await settle(hass)
+    assert (item.state, item.attempts) == (TextState.SENT, 2)
+    await outbox.async_shutdown()
+
+
+async def test_permanent_error_fails_at_once(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    twilio: FakeTwilio,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 400 (invalid number) fails the item immediately, without retries or a number in the log."""
+    twilio.script(
+        Reply(400, json.dumps({"code": 21211, "message": f"The 'To' number {TO} is not valid."}))
+    )
+    changes = Changes()
+    outbox = await make_outbox(hass, backend(hass, twilio), changes)
+    with caplog.at_level(logging.INFO):
+        item = outbox.enqueue(TO, "Hello", key="call-1")
+        await settle(hass)
+    assert item.state is TextState.FAILED
+    assert item.last_error == "Twilio error 21211: The 'To' number <number> is not valid."
+    assert item.next_try is None
+    assert changes.calls == [(item.id, TextState.FAILED, 1, False)]
+    assert TO not in caplog.text
+    assert "failed for good" in caplog.text
+    assert stored_items(hass_storage)[0]["state"] == "failed"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=1))
+    await settle(hass)
+    assert len(twilio.sent) == 1
+    await outbox.async_shutdown()
+
+
+async def test_failure_threshold_and_recovery(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """After 3 failures on_change reports a failing pending item; success clears it."""
+    twilio.script(*(Reply(503, "down") for _ in range(4)))
+    changes = Changes()
+    outbox = await make_outbox(hass, backend(hass, twilio), changes)
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    await advance(hass, freezer, 5.1)
+    assert (changes.calls, outbox.failing) == ([], False)
+    await advance(hass, freezer, 10.1)
+    assert (changes.calls, outbox.failing) == ([(item.id, TextState.PENDING, 3, True)], True)
+    await advance(hass, freezer, 20.1)
+    assert changes.calls[-1] == (item.id, TextState.PENDING, 4, True)
+    await advance(hass, freezer, 40.1)
+    assert changes.calls[-1] == (item.id, TextState.SENT, 5, False)
+    assert len(changes.calls) == 3
+    assert outbox.failing is False
+    await outbox.async_shutdown()
+
+
+async def test_gives_up_after_max_attempts(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """A text that keeps failing temporarily fails for good after max_attempts."""
+    twilio.script(*(Reply(503, "down") for _ in range(3)))
+    changes = Changes()
+    outbox = await make_outbox(hass, backend(hass, twilio), changes, max_attempts=3)
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    await advance(hass, freezer, 5.1)
+    await advance(hass, freezer, 10.1)
+    assert item.state is TextState.FAILED
+    assert item.last_error == "Gave up after 3 attempts: HTTP 503"
+    assert changes.calls == [(item.id, TextState.FAILED, 3, False)]
+    await advance(hass, freezer, 3600)
+    assert len(twilio.sent) == 3
+    await outbox.async_shutdown()
+
+
+async def test_success_resumes_waiting_texts(
+    hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
+) -> None:
+    """When one text gets through, texts waiting in backoff are tried right away."""
+    twilio.script(Reply(503, "down"))
+    outbox = await make_outbox(hass, backend(hass, twilio), base_delay=600.0, max_delay=600.0)
+    first = outbox.enqueue(TO, "First", key="a")
+    await settle(hass)
+    assert first.state is TextState.PENDING
+    assert first.next_try is not None
+    second = outbox.enqueue("+48601000000", "Second", key="b")
+    await settle(hass)
+    assert (first.state, second.state) == (TextState.SENT, TextState.SENT)
+    assert [r.form["Body"] for r in twilio.sent] == ["First", "Second", "First"]
+    await outbox.async_shutdown()
+
+
+async def test_unexpected_backend_error_is_retried(hass: HomeAssistant) -> None:
+    """A backend bug (any exception) is retried, with numbers redacted from the error."""
+
+    class Flaky:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def async_send(self, to: str, body: str) -> None:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError(f"cannot text {to}")
+
+    flaky = Flaky()
+    outbox = await make_outbox(hass, flaky)
+    item = outbox.enqueue(TO, "Hello", key="k")
+    await settle(hass)
+    assert item.last_error == "RuntimeError('cannot text <number>')"
+    assert item.next_try is not None
+    async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
+    await settle(hass)
+    assert (item.state, flaky.calls) == (TextState.SENT, 2)
+    await outbox.async_shutdown()
+
+
+async def test_on_change_errors_are_contained(
+    hass: HomeAssistant, twilio: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failing on_change callback is logged and does not break the outbox."""
+
+    def explode(item: OutboxItem) -> None:
+        raise RuntimeError("boom")
+
+    outbox = Outbox(hass, ENTRY_ID, backend(hass, twilio), on_change=explode)
+    await outbox.async_load()
+    item = outbox.enqueue(TO, "Hello", key="k")
+    await settle(hass)
+    assert item.state is TextState.SENT
+    assert "Error in the outbox change callback" in caplog.text
+    await outbox.async_shutdown()
+
+
+# --- restarts -----------------------------------------------------------------------------
+
+
+async def test_pending_text_survives_restart(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    twilio: FakeTwilio,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A text still pending at shutdown is sent by the next outbox over the same storage."""
+    twilio.script(Reply(503, "down"))
+    first = await make_outbox(hass, backend(hass, twilio), base_delay=60.0)
+    item = first.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert item.state is TextState.PENDING
+    await first.async_shutdown()
+    stored = stored_items(hass_storage)
+    assert [(s["state"], s["attempts"], s["sending"]) for s in stored] == [("pending", 1, False)]
+
+    # Nothing fires for the stopped outbox.
+    await advance(hass, freezer, 120)
+    assert len(twilio.sent) == 1
+
+    second = await make_outbox(hass, backend(hass, twilio))
+    await settle(hass)
+    (again,) = second.items
+    assert (again.id, again.state, again.attempts) == (item.id, TextState.SENT, 2)
+    assert second.enqueue(TO, "Hello", key="call-1") is again
+    await settle(hass)
+    assert len(twilio.sent) == 2
+    await second.async_shutdown()
+
+
+async def test_restart_keeps_backoff_schedule(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    twilio: FakeTwilio,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A pending item whose retry time is still ahead waits for it after a restart."""
+    now = dt_util.utcnow()
+    hass_storage[STORE_KEY] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": STORE_KEY,
+        "data": {
+            "items": [
+                {
+                    "id": "01A",
+                    "to": TO,
+                    "body": "Hello",
+                    "key": "call-1",
+                    "created": now.isoformat(),
+                    "attempts": 2,
+                    "next_try": (now + timedelta(seconds=30)).isoformat(),
+                    "last_error": "HTTP 503",
+                    "state": "pending",
+                    "sending": False,
+                }
+            ]
+        },
+    }
+    outbox = await make_outbox(hass, backend(hass, twilio))
+    await settle(hass)
+    assert twilio.sent == []
+    await advance(hass, freezer, 31)
+    assert outbox.items[0].state is TextState.SENT
+    assert outbox.items[0].attempts == 3
+    await outbox.async_shutdown()
+
+
+async def test_enqueue_after_shutdown_is_kept_for_next_start(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """A text queued while the outbox is stopping is stored and sent after the restart."""
+    first = await make_outbox(hass, backend(hass, twilio))
+    await first.async_shutdown()
+    item = first.enqueue(TO, "Late", key="late")
+    await settle(hass)
+    assert twilio.sent == []
+    assert stored_items(hass_storage)[0]["id"] == item.id
+
+    second = await make_outbox(hass, backend(hass, twilio))
+    await settle(hass)
+    assert second.items[0].state is TextState.SENT
+    assert len(twilio.sent) == 1
+    await second.async_shutdown()
+
+
+async def test_interrupted_send_is_not_repeated(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """A send cut off by shutdown may have been delivered: failed, never sent twice."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
+    first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
+    item = first.enqueue(TO, "Hello", key="call-1")
+    await twilio.arrived.wait()
+    await first.async_shutdown()
+    assert stored_items(hass_storage)[0]["sending"] is True
+    hold.set()
+
+    changes = Changes()
+    second = await make_outbox(hass, backend(hass, twilio), changes)
+    await settle(hass)
+    (again,) = second.items
+    assert (again.id, again.state, again.last_error) == (item.id, TextState.FAILED, INTERRUPTED)
+    assert changes.calls == [(item.id, TextState.FAILED, 1, False)]
+    assert stored_items(hass_storage)[0]["state"] == "failed"
+    assert len(twilio.sent) == 1
+    await second.async_shutdown()
+
+
+async def test_shutdown_waits_for_sends_in_flight(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """Shutdown lets the send in flight finish; texts still waiting stay pending."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
+    outbox = await make_outbox(hass, backend(hass, twilio), max_concurrent=1)
+    first = outbox.enqueue(TO, "First", key="a")
+    second = outbox.enqueue(TO, "Second", key="b")
+    await twilio.arrived.wait()
+    stopping = asyncio.ensure_future(outbox.async_shutdown())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()
+    hold.set()
+    await stopping
+    assert (first.state, second.state) == (TextState.SENT, TextState.PENDING)
+    assert second.attempts == 0
+    assert len(twilio.sent) == 1
+    assert [(s["state"], s["sending"]) for s in stored_items(hass_storage)] == [
+        ("sent", False),
+        ("pending", False),
+    ]
+
+
+async def test_old_finished_items_are_pruned(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """Sent and failed items older than 7 days are dropped; pending ones never are."""
+    now = dt_util.utcnow()
+
+    def raw(key: str, state: str, age: timedelta) -> dict[str, Any]:
+        return {
+            "id": key,
+            "to": TO,
+            "body": "Hello",
+            "key": key,
+            "created": (now - age).isoformat(),
+            "attempts": 1,
+            "next_try": None,
+            "last_error": None,
+            "state": state,
+        }
+
+    hass_storage[STORE_KEY] = {
+        "version": 1,
+        "key": STORE_KEY,
+        "data": {
+            "items": [
+                raw("old-sent", "sent", timedelta(days=8)),
+                raw("old-failed", "failed", timedelta(days=8)),
+                raw("old-pending", "pending", timedelta(days=8)),
+                raw("recent-sent", "sent", timedelta(days=6)),
+            ]
+        },
+    }
+    outbox = await make_outbox(hass, backend(hass, twilio))
+    await settle(hass)
+    assert [item.key for item in outbox.items] == ["old-pending", "recent-sent"]
+    assert outbox.items[0].state is TextState.SENT
+    assert outbox.by_key("old-sent") is None
+    # A key that was forgotten may be used again.
+    outbox.enqueue(TO, "Hello", key="old-sent")
+    await settle(hass)
+    assert len(twilio.sent) == 2
+    await outbox.async_shutdown()
+
+
+async def test_storage_migration(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
+    """Older minor versions load through the migration; a newer major version is refused."""
+    hass_storage[STORE_KEY] = {
+        "version": 1,
+        "minor_version": 0,
+        "key": STORE_KEY,
+        "data": {"items": []},
+    }
+    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
+    assert outbox.items == []
+    assert hass_storage[STORE_KEY]["minor_version"] == 1
+    await outbox.async_shutdown()
+
+    hass_storage[STORE_KEY] = {"version": 2, "minor_version": 1, "key": STORE_KEY, "data": {}}
+    with pytest.raises(NotImplementedError):
+        await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
+
+
+async def test_empty_storage(hass: HomeAssistant) -> None:
+    """A first start with nothing stored has an empty, healthy outbox."""
+    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
+    assert (outbox.items, outbox.pending, outbox.failing) == ([], [], False)
+    await outbox.async_shutdown()

@@ -1,0 +1,649 @@
+"""The voice and PBX webhooks, over real HTTP, signed with Twilio's own RequestValidator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+import json
+import logging
+from typing import Any
+import xml.etree.ElementTree as ET
+
+from aiohttp import ClientResponse, payload
+from aiohttp.test_utils import TestClient
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from twilio.request_validator import RequestValidator
+
+from custom_components.client_etiquette import twiml
+from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
+from custom_components.client_etiquette.signature import new_secret, new_webhook_id
+from custom_components.client_etiquette.webhooks import (
+    MAX_BODY,
+    RECENT_CALLS,
+    async_register_webhooks,
+    async_unregister_webhooks,
+    pbx_webhook_url,
+    voice_webhook_url,
+)
+
+from .conftest import BASE_OPTIONS, make_entry, setup_entry
+
+TOKEN = "0123456789abcdef0123456789abcdef"
+SECRET = new_secret()
+VOICE_ID = new_webhook_id()
+PBX_ID = new_webhook_id()
+EXTERNAL = "https://ha.example.com"
+FORWARD = "+48601000111"
+CALLER = "+48601234567"
+VOICE_PATH = f"/api/webhook/{VOICE_ID}"
+PBX_PATH = f"/api/webhook/{PBX_ID}"
+TELEPHONY = {
+    "twilio_auth_token": TOKEN,
+    "voice_webhook_id": VOICE_ID,
+    "forward_number": FORWARD,
+    "dial_timeout": 18,
+    "pbx_webhook_id": PBX_ID,
+    "pbx_secret": SECRET,
+    "pbx_local_only": True,
+    "sender_name": "Jan",
+}
+
+type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
+
+
+@dataclass
+class Setup:
+    """A loaded entry with its webhooks, an HTTP client and the decisions made."""
+
+    hass: HomeAssistant
+    entry: MockConfigEntry
+    client: TestClient[Any, Any]
+    screened: list[Any]
+
+    @property
+    def queue(self) -> list[Any]:
+        """The callback items waiting."""
+        return list(self.entry.runtime_data.callbacks.items)
+
+
+def call_form(**extra: str) -> dict[str, str]:
+    """The form Twilio posts for an incoming call."""
+    return {
+        "AccountSid": "AC" + "0" * 32,
+        "CallSid": "CA" + "1" * 32,
+        "From": CALLER,
+        "To": "+48221234567",
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        "ApiVersion": "2010-04-01",
+        **extra,
+    }
+
+
+def sign(url: str, form: dict[str, str], token: str = TOKEN) -> str:
+    """What Twilio would put in X-Twilio-Signature."""
+    return str(RequestValidator(token).compute_signature(url, form))
+
+
+async def post_voice(
+    setup: Setup,
+    form: dict[str, str],
+    *,
+    step: str | None = None,
+    signed_url: str | None = None,
+    token: str = TOKEN,
+    header: str = "X-Twilio-Signature",
+) -> ClientResponse:
+    """POST a form to the voice webhook, signed as Twilio signs it."""
+    path = VOICE_PATH + (f"?step={step}" if step else "")
+    signature = sign(signed_url or EXTERNAL + path, form, token)
+    return await setup.client.post(path, data=form, headers={header: signature})
+
+
+async def twiml_of(response: ClientResponse) -> ET.Element:
+    """The TwiML document of a 200 response."""
+    assert response.status == 200
+    assert response.content_type == "text/xml"
+    root = ET.fromstring(await response.text())
+    assert root.tag == "Response"
+    return root
+
+
+@pytest.fixture
+async def setup(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
+) -> AsyncIterator[Setup]:
+    """The integration with both webhooks enabled, reachable at EXTERNAL."""
+    await hass.config.async_update(external_url=EXTERNAL)
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "webhook", {})
+    screened = async_capture_events(hass, EVENT_CALL_SCREENED)
+    entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
+    # Until __init__.py registers them itself.
+    ours = VOICE_ID not in hass.data.get("webhook", {})
+    if ours:
+        async_register_webhooks(hass, entry)
+    yield Setup(hass, entry, await hass_client_no_auth(), screened)
+    if ours:
+        async_unregister_webhooks(hass, entry)
+
+
+async def not_ready(hass: HomeAssistant) -> None:
+    """Busy for the next half hour."""
+    await hass.services.async_call(
+        DOMAIN, "snooze", {"duration": {"minutes": 30}, "reason": "on_call"}, blocking=True
+    )
+
+
+async def test_not_ready_call_goes_to_voicemail(setup: Setup) -> None:
+    """Not ready: a polite greeting, a recording with callbacks, a queued callback."""
+    await not_ready(setup.hass)
+    root = await twiml_of(await post_voice(setup, call_form()))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    say, record, _ = root
+    assert say.get("language") == "en-US"
+    assert say.text is not None
+    assert say.text.startswith("Hi, it's Jan. Sorry, I'm on another call.")
+    assert say.text.endswith("Please leave a message after the tone.")
+    assert record.get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+    assert record.get("action") == f"{EXTERNAL}{VOICE_PATH}?step=done"
+    assert record.get("transcribeCallback") == f"{EXTERNAL}{VOICE_PATH}?step=transcription"
+    await setup.hass.async_block_till_done()
+    assert [item.number for item in setup.queue] == [CALLER]
+    assert len(setup.screened) == 1
+    assert setup.screened[0].data["action"] == "voicemail"
+
+
+async def test_ready_call_rings_the_mobile(setup: Setup) -> None:
+    """Ready: dial the forward number; nothing is queued."""
+    root = await twiml_of(await post_voice(setup, call_form()))
+    assert [verb.tag for verb in root] == ["Dial"]
+    dial = root[0]
+    assert dial.text == FORWARD
+    assert dial.get("timeout") == "18"
+    assert dial.get("answerOnBridge") == "true"
+    assert dial.get("action") == f"{EXTERNAL}{VOICE_PATH}?step=dial"
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+    assert setup.screened[0].data["action"] == "ring"
+
+
+async def test_same_call_twice_is_decided_once(setup: Setup) -> None:
+    """A retried request (same CallSid) gets the same answer and queues nothing new."""
+    await not_ready(setup.hass)
+    first = await (await post_voice(setup, call_form())).text()
+    second = await (await post_voice(setup, call_form())).text()
+    assert first == second
+    await setup.hass.async_block_till_done()
+    assert len(setup.queue) == 1
+    assert setup.queue[0].calls == 1
+    assert len(setup.screened) == 1
+
+
+@pytest.mark.parametrize("status", ["completed", "answered"])
+async def test_answered_dial_hangs_up(setup: Setup, status: str) -> None:
+    """The freelancer picked up and the call is over: hang up."""
+    await post_voice(setup, call_form())
+    form = call_form(DialCallStatus=status, CallStatus="completed")
+    root = await twiml_of(await post_voice(setup, form, step="dial"))
+    assert [verb.tag for verb in root] == ["Hangup"]
+
+
+@pytest.mark.parametrize("status", ["no-answer", "busy", "failed", "canceled"])
+async def test_unanswered_dial_takes_a_message(setup: Setup, status: str) -> None:
+    """No answer on the mobile: the voicemail branch, with no promised time."""
+    await post_voice(setup, call_form())
+    root = await twiml_of(await post_voice(setup, call_form(DialCallStatus=status), step="dial"))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    assert root[0].text is not None
+    assert "Sorry, I can't talk right now." in root[0].text
+    assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+
+
+async def test_dial_status_of_an_unknown_call(setup: Setup) -> None:
+    """A dial status for a call this process never saw still takes a message."""
+    form = call_form(DialCallStatus="no-answer", CallSid="CA" + "9" * 32)
+    root = await twiml_of(await post_voice(setup, form, step="dial"))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+
+
+async def test_recording_and_transcription_land_on_the_callback(setup: Setup) -> None:
+    """The recording link, then the transcription, are attached to the queued callback."""
+    await not_ready(setup.hass)
+    await post_voice(setup, call_form())
+    await setup.hass.async_block_till_done()
+    recording = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE1"
+    status_form = {
+        "AccountSid": "AC" + "0" * 32,
+        "CallSid": "CA" + "1" * 32,
+        "RecordingSid": "RE1",
+        "RecordingUrl": recording,
+        "RecordingStatus": "completed",
+        "RecordingDuration": "7",
+    }
+    root = await twiml_of(await post_voice(setup, status_form, step="recording"))
+    assert len(root) == 0
+    assert setup.queue[0].recording_url == recording
+    transcription_form = {
+        **status_form,
+        "From": CALLER,
+        "TranscriptionStatus": "completed",
+        "TranscriptionText": "Hi Jan, it's Anna, please call me about the logo.",
+    }
+    await twiml_of(await post_voice(setup, transcription_form, step="transcription"))
+    assert setup.queue[0].transcription == "Hi Jan, it's Anna, please call me about the logo."
+
+
+@pytest.mark.parametrize(
+    ("step", "extra"),
+    [
+        ("recording", {"RecordingStatus": "failed"}),
+        ("recording", {"RecordingUrl": "javascript:alert(1)"}),
+        ("transcription", {"TranscriptionStatus": "failed", "TranscriptionText": "x"}),
+    ],
+)
+async def test_failed_recordings_are_ignored(
+    setup: Setup, step: str, extra: dict[str, str]
+) -> None:
+    """Failed recordings and non-web links attach nothing."""
+    await not_ready(setup.hass)
+    await post_voice(setup, call_form())
+    await setup.hass.async_block_till_done()
+    form = {"CallSid": "CA" + "1" * 32, "RecordingUrl": "https://api.twilio.com/R", **extra}
+    await twiml_of(await post_voice(setup, form, step=step))
+    assert setup.queue[0].recording_url is None
+    assert setup.queue[0].transcription is None
+
+
+async def test_done_hangs_up(setup: Setup) -> None:
+    """The end of the recording ends the call."""
+    root = await twiml_of(await post_voice(setup, call_form(), step="done"))
+    assert [verb.tag for verb in root] == ["Hangup"]
+
+
+@pytest.mark.parametrize(
+    "signed_url",
+    [
+        f"{EXTERNAL}:443{VOICE_PATH}",  # the port spelt out
+        None,  # replaced below by the request's own URL
+    ],
+)
+async def test_accepted_url_variants(setup: Setup, signed_url: str | None) -> None:
+    """Signed for the URL with its port, or for the URL the request really used."""
+    url = signed_url or str(setup.client.make_url(VOICE_PATH))
+    root = await twiml_of(await post_voice(setup, call_form(), signed_url=url))
+    assert [verb.tag for verb in root] == ["Dial"]
+
+
+async def test_signalwire_header(setup: Setup) -> None:
+    """SignalWire's own header name is accepted too."""
+    response = await post_voice(setup, call_form(), header="X-SignalWire-Signature")
+    assert [verb.tag for verb in await twiml_of(response)] == ["Dial"]
+
+
+async def assert_nothing_done(setup: Setup) -> None:
+    """No decision, no callback, no event."""
+    await setup.hass.async_block_till_done()
+    assert setup.screened == []
+    assert setup.queue == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "signed_for", "token"),
+    [
+        ({}, None, TOKEN),  # no signature at all
+        ({"X-Twilio-Signature": ""}, None, TOKEN),
+        (None, None, "not-the-auth-token"),  # signed with another token
+        (None, f"{EXTERNAL}/api/webhook/another-id", TOKEN),  # for another URL
+        (None, f"{EXTERNAL}{VOICE_PATH}?step=done", TOKEN),  # for another step
+        (None, "https://evil.example.com" + VOICE_PATH, TOKEN),
+        ({"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}, None, TOKEN),
+        (
+            {"X-Twilio-Webhooks-Signature-Settings": "algorithm=HMAC_MD5"},
+            None,
+            TOKEN,
+        ),
+    ],
+)
+async def test_bad_signatures_are_refused(
+    setup: Setup, headers: dict[str, str] | None, signed_for: str | None, token: str
+) -> None:
+    """Missing or wrong signature: 403, nothing screened, queued or texted."""
+    await not_ready(setup.hass)
+    form = call_form()
+    sent = {"X-Twilio-Signature": sign(signed_for or EXTERNAL + VOICE_PATH, form, token)}
+    if headers is not None:
+        sent = {**sent, **headers} if headers else {}
+    response = await setup.client.post(VOICE_PATH, data=form, headers=sent)
+    assert response.status == 403
+    await assert_nothing_done(setup)
+
+
+async def test_tampered_form_is_refused(setup: Setup) -> None:
+    """A signed form with one field changed is refused."""
+    form = call_form()
+    signature = sign(EXTERNAL + VOICE_PATH, form)
+    form["From"] = "+48600999888"
+    response = await setup.client.post(
+        VOICE_PATH, data=form, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status == 403
+    await assert_nothing_done(setup)
+
+
+async def test_no_auth_token_configured_refuses_everything(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
+) -> None:
+    """Without an auth token no signature can be right."""
+    assert await async_setup_component(hass, "webhook", {})
+    options = {**BASE_OPTIONS, **TELEPHONY}
+    del options["twilio_auth_token"]
+    entry = await setup_entry(hass, make_entry(options))
+    if VOICE_ID not in hass.data.get("webhook", {}):
+        async_register_webhooks(hass, entry)
+    client = await hass_client_no_auth()
+    form = call_form()
+    url = str(client.make_url(VOICE_PATH))
+    for token in ("", "anything"):
+        response = await client.post(
+            VOICE_PATH, data=form, headers={"X-Twilio-Signature": sign(url, form, token)}
+        )
+        assert response.status == 403
+    async_unregister_webhooks(hass, entry)
+
+
+async def test_oversized_bodies_are_refused(setup: Setup) -> None:
+    """Over 64 KiB: 413, whether the length is declared or streamed in chunks."""
+    form = call_form(Padding="x" * MAX_BODY)
+    headers = {"X-Twilio-Signature": sign(EXTERNAL + VOICE_PATH, form)}
+    response = await setup.client.post(VOICE_PATH, data=form, headers=headers)
+    assert response.status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(20):
+            yield b"Padding=" + b"x" * 8192 + b"&"
+
+    response = await setup.client.post(
+        VOICE_PATH,
+        data=payload.AsyncIterablePayload(chunks()),
+        headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status == 413
+    await assert_nothing_done(setup)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"From=%2B4860&CallSid=CA1", "application/json", 415),
+        (b"From=%2B4860&CallSid=CA1", "text/plain", 415),
+        (b"From=%ff%fe&CallSid=CA1", "application/x-www-form-urlencoded", 400),
+        (b"From=\xff\xfe", "application/x-www-form-urlencoded", 400),
+        (b"From&&CallSid", "application/x-www-form-urlencoded", 400),
+        (b"From=1&" * 201, "application/x-www-form-urlencoded", 400),
+        (b"From=1", "application/x-www-form-urlencoded; charset=latin-1", 400),
+    ],
+)
+async def test_malformed_forms_are_refused(
+    setup: Setup, body: bytes, content_type: str, status: int
+) -> None:
+    """Not a form, not UTF-8, not parseable, too many fields: 4xx, nothing done."""
+    response = await setup.client.post(
+        VOICE_PATH,
+        data=body,
+        headers={"X-Twilio-Signature": "x" * 28, "Content-Type": content_type},
+    )
+    assert response.status == status
+    await assert_nothing_done(setup)
+
+
+async def test_signed_but_unusable_requests(setup: Setup) -> None:
+    """Authentic requests without a caller, or for an unknown step: 400."""
+    form = call_form()
+    del form["From"]
+    assert (await post_voice(setup, form)).status == 400
+    assert (await post_voice(setup, call_form(), step="launch")).status == 400
+    await assert_nothing_done(setup)
+
+
+async def test_failure_still_takes_a_message(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
+) -> None:
+    """Anything going wrong after the check answers with a working voicemail.
+
+    Here the dial timeout is misconfigured, so the ring-through answer can't be built.
+    The caller's number is not logged above debug level.
+    """
+    caplog.set_level(logging.DEBUG)
+    await hass.config.async_update(external_url=EXTERNAL)
+    assert await async_setup_component(hass, "webhook", {})
+    entry = await setup_entry(
+        hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "dial_timeout": "soon"})
+    )
+    if VOICE_ID not in hass.data.get("webhook", {}):
+        async_register_webhooks(hass, entry)
+    client = await hass_client_no_auth()
+    form = call_form()
+    response = await client.post(
+        VOICE_PATH, data=form, headers={"X-Twilio-Signature": sign(EXTERNAL + VOICE_PATH, form)}
+    )
+    root = await twiml_of(response)
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    assert root[0].text == twiml.FALLBACK_GREETING
+    assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+    assert root[1].get("action") == f"{EXTERNAL}{VOICE_PATH}?step=done"
+    assert "The voice webhook failed (ValueError)" in caplog.text
+    loud = [record for record in caplog.records if record.levelno > logging.DEBUG]
+    assert loud
+    for record in loud:
+        assert "601234567" not in record.getMessage()
+        assert "601234567" not in (record.exc_text or "")
+    async_unregister_webhooks(hass, entry)
+
+
+async def test_numbers_are_not_logged_above_debug(setup: Setup, caplog: Any) -> None:
+    """A whole call, refused requests included, logs the number at debug level only."""
+    caplog.set_level(logging.DEBUG)
+    await not_ready(setup.hass)
+    await post_voice(setup, call_form())
+    await post_voice(setup, call_form(), token="wrong")
+    await post_voice(
+        setup,
+        {"CallSid": "CA" + "1" * 32, "RecordingUrl": "https://x/R", "RecordingStatus": "completed"},
+        step="recording",
+    )
+    await setup.hass.async_block_till_done()
+    assert any("601234567" in record.getMessage() for record in caplog.records)
+    for record in caplog.records:
+        if record.levelno > logging.DEBUG:
+            assert "601234567" not in record.getMessage()
+
+
+async def post_pbx(
+    setup: Setup, body: Any, *, secret: str | None = SECRET, query: str = ""
+) -> ClientResponse:
+    """POST JSON (or raw bytes) to the PBX webhook with a bearer secret."""
+    headers = {"Authorization": f"Bearer {secret}"} if secret is not None else {}
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return await setup.client.post(
+        PBX_PATH + query, data=data, headers={**headers, "Content-Type": "application/json"}
+    )
+
+
+async def test_pbx_screens_the_call(setup: Setup) -> None:
+    """The PBX gets the same decision as the action, as JSON."""
+    await not_ready(setup.hass)
+    response = await post_pbx(setup, {"number": CALLER, "name": "Anna", "call_id": "pbx-1"})
+    assert response.status == 200
+    answer = await response.json()
+    assert answer["action"] == "voicemail"
+    assert answer["reasons"] == ["on_call"]
+    assert "I'm on another call" in answer["text"]
+    assert set(answer) >= {"client", "text_sent", "no_text_reason", "callback_at"}
+    await setup.hass.async_block_till_done()
+    assert [item.number for item in setup.queue] == [CALLER]
+    assert setup.queue[0].call_ids == ["pbx-1"]
+
+
+async def test_pbx_plain_text_answer(setup: Setup) -> None:
+    """?format=text answers just the action, for dialplans that can't parse JSON."""
+    response = await post_pbx(setup, {"number": 48601234567}, query="?format=text")
+    assert response.status == 200
+    assert response.content_type == "text/plain"
+    assert await response.text() == "ring"
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET[:-1], SECRET + "x"])
+async def test_pbx_needs_the_bearer_secret(setup: Setup, secret: str | None) -> None:
+    """No or a wrong bearer secret: 401, nothing done."""
+    response = await post_pbx(setup, {"number": CALLER}, secret=secret)
+    assert response.status == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    await assert_nothing_done(setup)
+
+
+async def test_pbx_basic_auth_is_not_bearer(setup: Setup) -> None:
+    """The secret in another scheme is refused."""
+    response = await setup.client.post(
+        PBX_PATH, json={"number": CALLER}, headers={"Authorization": f"Basic {SECRET}"}
+    )
+    assert response.status == 401
+    await assert_nothing_done(setup)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"\xff\xfe\x00",
+        b"[" * 30000 + b"]" * 30000,
+        [CALLER],
+        "+48601234567",
+        {},
+        {"number": ""},
+        {"number": "   "},
+        {"number": None},
+        {"number": True},
+        {"number": ["+48601234567"]},
+        {"number": "1" * 65},
+        {"number": CALLER, "name": 5},
+        {"number": CALLER, "name": "x" * 201},
+        {"number": CALLER, "call_id": {"id": 1}},
+    ],
+)
+async def test_pbx_bad_bodies(setup: Setup, body: Any) -> None:
+    """Bad JSON, no number, wrong types: 400, nothing done."""
+    response = await post_pbx(setup, body)
+    assert response.status == 400
+    await assert_nothing_done(setup)
+
+
+async def test_pbx_oversized_body(setup: Setup) -> None:
+    """Over 64 KiB: 413."""
+    response = await post_pbx(setup, {"number": CALLER, "name": "x" * MAX_BODY})
+    assert response.status == 413
+    await assert_nothing_done(setup)
+
+
+async def test_registration_and_urls(setup: Setup) -> None:
+    """Voice is open to the internet, the PBX local only; the URLs use the external URL."""
+    handlers = setup.hass.data["webhook"]
+    assert handlers[VOICE_ID]["local_only"] is False
+    assert handlers[VOICE_ID]["allowed_methods"] == frozenset({"POST"})
+    assert handlers[PBX_ID]["local_only"] is True
+    assert voice_webhook_url(setup.hass, setup.entry) == EXTERNAL + VOICE_PATH
+    assert pbx_webhook_url(setup.hass, setup.entry) == EXTERNAL + PBX_PATH
+
+
+async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
+    """After unregistering, requests reach nothing."""
+    async_unregister_webhooks(setup.hass, setup.entry)
+    await not_ready(setup.hass)
+    await post_voice(setup, call_form())
+    await post_pbx(setup, {"number": CALLER})
+    await assert_nothing_done(setup)
+    async_register_webhooks(setup.hass, setup.entry)
+
+
+async def test_disabled_webhooks(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
+) -> None:
+    """Without webhook ids nothing is registered and there are no URLs."""
+    assert await async_setup_component(hass, "webhook", {})
+    entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, "pbx_local_only": False}))
+    before = dict(hass.data.get("webhook", {}))
+    async_register_webhooks(hass, entry)
+    assert hass.data.get("webhook", {}) == before
+    assert voice_webhook_url(hass, entry) is None
+    assert pbx_webhook_url(hass, entry) is None
+    async_unregister_webhooks(hass, entry)
+
+
+async def test_urls_without_a_configured_url(hass: HomeAssistant, sources: None) -> None:
+    """With no URL known to Home Assistant, the path is still shown."""
+    entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
+    hass.config.api = None  # no HTTP server address either
+    assert voice_webhook_url(hass, entry) == VOICE_PATH
+    assert pbx_webhook_url(hass, entry) == PBX_PATH
+
+
+async def test_ready_without_a_forward_number_takes_a_message(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
+) -> None:
+    """A call that could ring, with nowhere to ring: a message, and a warning."""
+    await hass.config.async_update(external_url=EXTERNAL)
+    assert await async_setup_component(hass, "webhook", {})
+    options = {**BASE_OPTIONS, **TELEPHONY}
+    del options["forward_number"]
+    entry = await setup_entry(hass, make_entry(options))
+    if VOICE_ID not in hass.data.get("webhook", {}):
+        async_register_webhooks(hass, entry)
+    client = await hass_client_no_auth()
+    form = call_form()
+    response = await client.post(
+        VOICE_PATH, data=form, headers={"X-Twilio-Signature": sign(EXTERNAL + VOICE_PATH, form)}
+    )
+    root = await twiml_of(response)
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    assert root[0].text is not None
+    assert "I can't talk right now" in root[0].text
+    assert "no forward number is set" in caplog.text
+    async_unregister_webhooks(hass, entry)
+
+
+async def test_recent_calls_are_bounded(setup: Setup) -> None:
+    """The voice webhook remembers the last RECENT_CALLS calls, no more."""
+    handler = setup.hass.data["webhook"][VOICE_ID]["handler"].__self__
+    for index in range(RECENT_CALLS + 3):
+        form = call_form(CallSid=f"CA{index:032d}")
+        assert (await post_voice(setup, form)).status == 200
+    assert len(handler.recent) == RECENT_CALLS
+    assert f"CA{0:032d}" not in handler.recent
+    assert f"CA{RECENT_CALLS + 2:032d}" in handler.recent
+
+
+async def test_pbx_failure_is_a_clear_error(
+    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
+) -> None:
+    """A screening failure (here a language that does not exist) is a 500 with JSON."""
+    assert await async_setup_component(hass, "webhook", {})
+    entry = await setup_entry(
+        hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "default_language": "xx"})
+    )
+    if PBX_ID not in hass.data.get("webhook", {}):
+        async_register_webhooks(hass, entry)
+    client = await hass_client_no_auth()
+    response = await client.post(
+        PBX_PATH, json={"number": CALLER}, headers={"Authorization": f"Bearer {SECRET}"}
+    )
+    assert response.status == 500
+    assert await response.json() == {"error": "screening_failed"}
+    assert "The PBX webhook failed (ValueError)" in caplog.text
+    for record in caplog.records:
+        if record.levelno > logging.DEBUG:
+            assert "601234567" not in record.getMessage()
+    async_unregister_webhooks(hass, entry)
