@@ -54,3 +54,46 @@ async def test_diagnostics_missing_source(
     result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
     assert result["sources"][DRIVING] is None
     assert DRIVING in result["readiness"]["unavailable_sources"]
+
+
+async def test_secrets_clients_and_callbacks_redacted(
+    hass: HomeAssistant, sources: None, hass_client: ClientSessionGenerator
+) -> None:
+    """Webhook ids, tokens, numbers, e-mails and texts never appear in diagnostics."""
+    from homeassistant.config_entries import ConfigSubentryData
+
+    from .conftest import BASE_OPTIONS, setup_entry
+
+    secrets = {
+        "twilio_auth_token": "tok-secret-123",
+        "pbx_secret": "pbx-secret-456",
+        "voice_webhook_id": "voice-id-789",
+        "pbx_webhook_id": "pbx-id-000",
+        "forward_number": "+48600100200",
+    }
+    entry = MockConfigEntry(
+        domain="client_etiquette",
+        title="My phone",
+        options={**BASE_OPTIONS, **secrets},
+        subentries_data=[
+            ConfigSubentryData(
+                data={"numbers": ["+48601234567"], "email": "anna@example.com"},
+                subentry_type="client",
+                title="Anna",
+                unique_id=None,
+            )
+        ],
+    )
+    assert await async_setup_component(hass, "diagnostics", {})
+    await setup_entry(hass, entry)
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await hass.services.async_call(
+        "client_etiquette", "incoming_call", {"number": "+48601234567"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(result)
+    for value in [*secrets.values(), "+48601234567", "anna@example.com"]:
+        assert value not in text
+    assert result["clients"][0]["title"] == "Anna"
+    assert result["callbacks"][0]["reasons"] == ["driving"]

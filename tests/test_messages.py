@@ -306,6 +306,22 @@ def test_long_texts_still_fall_back_to_the_full_form() -> None:
     assert sms_segments(text) == 2
 
 
+@pytest.mark.parametrize("language", list(Language))
+def test_spoken_text_always_has_the_greeting(language: Language) -> None:
+    """``compact=False`` (a voicemail greeting): never the signed SMS form."""
+    reason = Reason.PUBLIC_PLACE
+    spoken = build_text(
+        reason, language, None, NOW, WAW, tier=Tier.REGULAR, sender_name="Jan", compact=False
+    )
+    texted = build_text(reason, language, None, NOW, WAW, tier=Tier.REGULAR, sender_name="Jan")
+    greeting = {EN: "Hi, it's Jan.", RU: "Здравствуйте, это Jan.", PL: "Dzień dobry, tu Jan."}
+    assert spoken.startswith(greeting[language])
+    assert not spoken.endswith(" Jan")
+    # English fits one segment with the greeting; Russian and Polish are shortened.
+    assert (texted == spoken) is (language is EN)
+    assert sms_segments(texted) == 1
+
+
 # ---------------------------------------------------------------------------
 # E-mail invitation for new clients after hours (rule E9)
 

@@ -8,6 +8,16 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
 from homeassistant.core import HomeAssistant
 
+from .const import (
+    CONF_EMAIL,
+    CONF_FORWARD_NUMBER,
+    CONF_NOTE,
+    CONF_REPLY_EMAIL,
+    CONF_TWILIO_ACCOUNT_SID,
+    CONF_TWILIO_FROM_NUMBER,
+    SECRET_OPTIONS,
+)
+
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
 
@@ -26,6 +36,17 @@ TO_REDACT = {
     "from",
     "to",
     "caller",
+    "text",
+    "transcription",
+    "recording_url",
+    "call_ids",
+    CONF_EMAIL,
+    CONF_NOTE,
+    CONF_REPLY_EMAIL,
+    CONF_FORWARD_NUMBER,
+    CONF_TWILIO_ACCOUNT_SID,
+    CONF_TWILIO_FROM_NUMBER,
+    *SECRET_OPTIONS,
 }
 
 
@@ -46,7 +67,20 @@ async def async_get_config_entry_diagnostics(
             if state
             else None
         )
+    data = entry.runtime_data
+    clients = [
+        async_redact_data({"title": sub.title, **sub.data}, TO_REDACT)
+        for sub in entry.subentries.values()
+    ]
+    callbacks = [async_redact_data(item.to_json(), TO_REDACT) for item in data.callbacks.items]
+    outbox = data.sending.outbox if data.sending else None
     return {
+        "clients": clients,
+        "callbacks": callbacks,
+        "texting": {
+            "pending": len(outbox.pending) if outbox else 0,
+            "failing": outbox.failing if outbox else False,
+        },
         "entry": {
             "title": entry.title,
             "version": entry.version,

@@ -391,6 +391,7 @@ def build_text(
     within_minutes: int = DEFAULT_WITHIN_MINUTES,
     outside_hours: bool = False,
     reply_email: str | None = None,
+    compact: bool = True,
 ) -> str:
     """The built-in polite text for a call sent to voicemail.
 
@@ -399,6 +400,10 @@ def build_text(
     e-mail (rule E9): when ``reason`` is ``after_hours`` or ``outside_hours`` is True
     (after-hours was active behind a higher-priority reason). ``reply_email``, when
     given, is named in that invitation.
+
+    ``compact`` (for SMS): when the text without the greeting, signed with the sender's
+    name, takes fewer SMS segments, that shorter form is returned. Pass False for text
+    that is spoken (a voicemail greeting), which always gets the greeting.
     """
     sentences = _SENTENCES[language]
     when = callback_phrase(
@@ -418,7 +423,7 @@ def build_text(
     # One SMS segment where possible: without the greeting, the name as a signature.
     signature = [sentences.signature.format(sender=sender_name)] if sender_name else []
     short = " ".join([*body, *signature, *invite])
-    return short if sms_segments(short) < sms_segments(full) else full
+    return short if compact and sms_segments(short) < sms_segments(full) else full
 
 
 def ask_first_text(language: Language, *, topic: str | None = None, sender_name: str = "") -> str:
