@@ -150,7 +150,8 @@ class CallScreener:
         now = dt_util.utcnow()
         e164 = normalize_number(number, self.region) or number.strip()
         client = self._directory.by_number(e164)
-        history = prune(self._queue.history, now, HISTORY_KEEP)
+        keep = max(HISTORY_KEEP, self._policy.text_cooldown, self._policy.repeat_window)
+        history = prune(self._queue.history, now, keep)
         decision = decide(
             Call(number=e164, name=name, source=source, call_id=call_id, at=now),
             client=client,
