@@ -647,3 +647,23 @@ async def test_pbx_failure_is_a_clear_error(
         if record.levelno > logging.DEBUG:
             assert "601234567" not in record.getMessage()
     async_unregister_webhooks(hass, entry)
+
+
+async def test_pbx_form_encoded(setup: Setup) -> None:
+    """Asterisk's CURL() posts a form: the same fields work form-encoded."""
+    response = await setup.client.post(
+        PBX_PATH + "?format=text",
+        data={"number": CALLER, "call_id": "1718021234.42"},
+        headers={"Authorization": f"Bearer {SECRET}"},
+    )
+    assert response.status == 200
+    assert await response.text() == "ring"
+    response = await setup.client.post(
+        PBX_PATH,
+        data=b"number=%ff",
+        headers={
+            "Authorization": f"Bearer {SECRET}",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    assert response.status == 400

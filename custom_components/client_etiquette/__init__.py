@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprint_install import async_install_blueprints
 from .callbacks import CallbackQueue
 from .calls import CallScreener
 from .const import CONF_REMINDER_NOTIFY, DOMAIN
@@ -20,6 +21,7 @@ from .reminders import CallbackReminders
 from .sending import TextSending, backend_from_options, issue_id
 from .services import async_setup_services
 from .sources import SourceConfig
+from .webhooks import async_register_webhooks, async_unregister_webhooks
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -91,6 +93,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     reminders.async_start()
     entry.async_on_unload(reminders.async_stop)
+    await async_install_blueprints(hass)
+    async_register_webhooks(hass, entry)
+    entry.async_on_unload(lambda: async_unregister_webhooks(hass, entry))
     return True
 
 

@@ -89,6 +89,7 @@ class CallOutcome:
             "no_text_reason": self.no_text_reason,
             "callback_at": self.callback_at.isoformat() if self.callback_at else None,
             "breakthrough": str(self.breakthrough) if self.breakthrough else None,
+            "language": str(self.language),
         }
 
 

@@ -12,7 +12,8 @@ TwiML: any failure answers with a voicemail that still records the message.
 
 PBX (Asterisk, FreePBX, FreeSWITCH, anything that can POST):
 ``POST /api/webhook/<pbx_webhook_id>`` with ``Authorization: Bearer <pbx_secret>`` and
-``{"number": ..., "name": ..., "call_id": ...}`` answers the ``incoming_call`` action's
+``{"number": ..., "name": ..., "call_id": ...}`` (or the same fields form-encoded, which
+is what Asterisk's ``CURL()`` sends) answers the ``incoming_call`` action's
 response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``. No or a wrong
 bearer: 401; body over 64 KiB: 413; bad JSON or no number: 400. Local network only
 unless ``pbx_local_only`` is switched off.
@@ -403,7 +404,12 @@ class PbxWebhook:
                 request.headers.get(hdrs.AUTHORIZATION), self.entry.options.get(CONF_PBX_SECRET)
             ):
                 raise _Refused(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer secret")
-            number, name, call_id = _parse_pbx(await _read_body(request))
+            body = await _read_body(request)
+            if request.content_type == FORM_CONTENT_TYPE:
+                data: Any = dict(_parse_form(request, body))
+            else:
+                data = _parse_json(body)
+            number, name, call_id = _parse_pbx(data)
         except _Refused as refused:
             return _refusal(refused)
         try:
@@ -421,12 +427,16 @@ class PbxWebhook:
         return json_response(outcome.as_response())
 
 
-def _parse_pbx(body: bytes) -> tuple[str, str | None, str | None]:
-    """Number, name and call id from the PBX's JSON; 400 when it is not that."""
+def _parse_json(body: bytes) -> Any:
+    """The JSON document of a body; 400 when it is not JSON."""
     try:
-        data: Any = json.loads(body)
+        return json.loads(body)
     except (ValueError, RecursionError) as err:
         raise _Refused(HTTPStatus.BAD_REQUEST, "body is not JSON") from err
+
+
+def _parse_pbx(data: Any) -> tuple[str, str | None, str | None]:
+    """Number, name and call id from the PBX's JSON object or form; 400 when not there."""
     if not isinstance(data, dict):
         raise _Refused(HTTPStatus.BAD_REQUEST, "body is not a JSON object")
     number, name, call_id = data.get("number"), data.get("name"), data.get("call_id")
