@@ -80,7 +80,7 @@ class ReadinessMonitor:
         self.mode = mode
         self.busy_until = until if mode is Mode.BUSY else None
         self.busy_reason = reason if mode is Mode.BUSY else Reason.MANUAL
-        self.async_update()
+        self.async_update(force=True)
 
     @callback
     def _is_watched(self, event_data: EventStateChangedData) -> bool:
@@ -96,12 +96,17 @@ class ReadinessMonitor:
         self.async_update()
 
     @callback
-    def async_update(self) -> None:
-        """Re-read the sources, decide, tell the listeners and set the next timer."""
+    def async_update(self, *, force: bool = False) -> None:
+        """Re-read the sources, decide and set the next timer.
+
+        Listeners hear only of a changed verdict, or of any verdict when ``force``
+        (the mode changed, which the select shows).
+        """
         now = dt_util.utcnow()
         if self.mode is Mode.BUSY and self.busy_until is not None and self.busy_until <= now:
             _LOGGER.debug("Snooze ended at %s; back to automatic", self.busy_until)
             self.mode, self.busy_until, self.busy_reason = Mode.AUTO, None, Reason.MANUAL
+            force = True
         snapshot = read_snapshot(
             self._hass,
             self.config,
@@ -109,8 +114,11 @@ class ReadinessMonitor:
             busy_until=self.busy_until,
             busy_reason=self.busy_reason,
         )
-        self.readiness = evaluate(snapshot, now)
-        self._schedule(self.readiness.next_change)
+        readiness = evaluate(snapshot, now)
+        self._schedule(readiness.next_change)
+        if readiness == self.readiness and not force:
+            return
+        self.readiness = readiness
         for listener in list(self._listeners):
             listener(self.readiness)
 
