@@ -17,7 +17,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from . import hours
-from .callbacks import CallbackItem, CallbackQueue
+from .callbacks import CALL_BACK, CallbackItem, CallbackQueue, ui_language
 from .calls import CallScreener
 from .const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from .directory import ClientDirectory
@@ -28,19 +28,12 @@ _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.
 OVERDUE_GRACE = timedelta(minutes=15)
 
-REMINDER_TEXT: dict[str, tuple[str, str]] = {
-    "en": (
-        "Call back {name}",
-        "Good time to call back now ({calls} calls). Ask first whether they can talk.",
-    ),
-    "ru": (
-        "Перезвонить: {name}",
-        "Сейчас удобно перезвонить (звонков: {calls}). Сначала спросите, удобно ли говорить.",
-    ),
+REMINDER_TEXT: dict[str, str] = {
+    "en": "Good time to call back now ({calls} calls). Ask first whether they can talk.",
+    "ru": "Сейчас удобно перезвонить (звонков: {calls}). Сначала спросите, удобно ли говорить.",
     "pl": (
-        "Oddzwoń: {name}",
         "Teraz jest dobry moment, by oddzwonić (połączeń: {calls}). "
-        "Najpierw zapytaj, czy mogą rozmawiać.",
+        "Najpierw zapytaj, czy mogą rozmawiać."
     ),
 }
 CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
@@ -48,16 +41,11 @@ CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
     """The notification for the freelancer's phone, in their Home Assistant language."""
-    lang = (
-        language.split("-", maxsplit=1)[0]
-        if language.split("-", maxsplit=1)[0] in ("en", "ru", "pl")
-        else "en"
-    )
-    title, message = REMINDER_TEXT[lang]
+    lang = ui_language(language)
     uri = f"tel:{item.number}"
     return {
-        "title": title.format(name=item.name),
-        "message": message.format(calls=item.calls),
+        "title": CALL_BACK[lang].format(name=item.name),
+        "message": REMINDER_TEXT[lang].format(calls=item.calls),
         "data": {
             "url": uri,
             "clickAction": uri,

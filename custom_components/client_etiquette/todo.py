@@ -10,15 +10,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .callbacks import CallbackItem
+from .callbacks import CALL_BACK, CallbackItem, ui_language
 from .entity import ClientEtiquetteEntity
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
-
-SUMMARY = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
 
 
 async def async_setup_entry(
@@ -73,8 +71,7 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
     @property
     def todo_items(self) -> list[TodoItem]:
         """The waiting callbacks, oldest first."""
-        language = self.hass.config.language.split("-")[0]
-        summary = SUMMARY.get(language, SUMMARY["en"])
+        summary = CALL_BACK[ui_language(self.hass.config.language)]
         return [
             TodoItem(
                 uid=item.uid,
