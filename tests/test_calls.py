@@ -19,6 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.client_etiquette.callbacks import HISTORY_KEEP
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.logbook import describe_decision
 
@@ -500,3 +501,25 @@ def test_logbook_wording() -> None:
     assert describe_decision({"action": "voicemail", "client_name": "Ann", "text_sent": True}) == (
         "sent a call from Ann to voicemail; a text was sent"
     )
+
+
+async def test_history_is_pruned_at_most_hourly(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Calls older than the history window are forgotten, on the first call each hour."""
+    entry = await setup_entry(hass, entry_with_clients())
+    queue = entry.runtime_data.callbacks
+    await incoming(hass, ANNA)
+    assert set(queue.history.calls) == {ANNA}
+    freezer.tick(HISTORY_KEEP + timedelta(minutes=1))
+    await incoming(hass, BOB)  # Anna's call is now too old: pruned before deciding
+    assert set(queue.history.calls) == {BOB}
+    freezer.tick(HISTORY_KEEP - timedelta(minutes=1))
+    await incoming(hass, ANNA)
+    freezer.tick(timedelta(minutes=2))  # Bob's call is old, but pruned an hour ago or less
+    await incoming(hass, ANNA)
+    assert set(queue.history.calls) == {ANNA, BOB}
+    freezer.tick(timedelta(hours=1))
+    await incoming(hass, ANNA)
+    assert set(queue.history.calls) == {ANNA}
+    assert len(queue.history.calls[ANNA]) == 3

@@ -11,6 +11,8 @@ import pytest
 from .conftest import make_entry, setup_entry
 from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
 
+EXTERNAL = "https://jan.example.com"
+
 
 async def open_step(hass: HomeAssistant, entry_id: str, step: str) -> dict[str, Any]:
     """Open the options menu and pick a step."""
@@ -175,6 +177,7 @@ async def test_texting_twilio_saved(
 
 async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None) -> None:
     """Webhook ids are made when enabled, kept on save, new on rotate, gone when off."""
+    await hass.config.async_update(external_url=EXTERNAL)
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "telephony")
     result = await submit(hass, result["flow_id"], {"voice_webhook": True})
@@ -184,12 +187,21 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
         result["flow_id"],
         {"voice_webhook": True, "forward_number": "+48 601 234 567", "pbx_webhook": True},
     )
+    assert result["step_id"] == "webhooks"  # the new addresses, shown before saving
+    shown = result["description_placeholders"]
+    assert "voice_webhook_id" not in entry.options
+    result = await submit(hass, result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     voice, pbx, secret = (
         entry.options["voice_webhook_id"],
         entry.options["pbx_webhook_id"],
         entry.options["pbx_secret"],
     )
+    assert shown == {
+        "voice_url": f"{EXTERNAL}/api/webhook/{voice}",
+        "pbx_url": f"{EXTERNAL}/api/webhook/{pbx}",
+        "pbx_secret": secret,
+    }
     assert len(voice) >= 43
     assert entry.options["forward_number"] == "+48601234567"
 
@@ -200,11 +212,13 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
         if key.description
     }
     assert suggested["voice_webhook"] is True
+    assert result["description_placeholders"]["voice_url"] == f"{EXTERNAL}/api/webhook/{voice}"
     result = await submit(
         hass,
         result["flow_id"],
         {"voice_webhook": True, "forward_number": "+48601234567", "pbx_webhook": True},
     )
+    result = await submit(hass, result["flow_id"], {})
     assert entry.options["voice_webhook_id"] == voice
     assert entry.options["pbx_secret"] == secret
 
@@ -219,11 +233,20 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
             "rotate_secrets": True,
         },
     )
+    assert result["description_placeholders"]["voice_url"] != f"{EXTERNAL}/api/webhook/{voice}"
+    result = await submit(hass, result["flow_id"], {})
     assert entry.options["voice_webhook_id"] != voice
     assert entry.options["pbx_webhook_id"] != pbx
     assert entry.options["pbx_secret"] != secret
 
     result = await open_step(hass, entry.entry_id, "telephony")
     result = await submit(hass, result["flow_id"], {"voice_webhook": False})
+    assert result["type"] is FlowResultType.CREATE_ENTRY  # nothing to show when both are off
     assert "voice_webhook_id" not in entry.options
     assert "pbx_webhook_id" not in entry.options
+    result = await open_step(hass, entry.entry_id, "telephony")
+    assert result["description_placeholders"] == {
+        "voice_url": "—",
+        "pbx_url": "—",
+        "pbx_secret": "—",
+    }

@@ -113,22 +113,14 @@ async def twiml_of(response: ClientResponse) -> ET.Element:
 
 
 @pytest.fixture
-async def setup(
-    hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
-) -> AsyncIterator[Setup]:
+async def setup(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
     """The integration with both webhooks enabled, reachable at EXTERNAL."""
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "webhook", {})
     screened = async_capture_events(hass, EVENT_CALL_SCREENED)
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
-    # Until __init__.py registers them itself.
-    ours = VOICE_ID not in hass.data.get("webhook", {})
-    if ours:
-        async_register_webhooks(hass, entry)
-    yield Setup(hass, entry, await hass_client_no_auth(), screened)
-    if ours:
-        async_unregister_webhooks(hass, entry)
+    return Setup(hass, entry, await hass_client_no_auth(), screened)
 
 
 async def not_ready(hass: HomeAssistant) -> None:
@@ -203,11 +195,48 @@ async def test_unanswered_dial_takes_a_message(setup: Setup, status: str) -> Non
     assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
 
 
+async def test_unanswered_dial_queues_one_callback(setup: Setup) -> None:
+    """A call that rang through and was not answered waits for a call back, untexted."""
+    await post_voice(setup, call_form())
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+    for _ in range(2):  # the provider retries: still one callback for one call
+        await post_voice(setup, call_form(DialCallStatus="no-answer"), step="dial")
+    await setup.hass.async_block_till_done()
+    [item] = setup.queue
+    assert (item.number, item.calls, item.reasons) == (CALLER, 1, ["no_answer"])
+    assert item.text is None
+    assert item.text_status == "not_sent:no_answer"
+    assert item.promised_at is None
+    assert item.call_ids == ["CA" + "1" * 32]
+
+
+async def test_calls_without_a_call_sid(setup: Setup) -> None:
+    """A request with no CallSid still rings through and takes a message on no answer."""
+    form = call_form()
+    del form["CallSid"]
+    root = await twiml_of(await post_voice(setup, form))
+    assert [verb.tag for verb in root] == ["Dial"]
+    root = await twiml_of(await post_voice(setup, {**form, "DialCallStatus": "busy"}, step="dial"))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+
+
+async def test_answered_dial_queues_nothing(setup: Setup) -> None:
+    """The freelancer took the call: nothing to call back."""
+    await post_voice(setup, call_form())
+    await post_voice(setup, call_form(DialCallStatus="completed"), step="dial")
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+
+
 async def test_dial_status_of_an_unknown_call(setup: Setup) -> None:
     """A dial status for a call this process never saw still takes a message."""
     form = call_form(DialCallStatus="no-answer", CallSid="CA" + "9" * 32)
     root = await twiml_of(await post_voice(setup, form, step="dial"))
     assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    assert setup.queue == []
 
 
 async def test_recording_and_transcription_land_on_the_callback(setup: Setup) -> None:
@@ -341,9 +370,7 @@ async def test_no_auth_token_configured_refuses_everything(
     assert await async_setup_component(hass, "webhook", {})
     options = {**BASE_OPTIONS, **TELEPHONY}
     del options["twilio_auth_token"]
-    entry = await setup_entry(hass, make_entry(options))
-    if VOICE_ID not in hass.data.get("webhook", {}):
-        async_register_webhooks(hass, entry)
+    await setup_entry(hass, make_entry(options))
     client = await hass_client_no_auth()
     form = call_form()
     url = str(client.make_url(VOICE_PATH))
@@ -352,7 +379,6 @@ async def test_no_auth_token_configured_refuses_everything(
             VOICE_PATH, data=form, headers={"X-Twilio-Signature": sign(url, form, token)}
         )
         assert response.status == 403
-    async_unregister_webhooks(hass, entry)
 
 
 async def test_oversized_bodies_are_refused(setup: Setup) -> None:
@@ -420,11 +446,7 @@ async def test_failure_still_takes_a_message(
     caplog.set_level(logging.DEBUG)
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "webhook", {})
-    entry = await setup_entry(
-        hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "dial_timeout": "soon"})
-    )
-    if VOICE_ID not in hass.data.get("webhook", {}):
-        async_register_webhooks(hass, entry)
+    await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "dial_timeout": "soon"}))
     client = await hass_client_no_auth()
     form = call_form()
     response = await client.post(
@@ -441,7 +463,6 @@ async def test_failure_still_takes_a_message(
     for record in loud:
         assert "601234567" not in record.getMessage()
         assert "601234567" not in (record.exc_text or "")
-    async_unregister_webhooks(hass, entry)
 
 
 async def test_numbers_are_not_logged_above_debug(setup: Setup, caplog: Any) -> None:
@@ -486,6 +507,38 @@ async def test_pbx_screens_the_call(setup: Setup) -> None:
     await setup.hass.async_block_till_done()
     assert [item.number for item in setup.queue] == [CALLER]
     assert setup.queue[0].call_ids == ["pbx-1"]
+
+
+async def test_pbx_reports_a_missed_call(setup: Setup) -> None:
+    """After Dial() found no answer, the PBX reports it and the callback is queued once."""
+    response = await post_pbx(setup, {"number": CALLER, "call_id": "pbx-7"})
+    assert (await response.json())["action"] == "ring"
+    missed = {"event": "missed", "call_id": "pbx-7"}
+    answers = [await (await post_pbx(setup, missed)).json() for _ in range(2)]
+    assert answers == [{"callback_queued": True}, {"callback_queued": False}]
+    unknown = await post_pbx(setup, {"event": "missed", "call_id": "pbx-never-seen"})
+    assert await unknown.json() == {"callback_queued": False}
+    await setup.hass.async_block_till_done()
+    [item] = setup.queue
+    assert (item.number, item.reasons, item.call_ids) == (CALLER, ["no_answer"], ["pbx-7"])
+
+
+async def test_pbx_missed_call_needs_an_id(setup: Setup) -> None:
+    """A missed-call report without a usable call id is a 400, and queues nothing."""
+    for body in ({"event": "missed"}, {"event": "missed", "call_id": 7}):
+        assert (await post_pbx(setup, body)).status == 400
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+
+
+async def test_voicemail_calls_are_not_missed_calls(setup: Setup) -> None:
+    """A call already sent to voicemail is not queued again as missed."""
+    await not_ready(setup.hass)
+    await post_pbx(setup, {"number": CALLER, "call_id": "pbx-8"})
+    answer = await post_pbx(setup, {"event": "missed", "call_id": "pbx-8"})
+    assert await answer.json() == {"callback_queued": False}
+    await setup.hass.async_block_till_done()
+    assert [item.calls for item in setup.queue] == [1]
 
 
 async def test_pbx_plain_text_answer(setup: Setup) -> None:
@@ -599,9 +652,7 @@ async def test_ready_without_a_forward_number_takes_a_message(
     assert await async_setup_component(hass, "webhook", {})
     options = {**BASE_OPTIONS, **TELEPHONY}
     del options["forward_number"]
-    entry = await setup_entry(hass, make_entry(options))
-    if VOICE_ID not in hass.data.get("webhook", {}):
-        async_register_webhooks(hass, entry)
+    await setup_entry(hass, make_entry(options))
     client = await hass_client_no_auth()
     form = call_form()
     response = await client.post(
@@ -612,7 +663,9 @@ async def test_ready_without_a_forward_number_takes_a_message(
     assert root[0].text is not None
     assert "I can't talk right now" in root[0].text
     assert "no forward number is set" in caplog.text
-    async_unregister_webhooks(hass, entry)
+    await hass.async_block_till_done()
+    [item] = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.callbacks.items
+    assert item.reasons == ["no_answer"]
 
 
 async def test_recent_calls_are_bounded(setup: Setup) -> None:
@@ -631,11 +684,7 @@ async def test_pbx_failure_is_a_clear_error(
 ) -> None:
     """A screening failure (here a language that does not exist) is a 500 with JSON."""
     assert await async_setup_component(hass, "webhook", {})
-    entry = await setup_entry(
-        hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "default_language": "xx"})
-    )
-    if PBX_ID not in hass.data.get("webhook", {}):
-        async_register_webhooks(hass, entry)
+    await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "default_language": "xx"}))
     client = await hass_client_no_auth()
     response = await client.post(
         PBX_PATH, json={"number": CALLER}, headers={"Authorization": f"Bearer {SECRET}"}
@@ -646,7 +695,6 @@ async def test_pbx_failure_is_a_clear_error(
     for record in caplog.records:
         if record.levelno > logging.DEBUG:
             assert "601234567" not in record.getMessage()
-    async_unregister_webhooks(hass, entry)
 
 
 async def test_pbx_form_encoded(setup: Setup) -> None:

@@ -8,8 +8,8 @@ after the caller (a service or a webhook handler) has its answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,11 +43,12 @@ from .screening import (
     Call,
     Client,
     Decision,
+    History,
     Language,
     decide,
-    is_mobile,
     normalize_number,
     prune,
+    read_number,
     record_call,
     record_text,
 )
@@ -55,7 +56,11 @@ from .screening import (
 _LOGGER = logging.getLogger(__name__)
 # Outcomes remembered per call id, so a retried webhook or service call is answered alike.
 SEEN_CALLS = 500
+# How often the call/text history is pruned of entries too old to matter.
+PRUNE_EVERY = timedelta(hours=1)
 NO_BACKEND = "no_texting_backend"
+# The reason on the callback of a call that rang through and was not answered.
+NO_ANSWER = "no_answer"
 
 type EventListener = Callable[[str, dict[str, Any]], None]
 type TextSender = Callable[[CallbackItem, str], bool]
@@ -116,7 +121,10 @@ class CallScreener:
         self._queue = queue
         self._send_text = send_text
         self._policy = policy_from_options(options)
+        self._keep = max(HISTORY_KEEP, self._policy.text_cooldown, self._policy.repeat_window)
+        self._pruned_at: datetime | None = None
         self._seen: dict[str, CallOutcome] = {}
+        self._missed: set[str] = set()
         self._listeners: list[EventListener] = []
 
     @callback
@@ -149,10 +157,10 @@ class CallScreener:
         if call_id and call_id in self._seen:
             return self._seen[call_id]
         now = dt_util.utcnow()
-        e164 = normalize_number(number, self.region) or number.strip()
+        caller = read_number(number, self.region)
+        e164 = caller.e164 or number.strip()
         client = self._directory.by_number(e164)
-        keep = max(HISTORY_KEEP, self._policy.text_cooldown, self._policy.repeat_window)
-        history = prune(self._queue.history, now, keep)
+        history = self._pruned_history(now)
         decision = decide(
             Call(number=e164, name=name, source=source, call_id=call_id, at=now),
             client=client,
@@ -160,7 +168,7 @@ class CallScreener:
             policy=self._policy,
             history=history,
             now=now,
-            mobile=is_mobile(e164),
+            mobile=caller.mobile,
         )
         history = record_call(history, e164, now)
         outcome = self._outcome(decision, e164, call_id, now)
@@ -172,12 +180,26 @@ class CallScreener:
         self._hass.loop.call_soon(self._follow_up, outcome, name, now)
         return outcome
 
+    def _pruned_history(self, now: datetime) -> History:
+        """The history, with entries too old to matter dropped at most once an hour.
+
+        Old entries do no harm to a decision (every check looks at a window before
+        ``now``); pruning on every call made each call cost O(history).
+        """
+        history = self._queue.history
+        if self._pruned_at is not None and timedelta(0) <= now - self._pruned_at < PRUNE_EVERY:
+            return history
+        self._pruned_at = now
+        return prune(history, now, self._keep)
+
     def _remember(self, outcome: CallOutcome) -> None:
         if outcome.call_id is None:
             return
         self._seen[outcome.call_id] = outcome
         while len(self._seen) > SEEN_CALLS:
-            del self._seen[next(iter(self._seen))]
+            oldest = next(iter(self._seen))
+            del self._seen[oldest]
+            self._missed.discard(oldest)
 
     def _language(self, client: Client | None) -> Language:
         if client is not None:
@@ -274,7 +296,12 @@ class CallScreener:
         self._hass.bus.async_fire(EVENT_CALL_SCREENED, {"entry_id": self._entry_id, **logbook})
 
     def _queue_callback(
-        self, outcome: CallOutcome, name: str | None, now: datetime
+        self,
+        outcome: CallOutcome,
+        name: str | None,
+        now: datetime,
+        *,
+        reasons: list[str] | None = None,
     ) -> CallbackItem:
         client = outcome.client
         status = "queued" if outcome.text_sent else f"not_sent:{outcome.no_text_reason}"
@@ -285,7 +312,7 @@ class CallScreener:
             number=outcome.number,
             client_id=client.client_id if client else None,
             language=str(outcome.language),
-            reasons=[str(reason) for reason in outcome.reasons],
+            reasons=reasons or [str(reason) for reason in outcome.reasons],
             calls=1,
             first_call=now,
             last_call=now,
@@ -294,6 +321,26 @@ class CallScreener:
             text_status=status,
         )
         return self._queue.async_add_call(item, outcome.call_id)
+
+    @callback
+    def missed(self, call_id: str | None) -> CallbackItem | None:
+        """A call that rang through went unanswered: queue its callback, once per call.
+
+        No text is sent: the caller was not told anything was wrong and is now leaving
+        a voicemail; the reminder then says when to call back. None when the call is
+        unknown (no id, not screened here) or was not rung through.
+        """
+        outcome = self._seen.get(call_id) if call_id else None
+        if call_id is None or outcome is None or outcome.action is not Action.RING:
+            return None
+        if call_id in self._missed:
+            return None
+        self._missed.add(call_id)
+        now = dt_util.utcnow()
+        missed = replace(outcome, reasons=(), text_sent=False, no_text_reason=NO_ANSWER)
+        item = self._queue_callback(missed, None, now, reasons=[NO_ANSWER])
+        _LOGGER.debug("Call %s from %s was not answered; callback queued", call_id, item.number)
+        return item
 
     @callback
     def add_recording(

@@ -62,11 +62,14 @@ from .texting import (
     InvalidFromNumber,
     async_validate_twilio,
 )
+from .webhooks import webhook_url
 
 MENU = ["sources", "screening", "texts", "texting", "telephony"]
 ENABLE_VOICE = "voice_webhook"
 ENABLE_PBX = "pbx_webhook"
 ROTATE = "rotate_secrets"
+# Shown in place of the address of a webhook that is switched off.
+OFF = "—"
 
 
 def _number(low: int, high: int, unit: str = "") -> selector.NumberSelector:
@@ -183,6 +186,8 @@ def telephony_schema() -> vol.Schema:
 
 class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
     """Change any setting; the entry reloads with the new options."""
+
+    _telephony: tuple[dict[str, Any], tuple[str, ...]] = ({}, ())
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Pick what to change."""
@@ -307,13 +312,39 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             ):
                 errors["base"] = "forward_number_needed"
             else:
-                return self._save(*_telephony_changes(options, user_input))
+                self._telephony = _telephony_changes(options, user_input)
+                if user_input[ENABLE_VOICE] or user_input[ENABLE_PBX]:
+                    return await self.async_step_webhooks()
+                return self._save(*self._telephony)
         suggested = user_input or {
             **options,
             ENABLE_VOICE: bool(options.get(CONF_VOICE_WEBHOOK_ID)),
             ENABLE_PBX: bool(options.get(CONF_PBX_WEBHOOK_ID)),
         }
-        return self._form("telephony", telephony_schema(), suggested, errors)
+        return self._form(
+            "telephony", telephony_schema(), suggested, errors, self._webhook_urls(options)
+        )
+
+    async def async_step_webhooks(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the full webhook addresses (and the PBX secret) to copy, then save."""
+        if user_input is not None:
+            return self._save(*self._telephony)
+        return self.async_show_form(
+            step_id="webhooks",
+            data_schema=vol.Schema({}),
+            description_placeholders=self._webhook_urls(self._telephony[0]),
+        )
+
+    def _webhook_urls(self, options: Mapping[str, Any]) -> dict[str, str]:
+        """The addresses (and PBX secret) of the webhooks in ``options``; "-" when off."""
+        voice, pbx = options.get(CONF_VOICE_WEBHOOK_ID), options.get(CONF_PBX_WEBHOOK_ID)
+        return {
+            "voice_url": webhook_url(self.hass, voice) if voice else OFF,
+            "pbx_url": webhook_url(self.hass, pbx) if pbx else OFF,
+            "pbx_secret": str(options.get(CONF_PBX_SECRET)) if pbx else OFF,
+        }
 
     def _form(
         self,

@@ -304,22 +304,39 @@ def is_anonymous(number: str) -> bool:
     return not digits or digits in KEYPAD_HIDDEN_NUMBERS
 
 
-def normalize_number(raw: str, default_region: str | None) -> str | None:
-    """The E.164 form of a phone number, or None when it is hidden or not a valid number.
+@dataclass(frozen=True, slots=True)
+class CallerNumber:
+    """A caller's number read once: its E.164 form (None when hidden or invalid), and
+    whether it can receive texts."""
+
+    e164: str | None
+    mobile: bool
+
+
+def read_number(raw: str, default_region: str | None) -> CallerNumber:
+    """Parse a number once, for both ``normalize_number`` and ``is_mobile``.
 
     ``default_region`` (ISO 3166 alpha-2, e.g. "PL") is used for numbers written
     without a country code.
     """
     if is_anonymous(raw):
-        return None
+        return CallerNumber(None, mobile=False)
     region = default_region.upper() if default_region else None
     try:
         parsed = phonenumbers.parse(raw.strip(), region)
     except phonenumbers.NumberParseException:
-        return None
+        return CallerNumber(None, mobile=False)
     if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return CallerNumber(None, mobile=False)
+    return CallerNumber(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
+        mobile=phonenumbers.number_type(parsed) in _MOBILE_TYPES,
+    )
+
+
+def normalize_number(raw: str, default_region: str | None) -> str | None:
+    """The E.164 form of a phone number, or None when it is hidden or not a valid number."""
+    return read_number(raw, default_region).e164
 
 
 def is_mobile(e164: str) -> bool:
@@ -328,15 +345,7 @@ def is_mobile(e164: str) -> bool:
     Numbering plans that do not tell mobile from fixed lines (the US and Canada) count
     as mobile, or their clients would never get a text.
     """
-    if is_anonymous(e164):
-        return False
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return False
-    if not phonenumbers.is_valid_number(parsed):
-        return False
-    return phonenumbers.number_type(parsed) in _MOBILE_TYPES
+    return read_number(e164, None).mobile
 
 
 def decide(

@@ -5,7 +5,8 @@ signed with ``X-Twilio-Signature`` (or ``X-SignalWire-Signature``) using the ent
 ``twilio_auth_token``. The ``step`` query parameter tells the requests of one call
 apart: ``call`` (the first request, also when ``step`` is absent), ``dial`` (the
 ``<Dial>`` is over), ``recording`` and ``transcription`` (the voicemail is stored),
-``done`` (the ``<Record>`` ended). Missing or wrong signature: 403; body over 64 KiB:
+``done`` (the ``<Record>`` ended). A ``dial`` that was not answered queues a
+callback for the call (``CallScreener.missed``). Missing or wrong signature: 403; body over 64 KiB:
 413; not a form: 415; a form that does not parse: 400. Nothing is screened, queued or
 texted for any of these. Once the request is authentic, the answer is always valid
 TwiML: any failure answers with a voicemail that still records the message.
@@ -14,7 +15,8 @@ PBX (Asterisk, FreePBX, FreeSWITCH, anything that can POST):
 ``POST /api/webhook/<pbx_webhook_id>`` with ``Authorization: Bearer <pbx_secret>`` and
 ``{"number": ..., "name": ..., "call_id": ...}`` (or the same fields form-encoded, which
 is what Asterisk's ``CURL()`` sends) answers the ``incoming_call`` action's
-response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``. No or a wrong
+response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``.
+``{"event": "missed", "call_id": ...}`` reports a rung-through call nobody answered. No or a wrong
 bearer: 401; body over 64 KiB: 413; bad JSON or no number: 400. Local network only
 unless ``pbx_local_only`` is switched off.
 
@@ -89,6 +91,8 @@ STEP_DONE: Final = "done"
 SOURCE_TWILIO: Final = "twilio"
 SOURCE_PBX: Final = "pbx"
 FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
+# The PBX reports a rung-through call nobody answered with {"event": "missed", "call_id"}.
+PBX_EVENT_MISSED: Final = "missed"
 
 
 class _Refused(Exception):
@@ -100,12 +104,21 @@ class _Refused(Exception):
         self.why = why
 
 
+@dataclass(slots=True)
+class _BasesCache:
+    """Home Assistant's own base URLs, and the settings they were worked out from."""
+
+    settings: tuple[object, ...] | None = None
+    bases: list[str] = field(default_factory=list)
+
+
 def _webhook_id(entry: ClientEtiquetteConfigEntry, key: str) -> str | None:
     value = entry.options.get(key)
     return value if isinstance(value, str) and value else None
 
 
-def _url(hass: HomeAssistant, webhook_id: str) -> str:
+def webhook_url(hass: HomeAssistant, webhook_id: str) -> str:
+    """The full address of a webhook: the external URL preferred; else just the path."""
     path = webhook.async_generate_path(webhook_id)
     try:
         return get_url(hass, prefer_external=True) + path
@@ -121,14 +134,14 @@ def voice_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) ->
     path (``/api/webhook/<id>``).
     """
     webhook_id = _webhook_id(entry, CONF_VOICE_WEBHOOK_ID)
-    return _url(hass, webhook_id) if webhook_id else None
+    return webhook_url(hass, webhook_id) if webhook_id else None
 
 
 @callback
 def pbx_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> str | None:
     """The URL to give the PBX; None when the PBX webhook is off."""
     webhook_id = _webhook_id(entry, CONF_PBX_WEBHOOK_ID)
-    return _url(hass, webhook_id) if webhook_id else None
+    return webhook_url(hass, webhook_id) if webhook_id else None
 
 
 @callback
@@ -219,6 +232,7 @@ class VoiceWebhook:
     entry: ClientEtiquetteConfigEntry
     recent: dict[str, CallOutcome] = field(default_factory=dict)
     warned: bool = False
+    _bases_cache: _BasesCache = field(default_factory=_BasesCache)
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: Request
@@ -254,7 +268,7 @@ class VoiceWebhook:
         form = _parse_form(request, await _read_body(request))
         token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
         algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-        for base in _base_urls(hass, request):
+        for base in _base_urls(hass, request, self._bases_cache):
             if is_valid_signature(
                 token, [base + request.raw_path], form, signature, algorithm=algorithm
             ):
@@ -276,6 +290,7 @@ class VoiceWebhook:
             if twiml.dial_answered(form.get("DialCallStatus")):
                 return twiml.hangup()
             outcome = self.recent.get(call_id) if call_id else None
+            self.entry.runtime_data.screener.missed(call_id)
             return self._voicemail(hass, outcome, urls, missed=True)
         if step == STEP_DONE:
             return twiml.hangup()
@@ -318,6 +333,7 @@ class VoiceWebhook:
                 "%s: a call could ring through, but no forward number is set; taking a message",
                 self.entry.title,
             )
+            self.entry.runtime_data.screener.missed(call_id)
         return self._voicemail(hass, outcome, urls, missed=outcome.action is Action.RING)
 
     def _voicemail(
@@ -368,12 +384,8 @@ class _StepUrls:
         return f"{self._prefix}?{urlencode({STEP: step})}"
 
 
-def _base_urls(hass: HomeAssistant, request: Request) -> list[str]:
-    """Scheme and host the provider may have signed for: the configured URLs first.
-
-    Then the request's own (as the proxy passed it), and that with https, for a
-    TLS-terminating proxy that forwards plain HTTP.
-    """
+def _configured_bases(hass: HomeAssistant) -> list[str]:
+    """Home Assistant's own URLs (external first), without a trailing slash."""
     bases: list[str] = []
     for options in (
         {"prefer_external": True},
@@ -384,9 +396,33 @@ def _base_urls(hass: HomeAssistant, request: Request) -> list[str]:
             bases.append(get_url(hass, **options).rstrip("/"))
         except NoURLAvailableError:
             continue
+    return bases
+
+
+def _url_settings(hass: HomeAssistant) -> tuple[object, ...]:
+    """What Home Assistant's URLs are made of; they are worked out again when it changes."""
+    api = hass.config.api
+    return (
+        hass.config.external_url,
+        hass.config.internal_url,
+        api.local_ip if api else None,
+        api.port if api else None,
+        api.use_ssl if api else None,
+    )
+
+
+def _base_urls(hass: HomeAssistant, request: Request, cache: _BasesCache) -> list[str]:
+    """Scheme and host the provider may have signed for: the configured URLs first.
+
+    Then the request's own (as the proxy passed it), and that with https, for a
+    TLS-terminating proxy that forwards plain HTTP. The configured ones are cached
+    until Home Assistant's URL settings change.
+    """
+    settings = _url_settings(hass)
+    if cache.settings != settings:
+        cache.settings, cache.bases = settings, _configured_bases(hass)
     own = f"{request.scheme}://{request.host}"
-    bases.extend((own, f"https://{request.host}"))
-    return list(dict.fromkeys(bases))
+    return list(dict.fromkeys((*cache.bases, own, f"https://{request.host}")))
 
 
 @dataclass(slots=True)
@@ -409,6 +445,8 @@ class PbxWebhook:
                 data: Any = dict(_parse_form(request, body))
             else:
                 data = _parse_json(body)
+            if _is_missed_report(data):
+                return self._missed(data)
             number, name, call_id = _parse_pbx(data)
         except _Refused as refused:
             return _refusal(refused)
@@ -425,6 +463,18 @@ class PbxWebhook:
         if request.query.get("format") == "text":
             return Response(text=str(outcome.action), content_type="text/plain")
         return json_response(outcome.as_response())
+
+    def _missed(self, data: dict[str, Any]) -> Response:
+        """``{"event": "missed", "call_id": ...}``: a rung-through call was not answered."""
+        call_id = data.get("call_id")
+        if not isinstance(call_id, str) or not call_id or len(call_id) > MAX_CALL_ID:
+            raise _Refused(HTTPStatus.BAD_REQUEST, "call_id missing or invalid")
+        item = self.entry.runtime_data.screener.missed(call_id)
+        return json_response({"callback_queued": item is not None})
+
+
+def _is_missed_report(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("event") == PBX_EVENT_MISSED
 
 
 def _parse_json(body: bytes) -> Any:
