@@ -453,6 +453,8 @@ def test_no_text_when_ringing_even_if_textable() -> None:
         ("+8656696", True),  # UNKNOWN
         ("+2562533", True),  # BLOCKED
         ("+7378742833", True),  # RESTRICTED
+        ("+266 696 687", True),
+        ("266696687", False),  # a Polish landline written nationally, not ANONYMOUS
         (MOBILE_PL, False),
         ("0", False),
         ("+48 601 234 567", False),
@@ -479,6 +481,8 @@ def test_is_anonymous(raw: str, hidden: bool) -> None:
         ("not a number", "PL", None),
         ("anonymous", "PL", None),
         ("+266696687", None, None),
+        ("266696687", "PL", "+48266696687"),
+        ("266696687", None, None),
         ("", "PL", None),
     ],
 )

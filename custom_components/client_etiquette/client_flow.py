@@ -35,6 +35,7 @@ from .const import (
     TIERS,
     WEEKDAYS,
 )
+from .form_fields import email_error, select
 from .screening import normalize_number
 from .sources import parse_time
 
@@ -48,15 +49,6 @@ def time_zones() -> list[str]:
     return sorted(available_timezones())
 
 
-def _select(options: tuple[str, ...] | list[str], key: str | None) -> selector.SelectSelector:
-    config = selector.SelectSelectorConfig(
-        options=list(options), mode=selector.SelectSelectorMode.DROPDOWN
-    )
-    if key is not None:
-        config["translation_key"] = key
-    return selector.SelectSelector(config)
-
-
 def client_schema(zones: list[str]) -> vol.Schema:
     """The client form: who, how to reach them, when they agreed to be called."""
     return vol.Schema(
@@ -65,13 +57,13 @@ def client_schema(zones: list[str]) -> vol.Schema:
             vol.Required(CONF_NUMBERS): selector.TextSelector(
                 selector.TextSelectorConfig(type=selector.TextSelectorType.TEL, multiple=True)
             ),
-            vol.Required(CONF_TIER, default="regular"): _select(TIERS, "tier"),
+            vol.Required(CONF_TIER, default="regular"): select(TIERS, "tier"),
             vol.Required(CONF_LANGUAGE, default="en"): selector.LanguageSelector(
                 selector.LanguageSelectorConfig(languages=list(LANGUAGES), native_name=True)
             ),
-            vol.Required(CONF_TIME_ZONE): _select(zones, None),
+            vol.Required(CONF_TIME_ZONE): select(zones),
             vol.Optional(CONF_COUNTRY): selector.CountrySelector(),
-            vol.Required(CONF_CHANNEL, default="call"): _select(CHANNELS, "channel"),
+            vol.Required(CONF_CHANNEL, default="call"): select(CHANNELS, "channel"),
             vol.Optional(CONF_EMAIL): selector.TextSelector(
                 selector.TextSelectorConfig(type=selector.TextSelectorType.EMAIL)
             ),
@@ -179,7 +171,7 @@ class ClientSubentryFlow(ConfigSubentryFlow):
             return title, data, {"base": "name_required"}, {}
         numbers, error, placeholders = self._numbers(user_input[CONF_NUMBERS], editing)
         data[CONF_NUMBERS] = numbers
-        error = error or _contact_error(contact) or _email_error(data.get(CONF_EMAIL))
+        error = error or _contact_error(contact) or email_error(data.get(CONF_EMAIL))
         return title, data, ({"base": error} if error else {}), placeholders
 
     def _numbers(
@@ -220,11 +212,3 @@ def _contact_error(contact: Mapping[str, Any]) -> str | None:
     if start is not None and not contact.get(CONF_CONTACT_DAYS):
         return "no_contact_days"
     return None
-
-
-def _email_error(email: str | None) -> str | None:
-    if email is None:
-        return None
-    local, _, domain = email.strip().partition("@")
-    valid = bool(local) and "." in domain and " " not in email.strip()
-    return None if valid else "invalid_email"

@@ -50,6 +50,7 @@ from .const import (
     UNKNOWN_CALLER_CHOICES,
     Reason,
 )
+from .form_fields import email_error, select
 from .messages import TEMPLATE_VARIABLES
 from .policy import default_blocking
 from .screening import normalize_number
@@ -84,33 +85,18 @@ def _number(low: int, high: int, unit: str = "") -> selector.NumberSelector:
     )
 
 
-def _select(
-    options: tuple[str, ...], key: str, *, multiple: bool = False
-) -> selector.SelectSelector:
-    return selector.SelectSelector(
-        selector.SelectSelectorConfig(
-            options=list(options),
-            translation_key=key,
-            multiple=multiple,
-            mode=selector.SelectSelectorMode.LIST
-            if multiple
-            else selector.SelectSelectorMode.DROPDOWN,
-        )
-    )
-
-
 def screening_schema() -> vol.Schema:
     """Who gets screened for which reasons, and the limits on texting."""
     fields: dict[Any, Any] = {
         vol.Optional(CONF_SENDER_NAME): selector.TextSelector(),
-        vol.Optional(CONF_DEFAULT_LANGUAGE, default="en"): _select(LANGUAGES, "language"),
+        vol.Optional(CONF_DEFAULT_LANGUAGE, default="en"): select(LANGUAGES, "language"),
         vol.Optional(CONF_DEFAULT_REGION): selector.CountrySelector(),
-        vol.Optional(CONF_UNKNOWN_CALLERS, default="screen_as_new"): _select(
+        vol.Optional(CONF_UNKNOWN_CALLERS, default="screen_as_new"): select(
             UNKNOWN_CALLER_CHOICES, "unknown_callers"
         ),
     }
     for tier in TIERS:
-        fields[vol.Optional(CONF_BLOCKING_PREFIX + tier, default=default_blocking(tier))] = _select(
+        fields[vol.Optional(CONF_BLOCKING_PREFIX + tier, default=default_blocking(tier))] = select(
             tuple(Reason), "reason", multiple=True
         )
     fields.update(
@@ -150,7 +136,7 @@ def texting_schema() -> vol.Schema:
     """The texting backend and its settings."""
     return vol.Schema(
         {
-            vol.Required(CONF_TEXTING_BACKEND, default="none"): _select(
+            vol.Required(CONF_TEXTING_BACKEND, default="none"): select(
                 TEXTING_BACKENDS, "texting_backend"
             ),
             vol.Optional(CONF_TWILIO_ACCOUNT_SID): selector.TextSelector(),
@@ -224,7 +210,7 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         """Screening policy per tier, unknown callers and texting limits."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            error = _screening_error(user_input)
+            error = email_error(user_input.get(CONF_REPLY_EMAIL))
             if error is None:
                 keys = tuple(str(key) for key in screening_schema().schema)
                 return self._save(_integers(user_input), drop=keys)
@@ -361,13 +347,6 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             errors=errors,
             description_placeholders=placeholders,
         )
-
-
-def _screening_error(user_input: Mapping[str, Any]) -> str | None:
-    email = user_input.get(CONF_REPLY_EMAIL)
-    if email and ("@" not in email or "." not in email.partition("@")[2]):
-        return "invalid_email"
-    return None
 
 
 def _integers(user_input: Mapping[str, Any]) -> dict[str, Any]:

@@ -296,12 +296,17 @@ def _drop_before(
 
 
 def is_anonymous(number: str) -> bool:
-    """True for a withheld caller ID: empty, a word such as "anonymous", no digits at all."""
+    """True for a withheld caller ID: empty, a word such as "anonymous", no digits at all.
+
+    The keypad spellings count only in the international form Twilio sends
+    (``+266696687``), which is never a valid number; written without the ``+`` they can
+    be a real national number (``266696687`` is a Polish landline).
+    """
     text = number.strip()
     if text.lower() in HIDDEN_CALLER_IDS:
         return True
     digits = "".join(char for char in text if char in _ASCII_DIGITS)
-    return not digits or digits in KEYPAD_HIDDEN_NUMBERS
+    return not digits or (text.startswith("+") and digits in KEYPAD_HIDDEN_NUMBERS)
 
 
 @dataclass(frozen=True, slots=True)
