@@ -9,6 +9,7 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 
 from .conftest import make_entry, setup_entry
+from .test_signature import TELNYX_PUBLIC
 from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
 
 EXTERNAL = "https://jan.example.com"
@@ -250,3 +251,19 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
         "pbx_url": "—",
         "pbx_secret": "—",
     }
+
+
+async def test_telnyx_public_key(hass: HomeAssistant, sources: None) -> None:
+    """A Telnyx public key must be an Ed25519 key; a good one is stored, trimmed."""
+    entry = await setup_entry(hass, make_entry())
+    result = await open_step(hass, entry.entry_id, "telephony")
+    voice = {"voice_webhook": True, "forward_number": "+48601234567"}
+    result = await submit(hass, result["flow_id"], {**voice, "telnyx_public_key": "not a key"})
+    assert result["errors"] == {"telnyx_public_key": "invalid_telnyx_key"}
+    assert "telnyx_public_key" not in entry.options
+    result = await submit(
+        hass, result["flow_id"], {**voice, "telnyx_public_key": f" {TELNYX_PUBLIC} "}
+    )
+    result = await submit(hass, result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["telnyx_public_key"] == TELNYX_PUBLIC

@@ -7,6 +7,8 @@ import hashlib
 import hmac
 import re
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given, settings, strategies as st
 import pytest
 from twilio.request_validator import RequestValidator
@@ -15,9 +17,12 @@ from custom_components.client_etiquette import signature
 from custom_components.client_etiquette.signature import (
     HMAC_SHA1,
     HMAC_SHA256,
+    TELNYX_TOLERANCE,
     bearer_token,
     compute_signature,
+    ed25519_key,
     is_valid_bearer,
+    is_valid_ed25519,
     is_valid_signature,
     new_secret,
     new_webhook_id,
@@ -304,3 +309,69 @@ def test_new_webhook_ids_and_secrets_are_long_and_random() -> None:
     for token in ids | secrets_:
         assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
         assert len(base64.urlsafe_b64decode(token + "=")) == 32
+
+
+# Telnyx (TeXML): Ed25519 over "<timestamp>|<raw body>", as Telnyx documents it.
+TELNYX_KEY = Ed25519PrivateKey.generate()
+TELNYX_PUBLIC = base64.b64encode(
+    TELNYX_KEY.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+).decode()
+BODY = b"CallSid=v3%3Aabc&From=%2B48601234567&To=%2B48221234567"
+NOW = 1_790_000_000
+
+
+def telnyx_signature(
+    timestamp: str, body: bytes = BODY, key: Ed25519PrivateKey = TELNYX_KEY
+) -> str:
+    """What Telnyx puts in telnyx-signature-ed25519."""
+    return base64.b64encode(key.sign(timestamp.encode() + b"|" + body)).decode()
+
+
+def test_telnyx_signature_accepted() -> None:
+    """A fresh, correct signature passes, within the replay tolerance either way."""
+    for skew in (0, TELNYX_TOLERANCE, -TELNYX_TOLERANCE):
+        stamp = str(NOW + skew)
+        assert is_valid_ed25519(
+            TELNYX_PUBLIC, timestamp=stamp, body=BODY, signature=telnyx_signature(stamp), now=NOW
+        )
+
+
+@pytest.mark.parametrize(
+    ("public_key", "timestamp", "body", "sig"),
+    [
+        pytest.param(TELNYX_PUBLIC, str(NOW), BODY + b"&x=1", None, id="tampered-body"),
+        pytest.param(TELNYX_PUBLIC, str(NOW + 1), BODY, None, id="other-timestamp"),
+        pytest.param(TELNYX_PUBLIC, str(NOW - TELNYX_TOLERANCE - 1), BODY, "fresh", id="replayed"),
+        pytest.param(TELNYX_PUBLIC, str(NOW + TELNYX_TOLERANCE + 1), BODY, "fresh", id="future"),
+        pytest.param(TELNYX_PUBLIC, None, BODY, None, id="no-timestamp"),
+        pytest.param(TELNYX_PUBLIC, "soon", BODY, "fresh", id="bad-timestamp"),
+        pytest.param(TELNYX_PUBLIC, "١٢٣", BODY, "fresh", id="non-ascii-timestamp"),
+        pytest.param(None, str(NOW), BODY, None, id="no-key"),
+        pytest.param("bm90IGEga2V5", str(NOW), BODY, None, id="short-key"),
+        pytest.param("%%%", str(NOW), BODY, None, id="not-base64-key"),
+        pytest.param(TELNYX_PUBLIC, str(NOW), BODY, "", id="empty-signature"),
+        pytest.param(TELNYX_PUBLIC, str(NOW), BODY, "AAAA", id="short-signature"),
+        pytest.param(TELNYX_PUBLIC, str(NOW), BODY, "other-key", id="other-key"),
+    ],
+)
+def test_telnyx_signature_refused(
+    public_key: str | None, timestamp: str | None, body: bytes, sig: str | None
+) -> None:
+    """Anything but the account's signature of this body at a recent time is refused."""
+    signed_at = timestamp if timestamp is not None else str(NOW)
+    if sig is None:
+        sig = telnyx_signature(str(NOW))
+    elif sig == "fresh":
+        sig = telnyx_signature(signed_at)
+    elif sig == "other-key":
+        sig = telnyx_signature(signed_at, key=Ed25519PrivateKey.generate())
+    assert not is_valid_ed25519(public_key, timestamp=timestamp, body=body, signature=sig, now=NOW)
+
+
+def test_telnyx_key_forms() -> None:
+    """Standard or URL-safe base64 of 32 bytes is a key; anything else is not."""
+    assert ed25519_key(TELNYX_PUBLIC) is not None
+    url_safe = TELNYX_PUBLIC.replace("+", "-").replace("/", "_")
+    assert ed25519_key(f" {url_safe} ") is not None
+    assert ed25519_key("") is None
+    assert ed25519_key(base64.b64encode(b"x" * 31).decode()) is None

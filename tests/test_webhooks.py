@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 import json
 import logging
+import time
 from typing import Any
+from urllib.parse import urlencode
 import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse, payload
 from aiohttp.test_utils import TestClient
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -30,6 +34,7 @@ from custom_components.client_etiquette.webhooks import (
 )
 
 from .conftest import BASE_OPTIONS, make_entry, setup_entry
+from .test_signature import TELNYX_PUBLIC, telnyx_signature
 
 TOKEN = "0123456789abcdef0123456789abcdef"
 SECRET = new_secret()
@@ -49,6 +54,7 @@ TELEPHONY = {
     "pbx_secret": SECRET,
     "pbx_local_only": True,
     "sender_name": "Jan",
+    "telnyx_public_key": TELNYX_PUBLIC,
 }
 
 type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
@@ -305,6 +311,53 @@ async def test_accepted_url_variants(setup: Setup, signed_url: str | None) -> No
     url = signed_url or str(setup.client.make_url(VOICE_PATH))
     root = await twiml_of(await post_voice(setup, call_form(), signed_url=url))
     assert [verb.tag for verb in root] == ["Dial"]
+
+
+async def post_telnyx(
+    setup: Setup, form: dict[str, str], *, stamp: int | None = None, step: str | None = None
+) -> ClientResponse:
+    """POST a form to the voice webhook, signed as Telnyx TeXML signs it (Ed25519)."""
+    body = urlencode(form).encode()
+    timestamp = str(int(time.time()) if stamp is None else stamp)
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "telnyx-timestamp": timestamp,
+        "telnyx-signature-ed25519": telnyx_signature(timestamp, body),
+    }
+    path = VOICE_PATH + (f"?step={step}" if step else "")
+    return await setup.client.post(path, data=body, headers=headers)
+
+
+async def test_telnyx_texml_call(setup: Setup) -> None:
+    """Telnyx's Ed25519-signed TeXML request is screened like Twilio's."""
+    await not_ready(setup.hass)
+    root = await twiml_of(await post_telnyx(setup, call_form()))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+    await setup.hass.async_block_till_done()
+    assert [item.number for item in setup.queue] == [CALLER]
+
+
+async def test_telnyx_replay_and_forgery_refused(setup: Setup) -> None:
+    """An old timestamp (a replay) or another key's signature gets 403, nothing done."""
+    await not_ready(setup.hass)
+    assert (await post_telnyx(setup, call_form(), stamp=int(time.time()) - 3600)).status == 403
+    body = urlencode(call_form()).encode()
+    timestamp = str(int(time.time()))
+    forged = base64.b64encode(
+        Ed25519PrivateKey.generate().sign(timestamp.encode() + b"|" + body)
+    ).decode()
+    response = await setup.client.post(
+        VOICE_PATH,
+        data=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "telnyx-timestamp": timestamp,
+            "telnyx-signature-ed25519": forged,
+        },
+    )
+    assert response.status == 403
+    await assert_nothing_done(setup)
 
 
 async def test_signalwire_header(setup: Setup) -> None:

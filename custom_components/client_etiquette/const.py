@@ -154,6 +154,8 @@ CONF_DIAL_TIMEOUT: Final = "dial_timeout"
 CONF_PBX_WEBHOOK_ID: Final = "pbx_webhook_id"
 CONF_PBX_SECRET: Final = "pbx_secret"
 CONF_PBX_LOCAL_ONLY: Final = "pbx_local_only"
+# Telnyx TeXML signs with Ed25519: the account's public key (base64) checks it.
+CONF_TELNYX_PUBLIC_KEY: Final = "telnyx_public_key"
 DEFAULT_DIAL_TIMEOUT: Final = 20
 
 # Options that hold secrets: never shown in attributes, redacted in diagnostics.

@@ -29,6 +29,7 @@ from .const import (
     CONF_REPEAT_WINDOW,
     CONF_REPLY_EMAIL,
     CONF_SENDER_NAME,
+    CONF_TELNYX_PUBLIC_KEY,
     CONF_TEMPLATE_PREFIX,
     CONF_TEXT_COOLDOWN,
     CONF_TEXTING_BACKEND,
@@ -54,7 +55,7 @@ from .form_fields import email_error, select
 from .messages import TEMPLATE_VARIABLES
 from .policy import default_blocking
 from .screening import normalize_number
-from .signature import new_webhook_id
+from .signature import ed25519_key, new_webhook_id
 from .sources_form import SECTION_OF, flatten, nest, options_schema, validate
 from .texting import (
     TWILIO_API_BASE,
@@ -163,6 +164,7 @@ def telephony_schema() -> vol.Schema:
                 selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
             ),
             vol.Optional(CONF_DIAL_TIMEOUT, default=DEFAULT_DIAL_TIMEOUT): _number(5, 120, "s"),
+            vol.Optional(CONF_TELNYX_PUBLIC_KEY): selector.TextSelector(),
             vol.Optional(ENABLE_PBX, default=False): selector.BooleanSelector(),
             vol.Optional(CONF_PBX_LOCAL_ONLY, default=True): selector.BooleanSelector(),
             vol.Optional(ROTATE, default=False): selector.BooleanSelector(),
@@ -297,6 +299,10 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
                 not forward or normalize_number(forward, None) is None
             ):
                 errors["base"] = "forward_number_needed"
+            elif user_input.get(CONF_TELNYX_PUBLIC_KEY) and not ed25519_key(
+                user_input[CONF_TELNYX_PUBLIC_KEY]
+            ):
+                errors[CONF_TELNYX_PUBLIC_KEY] = "invalid_telnyx_key"
             else:
                 self._telephony = _telephony_changes(options, user_input)
                 if user_input[ENABLE_VOICE] or user_input[ENABLE_PBX]:
@@ -366,6 +372,8 @@ def _telephony_changes(
     }
     if user_input.get(CONF_FORWARD_NUMBER):
         changes[CONF_FORWARD_NUMBER] = normalize_number(user_input[CONF_FORWARD_NUMBER], None)
+    if user_input.get(CONF_TELNYX_PUBLIC_KEY):
+        changes[CONF_TELNYX_PUBLIC_KEY] = user_input[CONF_TELNYX_PUBLIC_KEY].strip()
     if user_input[ENABLE_VOICE]:
         keep = options.get(CONF_VOICE_WEBHOOK_ID)
         changes[CONF_VOICE_WEBHOOK_ID] = keep if keep and not rotate else new_webhook_id()
@@ -381,5 +389,6 @@ def _telephony_changes(
         CONF_FORWARD_NUMBER,
         CONF_DIAL_TIMEOUT,
         CONF_PBX_LOCAL_ONLY,
+        CONF_TELNYX_PUBLIC_KEY,
     )
     return changes, drop

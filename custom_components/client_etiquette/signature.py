@@ -8,6 +8,10 @@ No Home Assistant imports. Three things live here:
   directly followed by its value. Like Twilio's own ``RequestValidator``, a signature
   is accepted for the URL with and without its port (``https://host/x`` and
   ``https://host:443/x`` are the same URL to Twilio, but sign differently).
+- Telnyx's Ed25519 scheme (TeXML): ``telnyx-signature-ed25519`` is base64 of the
+  Ed25519 signature of ``<telnyx-timestamp>|<raw body>``, checked with the account's
+  public key; a timestamp more than ``TELNYX_TOLERANCE`` seconds away is refused, so a
+  captured request can't be replayed later.
 - The bearer secret of the PBX webhook.
 - Fresh webhook ids and secrets, long and random.
 
@@ -24,6 +28,9 @@ import secrets
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 SIGNATURE_HEADER: Final = "X-Twilio-Signature"
 SIGNALWIRE_SIGNATURE_HEADER: Final = "X-SignalWire-Signature"
 SIGNATURE_SETTINGS_HEADER: Final = "X-Twilio-Webhooks-Signature-Settings"
@@ -31,6 +38,12 @@ HMAC_SHA1: Final = "HMAC_SHA1"
 HMAC_SHA256: Final = "HMAC_SHA256"
 ALGORITHMS: Final = {HMAC_SHA1: hashlib.sha1, HMAC_SHA256: hashlib.sha256}
 DEFAULT_PORTS: Final = {"https": 443, "http": 80}
+TELNYX_SIGNATURE_HEADER: Final = "telnyx-signature-ed25519"
+TELNYX_TIMESTAMP_HEADER: Final = "telnyx-timestamp"
+# How far (seconds) a Telnyx timestamp may be from now.
+TELNYX_TOLERANCE: Final = 300
+ED25519_KEY_BYTES: Final = 32
+ED25519_SIGNATURE_BYTES: Final = 64
 # Random bytes in a webhook id or secret (the id is the only thing guarding the URL).
 TOKEN_BYTES: Final = 32
 
@@ -164,3 +177,45 @@ def is_valid_bearer(authorization: str | None, secret: str | None) -> bool:
     if not secret or token is None:
         return False
     return _equal(token, secret)
+
+
+def _b64(text: str, size: int) -> bytes | None:
+    """``text`` decoded from (standard or URL-safe) base64, when it is ``size`` bytes."""
+    cleaned = text.strip()
+    try:
+        raw = base64.b64decode(cleaned.replace("-", "+").replace("_", "/"), validate=True)
+    except ValueError:
+        return None
+    return raw if len(raw) == size else None
+
+
+def ed25519_key(public_key: str | None) -> Ed25519PublicKey | None:
+    """The Ed25519 public key in base64 (Telnyx's *Public Key*), or None if it isn't one."""
+    raw = _b64(public_key, ED25519_KEY_BYTES) if public_key else None
+    return Ed25519PublicKey.from_public_bytes(raw) if raw is not None else None
+
+
+def is_valid_ed25519(
+    public_key: str | None,
+    *,
+    timestamp: str | None,
+    body: bytes,
+    signature: str | None,
+    now: float,
+) -> bool:
+    """True when ``signature`` signs ``<timestamp>|<body>`` and the timestamp is recent."""
+    key = ed25519_key(public_key)
+    raw = _b64(signature, ED25519_SIGNATURE_BYTES) if signature else None
+    if key is None or raw is None or timestamp is None or not timestamp.isascii():
+        return False
+    try:
+        signed_at = int(timestamp)
+    except ValueError:
+        return False
+    if abs(now - signed_at) > TELNYX_TOLERANCE:
+        return False
+    try:
+        key.verify(raw, timestamp.encode() + b"|" + body)
+    except InvalidSignature:
+        return False
+    return True

@@ -1,15 +1,17 @@
 """The telephony webhooks: a Twilio-compatible voice webhook and a JSON one for any PBX.
 
-Voice (Twilio, SignalWire): ``POST /api/webhook/<voice_webhook_id>``, form-encoded,
-signed with ``X-Twilio-Signature`` (or ``X-SignalWire-Signature``) using the entry's
-``twilio_auth_token``. The ``step`` query parameter tells the requests of one call
-apart: ``call`` (the first request, also when ``step`` is absent), ``dial`` (the
-``<Dial>`` is over), ``recording`` and ``transcription`` (the voicemail is stored),
-``done`` (the ``<Record>`` ended). A ``dial`` that was not answered queues a
-callback for the call (``CallScreener.missed``). Missing or wrong signature: 403; body over 64 KiB:
-413; not a form: 415; a form that does not parse: 400. Nothing is screened, queued or
-texted for any of these. Once the request is authentic, the answer is always valid
-TwiML: any failure answers with a voicemail that still records the message.
+Voice (Twilio, SignalWire, Telnyx TeXML): ``POST /api/webhook/<voice_webhook_id>``,
+form-encoded, signed with ``X-Twilio-Signature`` (or ``X-SignalWire-Signature``) using
+the entry's ``twilio_auth_token``, or by Telnyx with ``telnyx-signature-ed25519`` and
+``telnyx-timestamp``, checked with the entry's ``telnyx_public_key``. The ``step``
+query parameter tells the requests of one call apart: ``call`` (the first request,
+also when ``step`` is absent), ``dial`` (the ``<Dial>`` is over), ``recording`` and
+``transcription`` (the voicemail is stored), ``done`` (the ``<Record>`` ended). A
+``dial`` that was not answered queues a callback for the call
+(``CallScreener.missed``). Missing or wrong signature: 403; body over 64 KiB: 413; not
+a form: 415; a form that does not parse: 400. Nothing is screened, queued or texted
+for any of these. Once the request is authentic, the answer is always valid TwiML:
+any failure answers with a voicemail that still records the message.
 
 PBX (Asterisk, FreePBX, FreeSWITCH, anything that can POST):
 ``POST /api/webhook/<pbx_webhook_id>`` with ``Authorization: Bearer <pbx_secret>`` and
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 import json
 import logging
+import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo
@@ -50,6 +53,7 @@ from .const import (
     CONF_PBX_SECRET,
     CONF_PBX_WEBHOOK_ID,
     CONF_SENDER_NAME,
+    CONF_TELNYX_PUBLIC_KEY,
     CONF_TWILIO_AUTH_TOKEN,
     CONF_VOICE_WEBHOOK_ID,
     CONF_WITHIN_MINUTES,
@@ -62,7 +66,10 @@ from .signature import (
     SIGNALWIRE_SIGNATURE_HEADER,
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
+    TELNYX_SIGNATURE_HEADER,
+    TELNYX_TIMESTAMP_HEADER,
     is_valid_bearer,
+    is_valid_ed25519,
     is_valid_signature,
     signature_algorithm,
 )
@@ -260,24 +267,37 @@ class VoiceWebhook:
         self, hass: HomeAssistant, request: Request
     ) -> tuple[list[tuple[str, str]], str]:
         """The form of a correctly signed request, and the base URL it was signed for."""
+        telnyx = request.headers.get(TELNYX_SIGNATURE_HEADER)
         signature = request.headers.get(SIGNATURE_HEADER) or request.headers.get(
             SIGNALWIRE_SIGNATURE_HEADER
         )
-        if not signature:
+        if not signature and not telnyx:
             raise _Refused(HTTPStatus.FORBIDDEN, "no signature")
-        form = _parse_form(request, await _read_body(request))
-        token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
-        algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-        for base in _base_urls(hass, request, self._bases_cache):
-            if is_valid_signature(
-                token, [base + request.raw_path], form, signature, algorithm=algorithm
-            ):
-                return form, base
+        body = await _read_body(request)
+        form = _parse_form(request, body)
+        bases = _base_urls(hass, request, self._bases_cache)
+        if signature:
+            token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
+            algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
+            for base in bases:
+                if is_valid_signature(
+                    token, [base + request.raw_path], form, signature, algorithm=algorithm
+                ):
+                    return form, base
+        elif is_valid_ed25519(
+            self.entry.options.get(CONF_TELNYX_PUBLIC_KEY),
+            timestamp=request.headers.get(TELNYX_TIMESTAMP_HEADER),
+            body=body,
+            signature=telnyx,
+            now=time.time(),
+        ):
+            return form, bases[0]
         if not self.warned:
             self.warned = True
             _LOGGER.warning(
                 "The voice webhook of %s refused a request with a wrong signature; check the "
-                "auth token and that the provider calls the URL shown in the options",
+                "auth token (or Telnyx public key), that the provider calls the URL shown in "
+                "the options, and the clock",
                 self.entry.title,
             )
         raise _Refused(HTTPStatus.FORBIDDEN, "wrong signature")
