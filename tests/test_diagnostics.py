@@ -85,6 +85,7 @@ async def test_secrets_clients_and_callbacks_redacted(
         ],
     )
     assert await async_setup_component(hass, "diagnostics", {})
+    await hass.config.async_update(external_url="https://jan.example.com")
     await setup_entry(hass, entry)
     hass.states.async_set(DRIVING, "in_vehicle")
     await hass.services.async_call(
@@ -97,3 +98,7 @@ async def test_secrets_clients_and_callbacks_redacted(
         assert value not in text
     assert result["clients"][0]["title"] == "Anna"
     assert result["callbacks"][0]["reasons"] == ["driving"]
+    assert result["webhooks"] == {
+        "voice_url": "https://jan.example.com/api/webhook/**REDACTED**",
+        "pbx_url": "https://jan.example.com/api/webhook/**REDACTED**",
+    }

@@ -12,11 +12,14 @@ from .const import (
     CONF_EMAIL,
     CONF_FORWARD_NUMBER,
     CONF_NOTE,
+    CONF_PBX_WEBHOOK_ID,
     CONF_REPLY_EMAIL,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_FROM_NUMBER,
+    CONF_VOICE_WEBHOOK_ID,
     SECRET_OPTIONS,
 )
+from .webhooks import webhook_url
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -48,6 +51,7 @@ TO_REDACT = {
     CONF_TWILIO_FROM_NUMBER,
     *SECRET_OPTIONS,
 }
+REDACTED = "**REDACTED**"
 
 
 async def async_get_config_entry_diagnostics(
@@ -77,6 +81,10 @@ async def async_get_config_entry_diagnostics(
     return {
         "clients": clients,
         "callbacks": callbacks,
+        "webhooks": {
+            "voice_url": _redacted_url(hass, entry.options.get(CONF_VOICE_WEBHOOK_ID)),
+            "pbx_url": _redacted_url(hass, entry.options.get(CONF_PBX_WEBHOOK_ID)),
+        },
         "texting": {
             "pending": len(outbox.pending) if outbox else 0,
             "failing": outbox.failing if outbox else False,
@@ -105,3 +113,10 @@ async def async_get_config_entry_diagnostics(
         },
         "sources": sources,
     }
+
+
+def _redacted_url(hass: HomeAssistant, webhook_id: str | None) -> str | None:
+    """A webhook's full address with its secret id masked: the host and path still show."""
+    if not webhook_id:
+        return None
+    return webhook_url(hass, webhook_id).replace(webhook_id, REDACTED)
