@@ -182,3 +182,9 @@ CALL_EVENT_TYPES: Final = (
 # Fired on the bus for every decision, described in the logbook.
 EVENT_CALL_SCREENED: Final = "client_etiquette_call_screened"
 CONF_COUNTRY: Final = "country"
+
+# Outgoing calls (issue #5).
+SERVICE_PLAN_CALL: Final = "plan_call"
+SERVICE_ASK_BEFORE_CALLING: Final = "ask_before_calling"
+ATTR_CLIENT: Final = "client"
+ATTR_TOPIC: Final = "topic"

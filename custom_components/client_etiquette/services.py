@@ -20,19 +20,24 @@ import voluptuous as vol
 
 from .const import (
     ATTR_CALL_ID,
+    ATTR_CLIENT,
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DURATION,
     ATTR_NAME,
     ATTR_NUMBER,
     ATTR_REASON,
     ATTR_SOURCE,
+    ATTR_TOPIC,
     DOMAIN,
     MAX_SNOOZE,
+    SERVICE_ASK_BEFORE_CALLING,
     SERVICE_INCOMING_CALL,
+    SERVICE_PLAN_CALL,
     SERVICE_SNOOZE,
     Mode,
     Reason,
 )
+from .outgoing import async_ask_before_calling, async_plan_call
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -52,6 +57,15 @@ INCOMING_CALL_SCHEMA = vol.Schema(
         vol.Optional(ATTR_NAME): vol.All(cv.string, vol.Length(max=200)),
         vol.Optional(ATTR_SOURCE): vol.All(cv.string, vol.Length(max=100)),
         vol.Optional(ATTR_CALL_ID): vol.All(cv.string, vol.Length(max=200)),
+    }
+)
+
+# plan_call and ask_before_calling: a client by sub-entry id or name, an optional topic.
+OUTGOING_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_CLIENT): vol.All(cv.string, vol.Length(min=1, max=200)),
+        vol.Optional(ATTR_TOPIC): vol.All(cv.string, vol.Length(max=200)),
     }
 )
 
@@ -92,6 +106,31 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_INCOMING_CALL,
         incoming_call,
         schema=INCOMING_CALL_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+
+    async def plan_call(call: ServiceCall) -> ServiceResponse:
+        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+        return await async_plan_call(hass, entry, call.data[ATTR_CLIENT], call.data.get(ATTR_TOPIC))
+
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_PLAN_CALL,
+        plan_call,
+        schema=OUTGOING_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+
+    async def ask_before_calling(call: ServiceCall) -> ServiceResponse:
+        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+        result = async_ask_before_calling(entry, call.data[ATTR_CLIENT], call.data.get(ATTR_TOPIC))
+        return result if call.return_response else None
+
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ASK_BEFORE_CALLING,
+        ask_before_calling,
+        schema=OUTGOING_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
 

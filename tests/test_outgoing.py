@@ -1,0 +1,555 @@
+"""Outgoing calls (issue #5): the good-time-to-call sensors, plan_call and ask_before_calling.
+
+Through public surfaces only: states, the registries, actions with their responses, and
+texts arriving at a Twilio-like server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.client_etiquette import outgoing
+from custom_components.client_etiquette.const import DOMAIN
+from custom_components.client_etiquette.messages import ask_first_text
+from custom_components.client_etiquette.screening import Language
+
+from .conftest import BASE_OPTIONS, DRIVING, setup_entry
+from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+
+ANNA = "+48601234567"  # a Polish mobile
+ANNA_2 = "+48602000111"
+BOB = "+442071838750"  # a London landline: no texts
+CARLA = "+48603000222"
+NOBODY = "+80012345678"  # international freephone: no country
+ANNA_SENSOR = "binary_sensor.anna_kowalska_good_time_to_call"
+BOB_SENSOR = "binary_sensor.bob_smith_good_time_to_call"
+CARLA_SENSOR = "binary_sensor.carla_texts_only_good_time_to_call"
+WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]
+# 30 October 2030, 23:30 UTC: holidays are needed up to 2030; from midnight UTC up to 2031.
+NIGHT_BEFORE_HORIZON = "2030-10-31 00:30:00+01:00"
+ANNAS_NEXT_OPENING = "2030-10-31 09:00:00+01:00"  # a Thursday
+
+
+def client(title: str, **data: Any) -> ConfigSubentryData:
+    return ConfigSubentryData(data=data, subentry_type="client", title=title, unique_id=None)
+
+
+ANNA_DATA: dict[str, Any] = {
+    "numbers": [ANNA],
+    "tier": "regular",
+    "language": "pl",
+    "time_zone": "Europe/Warsaw",
+    "contact_start": "09:00:00",
+    "contact_end": "17:00:00",
+    "contact_days": WORK_WEEK,
+}
+BOB_DATA: dict[str, Any] = {
+    "numbers": [BOB],
+    "language": "en",
+    "time_zone": "Europe/London",
+    "email": "bob@example.com",
+}
+CARLA_DATA: dict[str, Any] = {
+    "numbers": [CARLA],
+    "language": "en",
+    "time_zone": "Europe/Warsaw",
+    "channel": "text",
+}
+
+
+def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
+    """An entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
+    (texts only), unless other clients are given."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="My phone",
+        options={**BASE_OPTIONS, "sender_name": "Jan", **options},
+        subentries_data=clients
+        if clients is not None
+        else [
+            client("Anna Kowalska", **ANNA_DATA),
+            client("Bob Smith", **BOB_DATA),
+            client("Carla (texts only)", **CARLA_DATA),
+        ],
+    )
+
+
+def twilio_options(fake: FakeTwilio, **options: Any) -> dict[str, Any]:
+    return {
+        "texting_backend": "twilio",
+        "twilio_account_sid": SID,
+        "twilio_auth_token": TOKEN,
+        "twilio_from_number": FROM,
+        "twilio_api_base": fake.base,
+        **options,
+    }
+
+
+@pytest.fixture(autouse=True)
+def fresh_holidays() -> Iterator[None]:
+    """Each test loads the holidays it needs, whatever ran before it."""
+    outgoing._holiday_cache.clear()
+    yield
+    outgoing._holiday_cache.clear()
+
+
+async def settle(hass: HomeAssistant) -> None:
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def jump(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: str) -> None:
+    freezer.move_to(to)
+    async_fire_time_changed(hass)
+    await settle(hass)
+
+
+async def plan(hass: HomeAssistant, who: str, **fields: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN, "plan_call", {"client": who, **fields}, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def ask(hass: HomeAssistant, who: str, **fields: Any) -> dict[str, Any]:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "ask_before_calling",
+        {"client": who, **fields},
+        blocking=True,
+        return_response=True,
+    )
+    await settle(hass)
+    assert response is not None
+    return dict(response)
+
+
+def sub_id(entry: MockConfigEntry, title: str) -> str:
+    return next(s for s, sub in entry.subentries.items() if sub.title == title)
+
+
+# --- the sensors ----------------------------------------------------------------------
+
+
+async def test_sensor_per_client_on_its_own_device(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Each client gets a sensor on a device of its own, under the entry's device."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")  # a Tuesday morning in Warsaw
+    entry = await setup_entry(hass, make_entry())
+    anna = sub_id(entry, "Anna Kowalska")
+    entity = er.async_get(hass).async_get(ANNA_SENSOR)
+    assert entity is not None
+    assert entity.unique_id == f"{entry.entry_id}_{anna}_good_time_to_call"
+    assert entity.config_subentry_id == anna
+    assert entity.translation_key == "good_time_to_call"
+    devices = dr.async_get(hass)
+    device = devices.async_get(entity.device_id or "")
+    parent = devices.async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert device is not None
+    assert parent is not None
+    assert device.identifiers == {(DOMAIN, anna)}
+    assert device.name == "Anna Kowalska"
+    assert device.via_device_id == parent.id
+    assert device.entry_type is dr.DeviceEntryType.SERVICE
+
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.state == "on"
+    assert state.attributes["client_local_time"] == "2025-06-03T10:00:00+02:00"
+    assert state.attributes["next_good_time"] == "2025-06-03T10:00:00+02:00"
+    assert state.attributes["channel"] == "call"
+    assert state.attributes["not_now"] == []
+    bob = hass.states.get(BOB_SENSOR)
+    assert bob is not None
+    assert bob.state == "on"
+    assert bob.attributes["client_local_time"] == "2025-06-03T09:00:00+01:00"
+    carla = hass.states.get(CARLA_SENSOR)
+    assert carla is not None
+    assert carla.state == "off"
+    assert carla.attributes["channel"] == "text"
+    assert carla.attributes["not_now"] == ["channel"]
+    assert carla.attributes["next_good_time"] is None
+
+
+async def test_contact_hours_edges_move_the_sensor(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """The sensor turns off when the client's hours end and on when they begin, by itself."""
+    freezer.move_to("2025-06-06 16:59:00+02:00")  # Friday, a minute before Anna's hours end
+    await setup_entry(hass, make_entry())
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+
+    await jump(hass, freezer, "2025-06-06 17:00:00+02:00")
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.state == "off"
+    assert state.attributes["not_now"] == ["outside_hours"]
+    assert state.attributes["channel"] == "text"  # E7: out of hours, text instead
+    assert state.attributes["next_good_time"] == "2025-06-09T09:00:00+02:00"  # Monday
+
+    # Midnight in London wakes Bob's sensor: his local date moves on.
+    await jump(hass, freezer, "2025-06-07 00:00:00+01:00")
+    bob = hass.states.get(BOB_SENSOR)
+    assert bob is not None
+    assert bob.attributes["client_local_time"] == "2025-06-07T00:00:00+01:00"
+
+    await jump(hass, freezer, "2025-06-09 09:00:00+02:00")
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+
+
+async def test_public_holiday_of_the_clients_country(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """11 November is a holiday in Poland, not in the United Kingdom."""
+    freezer.move_to("2025-11-11 10:00:00+01:00")  # a Tuesday
+    await setup_entry(hass, make_entry())
+    anna = hass.states.get(ANNA_SENSOR)
+    assert anna is not None
+    assert anna.state == "off"
+    assert anna.attributes["not_now"] == ["holiday"]
+    assert anna.attributes["next_good_time"] == "2025-11-12T09:00:00+01:00"
+    assert hass.states.get(BOB_SENSOR).state == "on"  # type: ignore[union-attr]
+
+
+async def test_country_from_the_subentry_the_options_or_home_assistant(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A chosen country wins over the number's; a number with no country falls back to
+    the entry's default region, then to Home Assistant's country; an unknown country
+    has no holidays."""
+    freezer.move_to("2025-11-11 10:00:00+01:00")
+    hass.config.country = "PL"
+    entry = make_entry(
+        [
+            client("Anna Kowalska", **{**ANNA_DATA, "country": "gb"}),
+            client("Free Phone", numbers=[NOBODY], time_zone="Europe/Warsaw"),
+            client("Zed", numbers=[ANNA_2], time_zone="Europe/Warsaw", country="ZZ"),
+        ]
+    )
+    await setup_entry(hass, entry)
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+    free = hass.states.get("binary_sensor.free_phone_good_time_to_call")
+    assert free is not None
+    assert free.attributes["not_now"] == ["holiday"]  # Home Assistant's country: PL
+    assert hass.states.get("binary_sensor.zed_good_time_to_call").state == "on"  # type: ignore[union-attr]
+
+
+async def test_no_country_anywhere_means_no_holidays(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """No country from the number, the options or Home Assistant: no holidays at all."""
+    freezer.move_to("2025-11-11 10:00:00+01:00")
+    hass.config.country = None
+    entry = make_entry([client("Free Phone", numbers=[NOBODY], time_zone="Europe/Warsaw")])
+    await setup_entry(hass, entry)
+    assert hass.states.get("binary_sensor.free_phone_good_time_to_call").state == "on"  # type: ignore[union-attr]
+
+
+async def test_default_region_option_before_home_assistants_country(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """The entry's default region counts before Home Assistant's country."""
+    freezer.move_to("2025-11-11 10:00:00+01:00")
+    hass.config.country = "GB"
+    entry = make_entry(
+        [client("Free Phone", numbers=[NOBODY], time_zone="Europe/Warsaw")],
+        default_region="PL",
+    )
+    await setup_entry(hass, entry)
+    free = hass.states.get("binary_sensor.free_phone_good_time_to_call")
+    assert free is not None
+    assert free.attributes["not_now"] == ["holiday"]
+
+
+async def test_readiness_changes_reach_the_sensor(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Not ready: off with not_ready; a snooze's end is the next good time."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry())
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.state == "off"
+    assert state.attributes["not_now"] == ["not_ready"]
+    assert state.attributes["next_good_time"] is None  # nobody knows when the drive ends
+    assert state.attributes["channel"] == "text"
+
+    hass.states.async_set(DRIVING, "still")
+    await hass.services.async_call(DOMAIN, "snooze", {"duration": {"minutes": 30}}, blocking=True)
+    await settle(hass)
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.attributes["next_good_time"] == "2025-06-03T10:30:00+02:00"
+
+    await jump(hass, freezer, "2025-06-03 10:30:00+02:00")
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+
+
+async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """From 31 October (UTC) the search horizon reaches the next year: at the next timer
+    its holidays are built (in the executor) before the sensor answers."""
+    freezer.move_to(NIGHT_BEFORE_HORIZON)
+    await setup_entry(hass, make_entry())
+    before = set(outgoing._holiday_cache)
+    await jump(hass, freezer, ANNAS_NEXT_OPENING)
+    assert ("PL", 2029, 2032) in set(outgoing._holiday_cache) - before
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+    await jump(hass, freezer, "2030-11-01 09:00:00+01:00")
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.attributes["not_now"] == ["holiday"]  # All Saints' Day
+    assert state.attributes["next_good_time"] == "2030-11-04T09:00:00+01:00"
+
+
+async def test_readiness_change_while_holidays_load(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A readiness change while the new holidays are loading waits for them."""
+    freezer.move_to(NIGHT_BEFORE_HORIZON)
+    await setup_entry(hass, make_entry())
+    freezer.move_to(ANNAS_NEXT_OPENING)
+    async_fire_time_changed(hass)
+    hass.states.async_set(DRIVING, "in_vehicle")  # same turn: the load has not finished
+    await settle(hass)
+    state = hass.states.get(ANNA_SENSOR)
+    assert state is not None
+    assert state.state == "off"
+    assert state.attributes["not_now"] == ["not_ready"]
+
+
+async def test_unload_while_holidays_load_leaves_nothing_behind(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Unloading cancels the timers and a pending holiday load."""
+    freezer.move_to(NIGHT_BEFORE_HORIZON)
+    entry = await setup_entry(hass, make_entry())
+    freezer.move_to(ANNAS_NEXT_OPENING)
+    async_fire_time_changed(hass)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await settle(hass)
+    assert hass.states.get(ANNA_SENSOR).state == "unavailable"  # type: ignore[union-attr]
+
+
+async def test_holiday_cache_stays_bounded(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Old entries make room for new ones, and each sensor still gets its own country's."""
+    monkeypatch.setattr(outgoing, "HOLIDAY_CACHE_SIZE", 1)
+    freezer.move_to("2025-11-11 10:00:00+01:00")
+    await setup_entry(hass, make_entry())
+    assert len(outgoing._holiday_cache) == 1
+    assert hass.states.get(ANNA_SENSOR).attributes["not_now"] == ["holiday"]  # type: ignore[union-attr]
+    assert hass.states.get(BOB_SENSOR).state == "on"  # type: ignore[union-attr]
+
+
+# --- plan_call ------------------------------------------------------------------------
+
+
+async def test_plan_call_by_name_or_subentry_id(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A client by name in any letter case or by sub-entry id; the text in their language."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    entry = await setup_entry(hass, make_entry())
+    response = await plan(hass, "  anna   KOWALSKA ", topic="projekt logo")
+    assert response == {
+        "client": "Anna Kowalska",
+        "ok_to_call": True,
+        "channel": "call",
+        "client_local_time": "2025-06-03T10:00:00+02:00",
+        "next_good_time": "2025-06-03T10:00:00+02:00",
+        "not_now": [],
+        "suggested_text": response["suggested_text"],
+    }
+    assert "projekt logo" in response["suggested_text"]
+    assert "Jan" in response["suggested_text"]
+    by_id = await plan(
+        hass, sub_id(entry, "Anna Kowalska"), config_entry_id=entry.entry_id, topic="projekt logo"
+    )
+    assert by_id == response
+
+
+async def test_plan_call_out_of_hours_for_a_landline_client_says_email(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Not ready, and Bob has only a landline: write an e-mail (E11's plan B)."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry())
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    response = await plan(hass, "Bob Smith")
+    assert response["ok_to_call"] is False
+    assert response["channel"] == "email"
+    assert response["not_now"] == ["not_ready"]
+    assert response["next_good_time"] is None
+    assert response["suggested_text"] == ask_first_text(Language.EN, sender_name="Jan")
+
+
+async def test_plan_call_unknown_and_ambiguous_clients(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """An unknown client and a name two clients share are translated errors."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(
+        hass,
+        make_entry(
+            [
+                client("Anna Kowalska", **ANNA_DATA),
+                client("ANNA kowalska", numbers=[ANNA_2], time_zone="Europe/Warsaw"),
+            ]
+        ),
+    )
+    with pytest.raises(ServiceValidationError) as unknown:
+        await plan(hass, "Zofia")
+    assert unknown.value.translation_key == "client_not_found"
+    assert unknown.value.translation_placeholders == {"client": "Zofia"}
+    assert "Zofia" in str(unknown.value)
+    with pytest.raises(ServiceValidationError) as ambiguous:
+        await plan(hass, "anna kowalska")
+    assert ambiguous.value.translation_key == "client_ambiguous"
+
+
+# --- ask_before_calling ---------------------------------------------------------------
+
+
+async def test_ask_before_calling_texts_through_twilio(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """The ask-first text reaches Twilio in the client's language; a second one within the
+    cooldown is refused, and so is the polite text of a screened call."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry(**twilio_options(twilio)))
+    response = await ask(hass, "Anna Kowalska", topic="projekt logo")
+    assert response["sent"] is True
+    assert "projekt logo" in response["text"]
+    assert len(twilio.sent) == 1
+    assert twilio.sent[0].form["To"] == ANNA
+    assert twilio.sent[0].form["From"] == FROM
+    assert twilio.sent[0].form["Body"] == response["text"]
+
+    with pytest.raises(ServiceValidationError) as cooldown:
+        await ask(hass, "anna kowalska")
+    assert cooldown.value.translation_key == "text_cooldown"
+    assert cooldown.value.translation_placeholders == {"client": "Anna Kowalska", "hours": "12"}
+
+    # The other direction: a call sent to voicemail gets no polite text within the cooldown.
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    screened = await hass.services.async_call(
+        DOMAIN, "incoming_call", {"number": ANNA}, blocking=True, return_response=True
+    )
+    assert screened is not None
+    assert screened["action"] == "voicemail"
+    assert screened["no_text_reason"] == "cooldown"
+
+    freezer.tick(timedelta(hours=12))
+    await ask(hass, "Anna Kowalska")
+    assert len(twilio.sent) == 2
+
+
+async def test_polite_text_then_ask_shares_the_cooldown(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """After a polite text for a missed call, asking first is refused for the cooldown."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry(**twilio_options(twilio)))
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    await hass.services.async_call(DOMAIN, "incoming_call", {"number": ANNA}, blocking=True)
+    await settle(hass)
+    assert len(twilio.sent) == 1
+    with pytest.raises(ServiceValidationError) as cooldown:
+        await ask(hass, "Anna Kowalska")
+    assert cooldown.value.translation_key == "text_cooldown"
+
+
+async def test_ask_before_calling_hourly_cap_and_no_response(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """The hourly cap counts ask-first texts too; the action can run without a response."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry(**twilio_options(twilio, max_texts_per_hour=1)))
+    assert (
+        await hass.services.async_call(
+            DOMAIN, "ask_before_calling", {"client": "Carla (texts only)"}, blocking=True
+        )
+        is None
+    )
+    await settle(hass)
+    assert [received.form["To"] for received in twilio.sent] == [CARLA]
+    with pytest.raises(ServiceValidationError) as cap:
+        await ask(hass, "Anna Kowalska")
+    assert cap.value.translation_key == "texts_hourly_cap"
+    assert cap.value.translation_placeholders == {"limit": "1"}
+    freezer.tick(timedelta(hours=1))
+    await ask(hass, "Anna Kowalska")
+    assert [received.form["To"] for received in twilio.sent] == [CARLA, ANNA]
+
+
+async def test_ask_before_calling_needs_a_backend_and_a_mobile(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """No texting backend, or a client with only a landline: translated errors, no text."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    plain = await setup_entry(hass, make_entry())
+    with pytest.raises(ServiceValidationError) as no_backend:
+        await ask(hass, "Anna Kowalska", config_entry_id=plain.entry_id)
+    assert no_backend.value.translation_key == "no_texting_backend"
+
+    texting = make_entry(**twilio_options(twilio))
+    texting.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(texting.entry_id)
+    await settle(hass)
+    with pytest.raises(ServiceValidationError) as landline:
+        await ask(hass, "Bob Smith", config_entry_id=texting.entry_id)
+    assert landline.value.translation_key == "client_not_mobile"
+    assert landline.value.translation_placeholders == {"client": "Bob Smith"}
+    assert twilio.sent == []
+
+
+async def test_sensors_follow_clients_added_later(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A client added later gets a sensor once the entry reloads."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    entry = await setup_entry(hass, make_entry([]))
+    assert hass.states.get(ANNA_SENSOR) is None
+    hass.config_entries.async_add_subentry(
+        entry,
+        ConfigSubentry(
+            data=ANNA_DATA, subentry_type="client", title="Anna Kowalska", unique_id=None
+        ),
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass)
+    assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
