@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -203,6 +204,21 @@ async def test_directory_follows_removal(hass: HomeAssistant, sources: None) -> 
     hass.config_entries.async_remove_subentry(entry, subentry_id)
     assert directory.by_number(ANNA_E164) is None
     assert directory.clients == []
+
+
+async def test_directory_follows_an_edit_in_place(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A sub-entry changed in place (same mapping) is indexed again, before any reload."""
+    entry = await setup_entry(hass, entry_with_client())
+    directory = entry.runtime_data.directory
+    subentry = next(iter(entry.subentries.values()))
+    assert directory.by_number(ANNA_E164).tier == "regular"
+    freezer.tick(1)
+    hass.config_entries.async_update_subentry(
+        entry, subentry, data={**subentry.data, "tier": "vip"}
+    )
+    assert directory.by_number(ANNA_E164).tier == "vip"
 
 
 async def test_bad_stored_time_zone_falls_back(hass: HomeAssistant, sources: None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,12 +68,15 @@ class ClientDirectory:
         """Index the entry's client sub-entries."""
         self._entry = entry
         self._indexed: MappingProxyType[str, ConfigSubentry] | None = None
+        self._indexed_at: datetime | None = None
         self._by_number: dict[str, Client] = {}
         self._by_id: dict[str, Client] = {}
 
     def _refresh(self) -> None:
+        """Index again when a sub-entry was added or removed (a new mapping) or edited in
+        place (``async_update_subentry`` keeps the mapping but moves ``modified_at``)."""
         subentries = self._entry.subentries
-        if subentries is self._indexed:
+        if subentries is self._indexed and self._entry.modified_at == self._indexed_at:
             return
         self._by_id = {
             sub_id: client_from_data(sub_id, sub.title, sub.data)
@@ -82,7 +86,7 @@ class ClientDirectory:
         self._by_number = {
             number: client for client in self._by_id.values() for number in client.numbers
         }
-        self._indexed = subentries
+        self._indexed, self._indexed_at = subentries, self._entry.modified_at
 
     def by_number(self, e164: str) -> Client | None:
         """The client with this normalised number, if any."""
