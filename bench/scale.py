@@ -141,8 +141,12 @@ async def bench_sources(rounds: int, n: int) -> None:
 # --- part 2: calls --------------------------------------------------------------------
 
 
-def write_queue(hass: HomeAssistant, entry_id: str, count: int) -> None:
-    """A stored callback queue of ``count`` waiting clients with their call history."""
+def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bool = True) -> None:
+    """A stored callback queue of ``count`` waiting clients with their call history.
+
+    ``due_fired``: whether each item's "call back now" reminder already fired before the
+    restart (the steady state); with ``False`` every item is due at the first check.
+    """
     from custom_components.client_etiquette.callbacks import (  # noqa: PLC0415
         STORAGE_MINOR_VERSION,
         STORAGE_VERSION,
@@ -166,8 +170,7 @@ def write_queue(hass: HomeAssistant, entry_id: str, count: int) -> None:
             first_call=at,
             last_call=at,
             promised_at=None,
-            # Steady state: the "call back now" reminder already fired before the restart.
-            due_fired=True,
+            due_fired=due_fired,
         )
         items.append(item.to_json())
         calls[e164(index)] = [at.isoformat()]

@@ -2,13 +2,20 @@
 
 One item per client waiting for a call back (unknown callers: one per number); repeat
 calls merge into it. The todo entity shows the items; the reminders read them.
+
+Every change is O(log n) bookkeeping plus a memmove: the queue keeps its order
+(oldest call first) as it changes, finds an item by key or call id through dict
+indexes, and tells its listeners which items changed, so none of them has to walk
+the whole queue on each change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from bisect import bisect_left, insort
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from itertools import count
 from typing import Any
 from uuid import uuid4
 
@@ -25,7 +32,8 @@ SAVE_DELAY = 0.5
 # Calls and texts older than this are forgotten (longer than any cooldown one can set).
 HISTORY_KEEP = timedelta(days=8)
 
-type QueueListener = Callable[[], None]
+# Told the uids of the items that were added, changed or removed.
+type QueueListener = Callable[[Collection[str]], None]
 
 # "Call back Anna": the to-do item's summary and the reminder's title.
 CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
@@ -61,8 +69,13 @@ class CallbackItem:
     call_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The item as stored."""
-        data = asdict(self)
+        """The item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
+
+        A save serialises every item in the event loop, so this stays cheap.
+        """
+        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
+        data["reasons"] = list(self.reasons)
+        data["call_ids"] = list(self.call_ids)
         for key in ("first_call", "last_call", "promised_at"):
             value = data[key]
             data[key] = value.isoformat() if value is not None else None
@@ -75,6 +88,9 @@ class CallbackItem:
         for key in ("first_call", "last_call", "promised_at"):
             values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
         return cls(**values)
+
+
+_ITEM_FIELDS = tuple(item_field.name for item_field in fields(CallbackItem))
 
 
 def _history_to_json(history: History) -> dict[str, Any]:
@@ -122,6 +138,13 @@ class CallbackQueue:
         )
         self._items: dict[str, CallbackItem] = {}
         self._by_key: dict[str, str] = {}
+        self._by_call: dict[str, str] = {}
+        # (first_call, insertion number, uid), sorted: the order of ``items``; the
+        # insertion number keeps items with the same first call in the order they came.
+        self._order: list[tuple[datetime, int, str]] = []
+        self._seq: dict[str, int] = {}
+        self._counter = count()
+        self._sorted: list[CallbackItem] | None = None
         self.history = History()
         self._listeners: list[QueueListener] = []
 
@@ -129,9 +152,7 @@ class CallbackQueue:
         """Read the stored queue and history."""
         data = await self._store.async_load() or {}
         for raw in data.get("items", []):
-            item = CallbackItem.from_json(raw)
-            self._items[item.uid] = item
-            self._by_key[item.key] = item.uid
+            self._put(CallbackItem.from_json(raw))
         self.history = _history_from_json(data.get("history", {}))
 
     async def async_remove_storage(self) -> None:
@@ -148,22 +169,65 @@ class CallbackQueue:
             "history": _history_to_json(self.history),
         }
 
+    def _put(self, item: CallbackItem) -> None:
+        """Add or replace an item, keeping the order and the indexes."""
+        uid = item.uid
+        old = self._items.get(uid)
+        if old is None:
+            seq = self._seq[uid] = next(self._counter)
+            insort(self._order, (item.first_call, seq, uid))
+        else:
+            self._unindex(old)
+            if old.first_call != item.first_call:
+                seq = self._seq[uid]
+                del self._order[bisect_left(self._order, (old.first_call, seq, uid))]
+                insort(self._order, (item.first_call, seq, uid))
+        self._items[uid] = item
+        self._by_key[item.key] = uid
+        for call_id in item.call_ids:
+            self._by_call[call_id] = uid
+        self._sorted = None
+
+    def _pop(self, uid: str) -> CallbackItem | None:
+        item = self._items.pop(uid, None)
+        if item is None:
+            return None
+        self._unindex(item)
+        seq = self._seq.pop(uid)
+        del self._order[bisect_left(self._order, (item.first_call, seq, uid))]
+        self._sorted = None
+        return item
+
+    def _unindex(self, item: CallbackItem) -> None:
+        if self._by_key.get(item.key) == item.uid:
+            del self._by_key[item.key]
+        for call_id in item.call_ids:
+            if self._by_call.get(call_id) == item.uid:
+                del self._by_call[call_id]
+
     @callback
-    def _changed(self) -> None:
+    def _changed(self, uids: Collection[str]) -> None:
         self._store.async_delay_save(self._data, SAVE_DELAY)
         for listener in list(self._listeners):
-            listener()
+            listener(uids)
 
     @callback
     def async_add_listener(self, listener: QueueListener) -> CALLBACK_TYPE:
-        """Call ``listener`` after every change; returns the remover."""
+        """Call ``listener`` with the changed uids after every change; returns the remover."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
     @property
     def items(self) -> list[CallbackItem]:
         """Waiting callbacks, oldest call first."""
-        return sorted(self._items.values(), key=lambda item: item.first_call)
+        if self._sorted is None:
+            items = self._items
+            self._sorted = [items[uid] for _, _, uid in self._order]
+        return list(self._sorted)
+
+    def __len__(self) -> int:
+        """How many callbacks wait."""
+        return len(self._items)
 
     def get(self, uid: str) -> CallbackItem | None:
         """The item with this uid."""
@@ -172,6 +236,11 @@ class CallbackQueue:
     def find(self, key: str) -> CallbackItem | None:
         """The item of a client id or number."""
         uid = self._by_key.get(key)
+        return self._items.get(uid) if uid is not None else None
+
+    def find_call(self, call_id: str) -> CallbackItem | None:
+        """The item one of whose last calls had this call id."""
+        uid = self._by_call.get(call_id)
         return self._items.get(uid) if uid is not None else None
 
     @callback
@@ -203,9 +272,8 @@ class CallbackQueue:
             item = merged
         if call_id:
             item.call_ids = [*item.call_ids, call_id][-20:]
-        self._items[item.uid] = item
-        self._by_key[item.key] = item.uid
-        self._changed()
+        self._put(item)
+        self._changed((item.uid,))
         return item
 
     @callback
@@ -215,18 +283,28 @@ class CallbackQueue:
         if item is None:
             return None
         updated = replace(item, **changes)
-        self._items[uid] = updated
-        self._changed()
+        self._put(updated)
+        self._changed((uid,))
         return updated
 
     @callback
-    def async_remove_items(self, uids: list[str]) -> None:
-        """Clear items (the callback was made or the user deleted them)."""
-        for uid in uids:
-            item = self._items.pop(uid, None)
+    def async_update_many(self, changes: Mapping[str, Mapping[str, Any]]) -> list[CallbackItem]:
+        """Change fields of several items as one change (one save, listeners told once)."""
+        updated: list[CallbackItem] = []
+        for uid, item_changes in changes.items():
+            item = self._items.get(uid)
             if item is not None:
-                self._by_key.pop(item.key, None)
-        self._changed()
+                updated.append(replace(item, **item_changes))
+                self._put(updated[-1])
+        if updated:
+            self._changed([item.uid for item in updated])
+        return updated
+
+    @callback
+    def async_remove_items(self, uids: Iterable[str]) -> None:
+        """Clear items (the callback was made or the user deleted them)."""
+        removed = [uid for uid in uids if self._pop(uid) is not None]
+        self._changed(removed)
 
 
 def new_uid() -> str:

@@ -1,4 +1,9 @@
-"""Repair issues for configured source entities that were deleted."""
+"""Repair issues for configured source entities that were deleted.
+
+Ordinary state changes of the sources never reach this module: the bus listener's filter
+(one set lookup) passes only a watched entity that appears (its old state is None) or one
+that has an open issue, the only changes that can clear an issue.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,9 @@ from collections.abc import Iterable
 import logging
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
-from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.start import async_at_started
 
 from .const import DOMAIN
@@ -31,29 +36,50 @@ def async_track_missing_sources(
     Returns the function that stops the tracking.
     """
     watched = frozenset(entity_ids)
+    # Sources with an open issue raised by this tracker.
+    missing: set[str] = set()
     unsubs: list[CALLBACK_TYPE] = []
+
+    def create(entity_id: str) -> None:
+        missing.add(entity_id)
+        _create(hass, entry, entity_id)
+
+    def clear(entity_id: str) -> None:
+        missing.discard(entity_id)
+        ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id, entity_id))
 
     @callback
     def check_all(_hass: HomeAssistant) -> None:
         registry = er.async_get(hass)
         for entity_id in watched:
-            if hass.states.get(entity_id) is None and registry.async_get(entity_id) is None:
-                _create(hass, entry, entity_id)
+            if hass.states.get(entity_id) is not None:
+                # Back while the entry was not loaded: an issue left from then is stale.
+                clear(entity_id)
+            elif registry.async_get(entity_id) is None:
+                create(entity_id)
 
     @callback
     def registry_updated(event: Event[er.EventEntityRegistryUpdatedData]) -> None:
         if event.data["action"] == "remove" and event.data["entity_id"] in watched:
-            _create(hass, entry, event.data["entity_id"])
+            create(event.data["entity_id"])
 
     @callback
-    def state_changed(event: Event[EventStateChangedData]) -> None:
-        if event.data["new_state"] is not None:
-            ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id, event.data["entity_id"]))
+    def appears(event_data: EventStateChangedData) -> bool:
+        entity_id = event_data["entity_id"]
+        return (
+            entity_id in watched
+            and event_data["new_state"] is not None
+            and (event_data["old_state"] is None or entity_id in missing)
+        )
+
+    @callback
+    def appeared(event: Event[EventStateChangedData]) -> None:
+        clear(event.data["entity_id"])
 
     unsubs.append(async_at_started(hass, check_all))
     unsubs.append(hass.bus.async_listen(er.EVENT_ENTITY_REGISTRY_UPDATED, registry_updated))
     if watched:
-        unsubs.append(async_track_state_change_event(hass, watched, state_changed))
+        unsubs.append(hass.bus.async_listen(EVENT_STATE_CHANGED, appeared, event_filter=appears))
 
     @callback
     def stop() -> None:

@@ -4,11 +4,20 @@ When readiness returns and the client's agreed contact hours are open, ``callbac
 fires (once per waiting item) and, when configured, the freelancer's phone gets a
 notification with a ``tel:`` action (rule E12: ask whether they can talk now). A promised
 time that passes with the item still waiting fires ``callback_overdue``.
+
+The reminders keep, per item, the next moment to look at it again (a promise's
+deadline, the opening of the client's contact hours) in a heap, and one timer for the
+earliest. A queue change re-checks only the items it names; readiness returning
+re-checks only the items whose "call back now" reminder has not fired. The reminders
+that fire in one check are marked on the queue as one change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+import heapq
 import logging
 from typing import Any
 
@@ -54,6 +63,16 @@ def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
     }
 
 
+@dataclass(slots=True)
+class _Check:
+    """What one check decided: fields to mark on the queue, events to fire after."""
+
+    now: datetime
+    marks: dict[str, dict[str, bool]] = field(default_factory=dict)
+    overdue: list[CallbackItem] = field(default_factory=list)
+    due: list[CallbackItem] = field(default_factory=list)
+
+
 class CallbackReminders:
     """Watches readiness, contact hours and promised times for one entry."""
 
@@ -76,13 +95,20 @@ class CallbackReminders:
         self._notify_action = notify_action
         self._unsubs: list[CALLBACK_TYPE] = []
         self._timer: CALLBACK_TYPE | None = None
-        self._checking = False
+        self._timer_at: datetime | None = None
+        # uid -> when to look at the item again; the heap holds (when, uid), and an
+        # entry counts only while it matches ``_wake`` (others are dropped lazily).
+        self._wake: dict[str, datetime] = {}
+        self._heap: list[tuple[datetime, str]] = []
+        # Items whose "call back now" reminder has not fired yet.
+        self._not_due: set[str] = set()
+        self._marking = False
 
     @callback
     def async_start(self) -> None:
         """Follow readiness and the queue; check once now."""
         self._unsubs.append(self._monitor.async_add_listener(self._on_readiness))
-        self._unsubs.append(self._queue.async_add_listener(self.async_check))
+        self._unsubs.append(self._queue.async_add_listener(self._on_queue))
         self.async_check()
 
     @callback
@@ -96,49 +122,107 @@ class CallbackReminders:
         if self._timer is not None:
             self._timer()
             self._timer = None
+            self._timer_at = None
 
     @callback
     def _on_readiness(self, readiness: Readiness) -> None:
-        self.async_check()
+        # Only a ready verdict can make a reminder due; deadlines keep their timer.
+        if readiness.ready:
+            self._run(list(self._not_due))
+
+    @callback
+    def _on_queue(self, uids: Collection[str]) -> None:
+        if not self._marking:
+            self._run(uids)
 
     @callback
     def _on_timer(self, now: datetime) -> None:
         self._timer = None
-        self.async_check()
+        self._timer_at = None
+        heap, wake, moment = self._heap, self._wake, dt_util.utcnow()
+        uids: list[str] = []
+        while heap and heap[0][0] <= moment:
+            when, uid = heapq.heappop(heap)
+            if wake.get(uid) == when:
+                del wake[uid]
+                uids.append(uid)
+        self._run(uids)
 
     @callback
     def async_check(self) -> None:
-        """Fire what is due or overdue, then wait for the next known moment."""
-        if self._checking:
-            return
-        self._checking = True
-        try:
-            now = dt_util.utcnow()
-            wake = [self._check_item(item, now) for item in self._queue.items]
-        finally:
-            self._checking = False
-        self._cancel_timer()
-        moments = [moment for moment in wake if moment is not None]
-        if moments:
-            self._timer = async_track_point_in_utc_time(self._hass, self._on_timer, min(moments))
+        """Look at every item: fire what is due or overdue, then wait for the next moment."""
+        self._wake.clear()
+        self._heap.clear()
+        self._not_due.clear()
+        self._run([item.uid for item in self._queue.items])
 
-    def _check_item(self, item: CallbackItem, now: datetime) -> datetime | None:
-        """Fire this item's reminders; returns when to look at it again."""
-        wake: list[datetime] = []
+    def _run(self, uids: Iterable[str]) -> None:
+        """Check these items, mark and fire what is due, re-arm the timer."""
+        check = _Check(dt_util.utcnow())
+        ready = self._monitor.readiness.ready
+        for uid in uids:
+            item = self._queue.get(uid)
+            if item is None:
+                self._wake.pop(uid, None)
+                self._not_due.discard(uid)
+            else:
+                self._check_item(item, check, ready)
+        if check.marks:
+            self._marking = True
+            try:
+                self._queue.async_update_many(check.marks)
+            finally:
+                self._marking = False
+        self._arm()
+        for item in check.overdue:
+            self._screener.fire(EVENT_CALLBACK_OVERDUE, _event_data(item))
+        for item in check.due:
+            self._due(item)
+
+    def _check_item(self, item: CallbackItem, check: _Check, ready: bool) -> None:
+        """Decide this item's reminders and when to look at it again."""
+        now, uid = check.now, item.uid
+        wake: datetime | None = None
         if item.promised_at is not None and not item.overdue_fired:
             deadline = item.promised_at + OVERDUE_GRACE
             if now >= deadline:
-                self._queue.async_update(item.uid, overdue_fired=True)
-                self._screener.fire(EVENT_CALLBACK_OVERDUE, _event_data(item))
+                check.marks.setdefault(uid, {})["overdue_fired"] = True
+                check.overdue.append(item)
             else:
-                wake.append(deadline)
-        if not item.due_fired and self._monitor.readiness.ready:
+                wake = deadline
+        due_fired = item.due_fired
+        if not due_fired and ready:
             opening = self._contact_opening(item, now)
             if opening is not None and opening <= now:
-                self._due(item)
-            elif opening is not None:
-                wake.append(opening)
-        return min(wake, default=None)
+                check.marks.setdefault(uid, {})["due_fired"] = due_fired = True
+                check.due.append(item)
+            elif opening is not None and (wake is None or opening < wake):
+                wake = opening
+        if due_fired:
+            self._not_due.discard(uid)
+        else:
+            self._not_due.add(uid)
+        if wake is None:
+            self._wake.pop(uid, None)
+        elif self._wake.get(uid) != wake:
+            self._wake[uid] = wake
+            heapq.heappush(self._heap, (wake, uid))
+
+    def _arm(self) -> None:
+        """One timer, at the earliest moment still wanted."""
+        heap, wake = self._heap, self._wake
+        while heap and wake.get(heap[0][1]) != heap[0][0]:
+            heapq.heappop(heap)
+        if len(heap) > 2 * len(wake) + 64:
+            self._heap = heap = [(when, uid) for uid, when in wake.items()]
+            heapq.heapify(heap)
+        first = heap[0][0] if heap else None
+        if first == self._timer_at and (first is None or self._timer is not None):
+            return
+        self._cancel_timer()
+        if first is not None:
+            self._timer_at = first
+            self._timer = async_track_point_in_utc_time(self._hass, self._on_timer, first)
 
     def _contact_opening(self, item: CallbackItem, now: datetime) -> datetime | None:
         client = self._directory.by_id(item.client_id) if item.client_id else None
@@ -147,7 +231,6 @@ class CallbackReminders:
         return hours.next_open(client.contact_hours, now)
 
     def _due(self, item: CallbackItem) -> None:
-        self._queue.async_update(item.uid, due_fired=True)
         self._screener.fire(EVENT_CALLBACK_DUE, _event_data(item))
         if not self._notify_action:
             return

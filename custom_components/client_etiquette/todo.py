@@ -1,7 +1,14 @@
-"""The callbacks to-do list: one item per client waiting for a call back."""
+"""The callbacks to-do list: one item per client waiting for a call back.
+
+The list of ``TodoItem`` is built when it is read and kept until the queue changes; an
+item's ``TodoItem`` (with its formatted description) is rebuilt only when that item
+changed. The state (the count of waiting callbacks) is the queue's length, so writing
+it does not build the list at all.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from homeassistant.components.todo import TodoItem, TodoListEntity
@@ -58,6 +65,10 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         """Show the entry's callback queue."""
         super().__init__(entry, "callbacks")
         self._queue = entry.runtime_data.callbacks
+        self._list: list[TodoItem] | None = None
+        self._by_uid: dict[str, TodoItem] = {}
+        # The language and time zone the cached items were worded in.
+        self._worded_for: tuple[str, str] | None = None
 
     async def async_added_to_hass(self) -> None:
         """Follow the queue."""
@@ -65,23 +76,40 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         self.async_on_remove(self._queue.async_add_listener(self._changed))
 
     @callback
-    def _changed(self) -> None:
+    def _changed(self, uids: Collection[str]) -> None:
+        for uid in uids:
+            self._by_uid.pop(uid, None)
+        self._list = None
         self.async_write_ha_state()
+
+    @property
+    def state(self) -> int:
+        """The number of waiting callbacks (every item needs action)."""
+        return len(self._queue)
 
     @property
     def todo_items(self) -> list[TodoItem]:
         """The waiting callbacks, oldest first."""
-        summary = CALL_BACK[ui_language(self.hass.config.language)]
-        return [
-            TodoItem(
-                uid=item.uid,
-                summary=summary.format(name=item.name),
-                status=TodoItemStatus.NEEDS_ACTION,
-                due=item.promised_at,
-                description=describe(item),
-            )
-            for item in self._queue.items
-        ]
+        worded_for = (self.hass.config.language, str(dt_util.get_default_time_zone()))
+        if worded_for != self._worded_for:
+            self._worded_for, self._by_uid, self._list = worded_for, {}, None
+        if self._list is None:
+            summary = CALL_BACK[ui_language(worded_for[0])]
+            cache = self._by_uid
+            todo_list = []
+            for item in self._queue.items:
+                todo = cache.get(item.uid)
+                if todo is None:
+                    todo = cache[item.uid] = TodoItem(
+                        uid=item.uid,
+                        summary=summary.format(name=item.name),
+                        status=TodoItemStatus.NEEDS_ACTION,
+                        due=item.promised_at,
+                        description=describe(item),
+                    )
+                todo_list.append(todo)
+            self._list = todo_list
+        return list(self._list)
 
     async def async_update_todo_item(self, item: TodoItem) -> None:
         """Completing an item means the callback was made."""
