@@ -12,6 +12,7 @@ Calendar facts used below (2026):
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from hypothesis import event, given, settings, strategies as st
@@ -37,6 +38,8 @@ from custom_components.client_etiquette.screening import (
     is_mobile,
     is_repeat_call,
     normalize_number,
+    note_call,
+    note_text,
     prune,
     record_call,
     record_text,
@@ -852,3 +855,23 @@ def test_property_vip_only_blocked_by_its_reasons(
         assert decision.blocking
         assert set(decision.blocking) <= vip_set & reasons
         assert decision.primary in vip_set
+
+
+def test_note_call_and_text_grow_the_history_in_place() -> None:
+    """note_call/note_text add to the same History, as record_call/record_text would."""
+    start = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
+    history = History()
+    note_call(history, MOBILE_PL, start)
+    note_call(history, MOBILE_PL, start + timedelta(minutes=1))
+    note_text(history, MOBILE_PL, start)
+    expected = record_text(
+        record_call(
+            record_call(History(), MOBILE_PL, start), MOBILE_PL, start + timedelta(minutes=1)
+        ),
+        MOBILE_PL,
+        start,
+    )
+    assert history == expected
+    frozen = History(calls=MappingProxyType({}), texts=MappingProxyType({}))
+    with pytest.raises(TypeError):
+        note_call(frozen, MOBILE_PL, start)

@@ -47,10 +47,10 @@ from .screening import (
     Language,
     decide,
     normalize_number,
+    note_call,
+    note_text,
     prune,
     read_number,
-    record_call,
-    record_text,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -170,10 +170,10 @@ class CallScreener:
             now=now,
             mobile=caller.mobile,
         )
-        history = record_call(history, e164, now)
+        note_call(history, e164, now)
         outcome = self._outcome(decision, e164, call_id, now)
         if outcome.text_sent:
-            history = record_text(history, e164, now)
+            note_text(history, e164, now)
         self._queue.async_set_history(history)
         self._remember(outcome)
         _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
@@ -348,9 +348,7 @@ class CallScreener:
     ) -> bool:
         """Attach a voicemail recording to the caller's waiting callback."""
         e164 = normalize_number(number, self.region) or number.strip()
-        item = next(
-            (item for item in self._queue.items if call_id and call_id in item.call_ids), None
-        )
+        item = self._queue.find_call(call_id) if call_id else None
         if item is None:
             client = self._directory.by_number(e164)
             item = self._queue.find(client.client_id if client else e164)

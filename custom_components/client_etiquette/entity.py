@@ -45,8 +45,11 @@ class ReadinessEntity(ClientEtiquetteEntity):
         self.async_on_remove(self._monitor.async_add_listener(self._handle_readiness))
 
     def _handle_readiness(self, readiness: Readiness) -> None:
+        """Take a new verdict; the state is written only when this entity's changed."""
+        before = (self.state, self.extra_state_attributes)
         self._update_from(readiness)
-        self.async_write_ha_state()
+        if (self.state, self.extra_state_attributes) != before:
+            self.async_write_ha_state()
 
     @abstractmethod
     def _update_from(self, readiness: Readiness) -> None:

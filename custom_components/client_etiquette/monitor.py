@@ -40,6 +40,7 @@ class ReadinessMonitor:
         self._watched = frozenset(config.entity_ids)
         self._unsub_state: CALLBACK_TYPE | None = None
         self._unsub_timer: CALLBACK_TYPE | None = None
+        self._timer_at: datetime | None = None
 
     @callback
     def async_start(self) -> None:
@@ -123,11 +124,16 @@ class ReadinessMonitor:
             listener(self.readiness)
 
     def _schedule(self, when: datetime | None) -> None:
+        """Wake up at ``when``; a timer already set for that moment is kept."""
+        if self._unsub_timer is not None and when == self._timer_at:
+            return
         self._cancel_timer()
         if when is not None:
+            self._timer_at = when
             self._unsub_timer = async_track_point_in_utc_time(self._hass, self._handle_timer, when)
 
     def _cancel_timer(self) -> None:
         if self._unsub_timer is not None:
             self._unsub_timer()
             self._unsub_timer = None
+        self._timer_at = None

@@ -33,6 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -262,6 +263,25 @@ class History:
         return sum(1 for times in self.texts.values() for at in times if at > start)
 
 
+def note_call(history: History, number: str, at: datetime) -> None:
+    """Add a call to ``history`` in place: O(1), for a history that is kept and grown.
+
+    ``history`` must have been built with dicts (as ``prune`` and ``History()`` do).
+    """
+    _note(history.calls, number, at)
+
+
+def note_text(history: History, number: str, at: datetime) -> None:
+    """Add a sent text to ``history`` in place (see ``note_call``)."""
+    _note(history.texts, number, at)
+
+
+def _note(times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime) -> None:
+    if not isinstance(times, dict):
+        raise TypeError("note_call and note_text need a history built with dicts")
+    times[number] = (*times.get(number, ()), at)
+
+
 def record_call(history: History, number: str, at: datetime) -> History:
     """A new History with a call from ``number`` at ``at``."""
     return History(calls=_append(history.calls, number, at), texts=history.texts)
@@ -318,11 +338,13 @@ class CallerNumber:
     mobile: bool
 
 
+@lru_cache(maxsize=4096)
 def read_number(raw: str, default_region: str | None) -> CallerNumber:
     """Parse a number once, for both ``normalize_number`` and ``is_mobile``.
 
     ``default_region`` (ISO 3166 alpha-2, e.g. "PL") is used for numbers written
-    without a country code.
+    without a country code. Results are cached: a number that calls again, or is looked
+    at again, is not parsed again.
     """
     if is_anonymous(raw):
         return CallerNumber(None, mobile=False)
