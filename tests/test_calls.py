@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
@@ -523,3 +524,17 @@ async def test_history_is_pruned_at_most_hourly(
     await incoming(hass, ANNA)
     assert set(queue.history.calls) == {ANNA}
     assert len(queue.history.calls[ANNA]) == 3
+
+
+async def test_a_failed_save_still_answers(
+    hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A disk that refuses the write (injected fault) is logged; the caller is answered."""
+    entry = await setup_entry(hass, entry_with_clients())
+    hass.states.async_set(DRIVING, "in_vehicle")
+    store = entry.runtime_data.callbacks._store
+    with patch.object(store, "async_save", side_effect=OSError("disk full")):
+        response = await incoming(hass, ANNA)
+    assert response["action"] == "voicemail"
+    assert "Could not save the callback queue (OSError)" in caplog.text
+    assert len(entry.runtime_data.callbacks.items) == 1

@@ -368,11 +368,6 @@ async def test_everything_survives_reload_and_restart(
     assert fake.per_recipient() == {ANNA: 1, STRANGER: 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="call ids are remembered in memory only (CallScreener._seen): after a restart a "
-    "provider's retry of the same call is decided again, as a repeat call",
-)
 async def test_retried_call_after_restart_is_answered_alike(
     hass: HomeAssistant,
     sources: None,
@@ -717,11 +712,6 @@ async def test_webhook_ids_are_long_and_random(
     assert entropy > 5.5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="async_unregister_webhooks runs on unload with entry.options, which already hold "
-    "the rotated ids: the old ids stay registered and the old URLs keep working",
-)
 async def test_rotation_retires_the_old_urls(
     hass: HomeAssistant,
     sources: None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
@@ -85,9 +86,12 @@ async def test_registry_removal_and_return(
 
 
 async def test_issues_removed_with_entry(
-    hass: HomeAssistant, sources: None, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant,
+    sources: None,
+    issue_registry: ir.IssueRegistry,
+    hass_storage: dict[str, Any],
 ) -> None:
-    """Deleting the entry deletes its issues."""
+    """Deleting the entry deletes its issues, its stored queue and its outbox."""
     hass.states.async_remove(DRIVING)
     entry = await setup_entry(hass, make_entry())
     await hass.async_block_till_done()
@@ -95,7 +99,9 @@ async def test_issues_removed_with_entry(
     ir.async_create_issue(
         hass, "other", "x", is_fixable=False, severity=ir.IssueSeverity.WARNING, translation_key="x"
     )
+    hass_storage[f"{DOMAIN}.{entry.entry_id}.outbox"] = {"version": 1, "data": {"items": []}}
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id, DRIVING)) is None
+    assert not [key for key in hass_storage if entry.entry_id in key]  # queue and outbox
     assert issue_registry.async_get_issue("other", "x") is not None

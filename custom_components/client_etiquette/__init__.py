@@ -21,7 +21,8 @@ from .reminders import CallbackReminders
 from .sending import TextSending, backend_from_options, issue_id
 from .services import async_setup_services
 from .sources import SourceConfig
-from .webhooks import async_register_webhooks, async_unregister_webhooks
+from .texting import async_remove_outbox
+from .webhooks import async_register_webhooks
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -94,8 +95,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     reminders.async_start()
     entry.async_on_unload(reminders.async_stop)
     await async_install_blueprints(hass)
-    async_register_webhooks(hass, entry)
-    entry.async_on_unload(lambda: async_unregister_webhooks(hass, entry))
+    entry.async_on_unload(async_register_webhooks(hass, entry))
     return True
 
 
@@ -105,7 +105,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
-    """Forget the repair issues and the stored queue of a removed entry."""
+    """Forget the repair issues, the stored queue and the outbox of a removed entry."""
     async_clear_missing_sources(hass, entry.entry_id)
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     await CallbackQueue(hass, entry.entry_id).async_remove_storage()
+    await async_remove_outbox(hass, entry.entry_id)

@@ -11,6 +11,7 @@ the whole queue on each change.
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_left, insort
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -147,6 +148,8 @@ class CallbackQueue:
         self._sorted: list[CallbackItem] | None = None
         self.history = History()
         self._listeners: list[QueueListener] = []
+        self._hass = hass
+        self._commit: asyncio.Task[None] | None = None
 
     async def async_load(self) -> None:
         """Read the stored queue and history."""
@@ -158,6 +161,23 @@ class CallbackQueue:
     async def async_remove_storage(self) -> None:
         """Delete the stored queue (the entry was removed)."""
         await self._store.async_remove()
+
+    async def async_commit(self) -> None:
+        """Return once every change made before this call is on disk.
+
+        Callers waiting at the same time share one write; a change made while a write
+        is under way is in the next one. (``async_delay_save`` alone is a debounce:
+        during a steady burst it would write nothing until the burst ends.)
+        """
+        if self._commit is None:
+            self._commit = self._hass.async_create_task(
+                self._async_write(), f"{DOMAIN} callbacks save", eager_start=False
+            )
+        await asyncio.shield(self._commit)
+
+    async def _async_write(self) -> None:
+        self._commit = None  # changes from now on join the next write
+        await self._store.async_save(self._data())
 
     async def async_flush(self) -> None:
         """Write pending changes now (on unload)."""

@@ -28,6 +28,7 @@ from .const import (
     CONF_TEMPLATE_PREFIX,
     CONF_WITHIN_MINUTES,
     DEFAULT_WITHIN_MINUTES,
+    DOMAIN,
     EVENT_CALL_SCREENED,
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
@@ -154,8 +155,8 @@ class CallScreener:
         call_id: str | None = None,
     ) -> CallOutcome:
         """Decide a call now; follow-ups run right after."""
-        if call_id and call_id in self._seen:
-            return self._seen[call_id]
+        if call_id and (seen := self._seen.get(call_id) or self._stored_outcome(call_id)):
+            return seen
         now = dt_util.utcnow()
         caller = read_number(number, self.region)
         e164 = caller.e164 or number.strip()
@@ -177,7 +178,41 @@ class CallScreener:
         self._queue.async_set_history(history)
         self._remember(outcome)
         _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
-        self._hass.loop.call_soon(self._follow_up, outcome, name, now)
+        item = (
+            self._queue_callback(outcome, name, now) if outcome.action is Action.VOICEMAIL else None
+        )
+        self._hass.async_create_task(
+            self._async_follow_up(outcome, item, name),
+            f"{DOMAIN} call follow-up",
+            eager_start=False,
+        )
+        return outcome
+
+    def _stored_outcome(self, call_id: str) -> CallOutcome | None:
+        """The answer given to a call before a restart, from its waiting callback.
+
+        A provider that got no answer (Home Assistant restarted meanwhile) retries with
+        the same call id; the retry must not count, queue or text as a second call.
+        Calls that rang through leave no callback and are decided afresh.
+        """
+        item = self._queue.find_call(call_id)
+        if item is None:
+            return None
+        sent = not item.text_status.startswith("not_sent")
+        outcome = CallOutcome(
+            action=Action.VOICEMAIL,
+            reasons=tuple(Reason(r) for r in item.reasons if r in Reason.__members__.values()),
+            client=self._directory.by_id(item.client_id) if item.client_id else None,
+            language=Language(item.language),
+            number=item.number,
+            text=item.text,
+            text_sent=sent,
+            no_text_reason=None if sent else item.text_status.partition(":")[2] or None,
+            callback_at=item.promised_at,
+            breakthrough=None,
+            call_id=call_id,
+        )
+        self._remember(outcome)
         return outcome
 
     def _pruned_history(self, now: datetime) -> History:
@@ -270,9 +305,15 @@ class CallScreener:
             reply_email=self._options.get(CONF_REPLY_EMAIL),
         )
 
-    @callback
-    def _follow_up(self, outcome: CallOutcome, name: str | None, now: datetime) -> None:
-        """Queue the callback, send the text, tell automations and the logbook."""
+    async def _async_follow_up(
+        self, outcome: CallOutcome, item: CallbackItem | None, name: str | None
+    ) -> None:
+        """Once the callback is on disk: send the text, tell automations and the logbook.
+
+        The text goes only after the queue and the history that records it are saved,
+        so a crash in between can't make a retried call text the caller again.
+        """
+        await self.async_commit()
         client = outcome.client
         data = {
             "action": str(outcome.action),
@@ -285,8 +326,7 @@ class CallScreener:
             "text_sent": outcome.text_sent,
             "no_text_reason": outcome.no_text_reason,
         }
-        if outcome.action is Action.VOICEMAIL:
-            item = self._queue_callback(outcome, name, now)
+        if item is not None:
             if outcome.text_sent and outcome.text is not None and self._send_text is not None:
                 self._send_text(item, outcome.text)
             self.fire(EVENT_SENT_TO_VOICEMAIL, data)
@@ -294,6 +334,18 @@ class CallScreener:
             self.fire(EVENT_RANG_THROUGH, data)
         logbook = {k: v for k, v in data.items() if k != "number"}
         self._hass.bus.async_fire(EVENT_CALL_SCREENED, {"entry_id": self._entry_id, **logbook})
+
+    async def async_commit(self) -> None:
+        """Save the callbacks and history now; a failed write is logged, never raised.
+
+        Callers (the webhooks, the incoming_call action) await this before answering,
+        so every call acknowledged to a caller is on disk.
+        """
+        try:
+            await self._queue.async_commit()
+        except Exception as err:  # the caller must still get an answer
+            _LOGGER.error("Could not save the callback queue (%s)", type(err).__name__)
+            _LOGGER.debug("Callback queue save failure", exc_info=True)
 
     def _queue_callback(
         self,

@@ -99,6 +99,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             source=call.data.get(ATTR_SOURCE),
             call_id=call.data.get(ATTR_CALL_ID),
         )
+        await entry.runtime_data.screener.async_commit()  # acknowledged means saved
         return outcome.as_response() if call.return_response else None
 
     hass.services.async_register(

@@ -380,6 +380,13 @@ class OutboxStore(Store[dict[str, Any]]):
         return old_data
 
 
+async def async_remove_outbox(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete a removed entry's stored outbox (recent texts and their numbers)."""
+    await OutboxStore(
+        hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.outbox", private=True
+    ).async_remove()
+
+
 class Outbox:
     """A durable queue of texts for one config entry.
 

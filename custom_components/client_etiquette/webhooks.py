@@ -40,7 +40,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import hdrs
 from aiohttp.web import Request, Response, json_response
 from homeassistant.components import webhook
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
@@ -152,8 +152,15 @@ def pbx_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> s
 
 
 @callback
-def async_register_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
-    """Register the entry's enabled webhooks (call ``async_unregister_webhooks`` on unload)."""
+def async_register_webhooks(
+    hass: HomeAssistant, entry: ClientEtiquetteConfigEntry
+) -> CALLBACK_TYPE:
+    """Register the entry's enabled webhooks; returns what unregisters exactly those.
+
+    The ids are remembered here: on unload after a rotation, ``entry.options`` already
+    holds the new ids, and the old ones must still go.
+    """
+    registered: list[str] = []
     if voice_id := _webhook_id(entry, CONF_VOICE_WEBHOOK_ID):
         webhook.async_register(
             hass,
@@ -164,6 +171,7 @@ def async_register_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
             local_only=False,
             allowed_methods=[hdrs.METH_POST],
         )
+        registered.append(voice_id)
     if pbx_id := _webhook_id(entry, CONF_PBX_WEBHOOK_ID):
         webhook.async_register(
             hass,
@@ -174,6 +182,14 @@ def async_register_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
             local_only=bool(entry.options.get(CONF_PBX_LOCAL_ONLY, True)),
             allowed_methods=[hdrs.METH_POST],
         )
+        registered.append(pbx_id)
+
+    @callback
+    def unregister() -> None:
+        for webhook_id in registered:
+            webhook.async_unregister(hass, webhook_id)
+
+    return unregister
 
 
 @callback
@@ -253,7 +269,7 @@ class VoiceWebhook:
         step = request.query.get(STEP, STEP_CALL)
         urls = _StepUrls(base, request)
         try:
-            return _xml(self._answer(hass, step, dict(form), urls))
+            document = self._answer(hass, step, dict(form), urls)
         except _Refused as refused:
             return _refusal(refused)
         except Exception as err:  # the caller must always reach a voicemail
@@ -263,6 +279,8 @@ class VoiceWebhook:
             )
             _LOGGER.debug("Voice webhook failure", exc_info=True)
             return _xml(twiml.fallback_voicemail(urls.get(STEP_RECORDING), urls.get(STEP_DONE)))
+        await self.entry.runtime_data.screener.async_commit()  # acknowledged means saved
+        return _xml(document)
 
     async def _authentic_form(
         self, hass: HomeAssistant, request: Request
@@ -471,7 +489,7 @@ class PbxWebhook:
             else:
                 data = _parse_json(body)
             if _is_missed_report(data):
-                return self._missed(data)
+                return await self._missed(data)
             number, name, call_id = _parse_pbx(data)
         except _Refused as refused:
             return _refusal(refused)
@@ -485,16 +503,18 @@ class PbxWebhook:
             return json_response(
                 {"error": "screening_failed"}, status=HTTPStatus.INTERNAL_SERVER_ERROR
             )
+        await self.entry.runtime_data.screener.async_commit()  # acknowledged means saved
         if request.query.get("format") == "text":
             return Response(text=str(outcome.action), content_type="text/plain")
         return json_response(outcome.as_response())
 
-    def _missed(self, data: dict[str, Any]) -> Response:
+    async def _missed(self, data: dict[str, Any]) -> Response:
         """``{"event": "missed", "call_id": ...}``: a rung-through call was not answered."""
         call_id = data.get("call_id")
         if not isinstance(call_id, str) or not call_id or len(call_id) > MAX_CALL_ID:
             raise _Refused(HTTPStatus.BAD_REQUEST, "call_id missing or invalid")
         item = self.entry.runtime_data.screener.missed(call_id)
+        await self.entry.runtime_data.screener.async_commit()
         return json_response({"callback_queued": item is not None})
 
 
