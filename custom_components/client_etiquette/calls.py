@@ -126,6 +126,7 @@ class CallScreener:
         self._pruned_at: datetime | None = None
         self._seen: dict[str, CallOutcome] = {}
         self._missed: set[str] = set()
+        self._unsaved = False
         self._listeners: list[EventListener] = []
 
     @callback
@@ -313,7 +314,8 @@ class CallScreener:
         The text goes only after the queue and the history that records it are saved,
         so a crash in between can't make a retried call text the caller again.
         """
-        await self.async_commit()
+        if item is not None:
+            await self.async_commit()
         client = outcome.client
         data = {
             "action": str(outcome.action),
@@ -339,8 +341,13 @@ class CallScreener:
         """Save the callbacks and history now; a failed write is logged, never raised.
 
         Callers (the webhooks, the incoming_call action) await this before answering,
-        so every call acknowledged to a caller is on disk.
+        so every callback acknowledged to a caller is on disk. Calls that only rang
+        through queue nothing and are not waited for: losing them in a crash loses only
+        their place in the repeat-call window.
         """
+        if not self._unsaved:  # only rung-through calls since the last write
+            return
+        self._unsaved = False
         try:
             await self._queue.async_commit()
         except Exception as err:  # the caller must still get an answer
@@ -372,6 +379,7 @@ class CallScreener:
             text=outcome.text,
             text_status=status,
         )
+        self._unsaved = True
         return self._queue.async_add_call(item, outcome.call_id)
 
     @callback
