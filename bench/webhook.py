@@ -151,15 +151,6 @@ async def set_up(hass: HomeAssistant, port: int) -> str:
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     note = "registered by the integration's set-up"
-    if VOICE_ID not in hass.data.get("webhook", {}):
-        # The entry set-up does not register the webhooks yet: register them the way the
-        # integration's own helper does.
-        from custom_components.client_etiquette.webhooks import (  # noqa: PLC0415
-            async_register_webhooks,
-        )
-
-        async_register_webhooks(hass, entry)
-        note = "registered by the bench with webhooks.async_register_webhooks (not wired yet)"
 
     async def noop(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
         return web.Response(text=NOOP_TWIML, content_type="text/xml")

@@ -28,7 +28,6 @@ from custom_components.client_etiquette.webhooks import (
     MAX_BODY,
     RECENT_CALLS,
     async_register_webhooks,
-    async_unregister_webhooks,
     pbx_webhook_url,
     voice_webhook_url,
 )
@@ -666,13 +665,18 @@ async def test_registration_and_urls(setup: Setup) -> None:
 
 
 async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
-    """After unregistering, requests reach nothing."""
-    async_unregister_webhooks(setup.hass, setup.entry)
+    """After the entry unloads, its webhooks are gone and requests reach nothing."""
     await not_ready(setup.hass)
-    await post_voice(setup, call_form())
-    await post_pbx(setup, {"number": CALLER})
-    await assert_nothing_done(setup)
-    async_register_webhooks(setup.hass, setup.entry)
+    queue = setup.entry.runtime_data.callbacks
+    assert await setup.hass.config_entries.async_unload(setup.entry.entry_id)
+    assert VOICE_ID not in setup.hass.data["webhook"]
+    assert PBX_ID not in setup.hass.data["webhook"]
+    # Home Assistant answers an unknown webhook id with an empty 200 (ids don't leak).
+    assert await (await post_voice(setup, call_form())).text() == ""
+    assert await (await post_pbx(setup, {"number": CALLER})).text() == ""
+    await setup.hass.async_block_till_done()
+    assert setup.screened == []
+    assert queue.items == []
 
 
 async def test_disabled_webhooks(
@@ -682,11 +686,12 @@ async def test_disabled_webhooks(
     assert await async_setup_component(hass, "webhook", {})
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, "pbx_local_only": False}))
     before = dict(hass.data.get("webhook", {}))
-    async_register_webhooks(hass, entry)
+    unregister = async_register_webhooks(hass, entry)
     assert hass.data.get("webhook", {}) == before
     assert voice_webhook_url(hass, entry) is None
     assert pbx_webhook_url(hass, entry) is None
-    async_unregister_webhooks(hass, entry)
+    unregister()
+    assert hass.data.get("webhook", {}) == before
 
 
 async def test_urls_without_a_configured_url(hass: HomeAssistant, sources: None) -> None:

@@ -125,7 +125,6 @@ class CallScreener:
         self._keep = max(HISTORY_KEEP, self._policy.text_cooldown, self._policy.repeat_window)
         self._pruned_at: datetime | None = None
         self._seen: dict[str, CallOutcome] = {}
-        self._missed: set[str] = set()
         self._unsaved = False
         self._listeners: list[EventListener] = []
 
@@ -233,9 +232,7 @@ class CallScreener:
             return
         self._seen[outcome.call_id] = outcome
         while len(self._seen) > SEEN_CALLS:
-            oldest = next(iter(self._seen))
-            del self._seen[oldest]
-            self._missed.discard(oldest)
+            del self._seen[next(iter(self._seen))]
 
     def _language(self, client: Client | None) -> Language:
         if client is not None:
@@ -393,9 +390,8 @@ class CallScreener:
         outcome = self._seen.get(call_id) if call_id else None
         if call_id is None or outcome is None or outcome.action is not Action.RING:
             return None
-        if call_id in self._missed:
+        if self._queue.find_call(call_id) is not None:  # already queued for this call
             return None
-        self._missed.add(call_id)
         now = dt_util.utcnow()
         missed = replace(outcome, reasons=(), text_sent=False, no_text_reason=NO_ANSWER)
         item = self._queue_callback(missed, None, now, reasons=[NO_ANSWER])

@@ -192,14 +192,6 @@ def async_register_webhooks(
     return unregister
 
 
-@callback
-def async_unregister_webhooks(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
-    """Remove the entry's webhooks."""
-    for key in (CONF_VOICE_WEBHOOK_ID, CONF_PBX_WEBHOOK_ID):
-        if webhook_id := _webhook_id(entry, key):
-            webhook.async_unregister(hass, webhook_id)
-
-
 async def _read_body(request: Request) -> bytes:
     """The request body, refusing (413) anything over ``MAX_BODY`` without reading it all."""
     if request.content_length is not None and request.content_length > MAX_BODY:
