@@ -28,6 +28,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import format_datetime
 import json
 import os
 from pathlib import Path
@@ -64,11 +65,14 @@ def free_port() -> int:
 
 @dataclass
 class FakeTwilio:
-    """Twilio's Messages endpoint; ``up`` False answers 503. Records accepted messages."""
+    """Twilio's Messages endpoint; ``up`` False answers 503. Records accepted messages
+    and lists them (newest first, by ``To``) like Twilio's message list."""
 
     up: bool = False
     sent: list[tuple[str, str]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
     refused: int = 0
+    lookups: int = 0
 
     async def messages(self, request: web.Request) -> web.Response:
         form = await request.post()
@@ -76,8 +80,19 @@ class FakeTwilio:
             self.refused += 1
             return web.json_response({"code": 20500, "message": "down"}, status=503)
         self.sent.append((str(form["To"]), str(form["Body"])))
+        self.created.append(format_datetime(datetime.now(UTC)))
         sid = f"SM{len(self.sent):032d}"
         return web.json_response({"sid": sid, "status": "queued"}, status=201)
+
+    async def message_list(self, request: web.Request) -> web.Response:
+        self.lookups += 1
+        to = request.query.get("To")
+        found = [
+            {"to": number, "body": body, "date_created": created}
+            for (number, body), created in zip(self.sent, self.created, strict=True)
+            if number == to
+        ]
+        return web.json_response({"messages": found[::-1][:50]})
 
 
 def write_config(config: Path, http_port: int, twilio_base: str) -> None:
@@ -212,7 +227,8 @@ def duplicates(twilio: FakeTwilio) -> int:
 
 
 def interrupted(config: Path) -> int:
-    """Outbox items cut off in flight by a kill (marked failed, never resent)."""
+    """Outbox items cut off in flight by a kill (looked up in Twilio's list, not resent
+    when it had them)."""
     return sum(
         1
         for item in stored(config, "outbox")
@@ -330,6 +346,7 @@ async def main(args: argparse.Namespace) -> int:
     twilio = FakeTwilio()
     app = web.Application()
     app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", twilio.messages)
+    app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", twilio.message_list)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     twilio_port = free_port()
@@ -363,7 +380,10 @@ async def main(args: argparse.Namespace) -> int:
     print(f"acknowledged but lost        {total('lost')}")
     print(f"texts queued at kill         {total('queued_at_kill')}")
     print(f"  sent after restart         {total('sent_after_restart')}")
-    print(f"interrupted in flight        {total('interrupted')}  (at most once: not resent)")
+    print(
+        f"interrupted in flight        {total('interrupted')}  "
+        f"(looked up before any resend: {twilio.lookups} lookups)"
+    )
     print(f"replayed acknowledged calls  {total('replayed')}")
     print(f"duplicate texts (per number) {total('duplicates')}")
     print(

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 import json
 import logging
 import random
@@ -24,6 +25,8 @@ import voluptuous as vol
 
 from custom_components.client_etiquette.texting import (
     INTERRUPTED,
+    MAY_HAVE_BEEN_SENT,
+    SETTLE_DELAY,
     CannotConnect,
     InvalidAuth,
     InvalidFromNumber,
@@ -35,9 +38,11 @@ from custom_components.client_etiquette.texting import (
     TextError,
     TextState,
     TwilioBackend,
+    UnsureTextError,
     async_validate_twilio,
     parse_retry_after,
     redact_numbers,
+    same_text,
 )
 
 SID = "AC" + "0123456789abcdef" * 2
@@ -57,6 +62,16 @@ class Reply:
     body: str | None = None  # None: a message resource like Twilio's
     headers: dict[str, str] = field(default_factory=dict)
     hold: asyncio.Event | None = None  # answer only once this is set
+
+
+@dataclass
+class Accepted:
+    """A message the fake Twilio accepted (it shows in the message list)."""
+
+    to: str
+    sender: str
+    body: str
+    created: datetime
 
 
 @dataclass
@@ -80,12 +95,15 @@ class FakeTwilio:
         self.base = ""
         self.account_status = 200
         self.account_body: str | None = None
+        self.accepted: list[Accepted] = []
+        self.list_replies: list[Reply] = []
         self._holds: list[asyncio.Event] = []
         self.arrived = asyncio.Event()
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self.messages)
+        app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", self.message_list)
         app.router.add_get("/2010-04-01/Accounts/{sid}/IncomingPhoneNumbers.json", self.numbers_)
         app.router.add_get("/2010-04-01/Accounts/{sid}.json", self.account)
         return app
@@ -117,6 +135,11 @@ class FakeTwilio:
         if not await self._record(request):
             return self._unauthorized()
         reply = self.replies.pop(0) if self.replies else Reply()
+        if 200 <= reply.status < 300 and reply.body is None:
+            # Accepted before answering: a late answer still leaves the message sent.
+            form = self.received[-1].form
+            sender = form.get("From") or form.get("MessagingServiceSid", "")
+            self.accepted.append(Accepted(form["To"], sender, form["Body"], dt_util.utcnow()))
         if reply.hold is not None:
             await reply.hold.wait()
         if reply.body is None:
@@ -126,6 +149,31 @@ class FakeTwilio:
         return web.Response(
             status=reply.status, text=body, headers=reply.headers, content_type="application/json"
         )
+
+    async def message_list(self, request: web.Request) -> web.Response:
+        """Twilio's message list: newest first, filtered by To and From."""
+        if not await self._record(request):
+            return self._unauthorized()
+        if self.list_replies:
+            reply = self.list_replies.pop(0)
+            return web.Response(status=reply.status, text=reply.body or "")
+        query = request.query
+        size = int(query.get("PageSize", "50"))
+        found = [
+            {
+                "sid": f"SM{index:032d}",
+                "to": message.to,
+                "from": message.sender,
+                "body": message.body,
+                "status": "queued",
+                "date_created": format_datetime(message.created),
+                "date_sent": None,
+            }
+            for index, message in reversed(list(enumerate(self.accepted)))
+            if message.to == query.get("To")
+            and ("From" not in query or message.sender == query["From"])
+        ]
+        return web.json_response({"messages": found[:size], "page_size": size})
 
     async def account(self, request: web.Request) -> web.Response:
         if not await self._record(request):
@@ -143,7 +191,13 @@ class FakeTwilio:
 
     @property
     def sent(self) -> list[Received]:
-        return [r for r in self.received if r.path.endswith("/Messages.json")]
+        return [
+            r for r in self.received if r.method == "POST" and r.path.endswith("/Messages.json")
+        ]
+
+    @property
+    def lookups(self) -> list[Received]:
+        return [r for r in self.received if r.method == "GET" and r.path.endswith("/Messages.json")]
 
 
 @pytest.fixture
@@ -574,7 +628,7 @@ async def test_enqueue_sends_once_and_persists(
     assert stored["key"] == "call-1"
     assert stored["to"] == TO
     assert hass_storage[STORE_KEY]["version"] == 1
-    assert hass_storage[STORE_KEY]["minor_version"] == 1
+    assert hass_storage[STORE_KEY]["minor_version"] == 2
     await outbox.async_shutdown()
 
 
@@ -697,19 +751,195 @@ async def test_bad_json_is_retried_and_sent_once(
     await outbox.async_shutdown()
 
 
-async def test_timeouts_are_retried(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A provider that hangs is retried like any temporary failure."""
-    twilio.script(Reply(hold=asyncio.Event()))
+async def test_late_answer_is_looked_up_not_sent_again(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """Twilio accepted the text but answered after the timeout: the outcome is unknown,
+    so the next attempt (at least 30 s later) looks it up and does not send it again."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
     item = outbox.enqueue(TO, "Hello", key="call-1")
     await settle(hass)
-    assert (item.state, item.attempts) == (TextState.PENDING, 1)
+    assert (item.state, item.attempts, item.unsure) == (TextState.PENDING, 1, True)
     assert item.last_error == "Twilio did not answer in time"
+    assert item.next_try is not None
+    assert item.next_try - dt_util.utcnow() >= timedelta(seconds=SETTLE_DELAY - 1)
+    assert stored_items(hass_storage)[0]["unsure"] is True
+    hold.set()
+    async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
+    await settle(hass)
+    assert (item.state, item.attempts) == (TextState.SENT, 2)
+    assert (len(twilio.sent), len(twilio.lookups)) == (1, 1)
+    assert twilio.lookups[0].query == {"To": TO, "From": FROM, "PageSize": "50"}
+    await outbox.async_shutdown()
+
+
+async def test_unsure_text_not_accepted_is_sent_again(
+    hass: HomeAssistant, twilio: FakeTwilio
+) -> None:
+    """A timed-out request Twilio did not accept (it answered 500 late) is sent again,
+    once, after the lookup found nothing."""
+    hold = asyncio.Event()
+    twilio.script(Reply(500, "late failure", hold=hold))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    hold.set()
     assert item.next_try is not None
     async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
     await settle(hass)
     assert (item.state, item.attempts) == (TextState.SENT, 2)
+    assert (len(twilio.sent), len(twilio.lookups), len(twilio.accepted)) == (2, 1, 1)
     await outbox.async_shutdown()
+
+
+async def test_unsure_text_lookup_failures_are_retried(
+    hass: HomeAssistant, twilio: FakeTwilio
+) -> None:
+    """While the message list can't be read, nothing is sent; the lookup is retried."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
+    twilio.list_replies = [Reply(503, "down"), Reply(200, "<html>portal</html>")]
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    hold.set()
+    errors = []
+    for _ in range(3):
+        assert item.next_try is not None
+        async_fire_time_changed(hass, item.next_try + timedelta(seconds=1))
+        await settle(hass)
+        errors.append(item.last_error)
+    assert errors == ["HTTP 503", "Twilio's message list is not in the reply", errors[1]]
+    assert (item.state, item.attempts, len(twilio.sent)) == (TextState.SENT, 4, 1)
+    assert len(twilio.lookups) == 3
+    await outbox.async_shutdown()
+
+
+async def test_lookup_with_messaging_service_and_refusal(
+    hass: HomeAssistant, twilio: FakeTwilio
+) -> None:
+    """A Messaging Service sender is not a From filter; a refused lookup is permanent."""
+    sender = TwilioBackend(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
+    since = dt_util.utcnow() - timedelta(minutes=1)
+    await sender.async_send(TO, "Hello")
+    assert await sender.async_was_accepted(TO, "Hello", since) is True
+    assert twilio.lookups[0].query == {"To": TO, "PageSize": "50"}
+    wrong = TwilioBackend(hass, SID, "wrong", SERVICE_SID, api_base=twilio.base)
+    with pytest.raises(PermanentTextError, match="20003"):
+        await wrong.async_was_accepted(TO, "Hello", since)
+
+
+async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """Only a message to the number, with our text, created since the given time counts;
+    typographic quotes a provider replaced with plain ones still match."""
+    sender = backend(hass, twilio)
+    before = dt_util.utcnow()
+    await sender.async_send(TO, "I\u2019m driving \u2013 I\u2019ll call you back\u2026")
+    twilio.accepted[0].body = "I'm driving - I'll call you back..."
+    assert await sender.async_was_accepted(
+        TO, "I\u2019m driving \u2013 I\u2019ll call you back\u2026", before
+    )
+    assert not await sender.async_was_accepted(TO, "Another text", before)
+    assert not await sender.async_was_accepted("+48601000000", "I'm driving", before)
+    later = before + timedelta(seconds=5)
+    assert not await sender.async_was_accepted(TO, "I'm driving - I'll call you back...", later)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"body": "Hello"},
+        {"body": "Hello", "date_created": "not a date"},
+        {"body": None, "date_created": "Mon, 23 Nov 2026 12:00:00 +0000"},
+        {"body": "Hello", "date_created": "Mon, 23 Nov 2026 12:00:00"},
+    ],
+)
+async def test_lookup_ignores_unusable_entries(
+    hass: HomeAssistant, twilio: FakeTwilio, message: dict[str, Any]
+) -> None:
+    """List entries without a body or a readable creation date never count as ours
+    (a date without a zone is read as UTC)."""
+    twilio.list_replies = [Reply(200, json.dumps({"messages": [message, "junk"]}))]
+    since = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
+    found = await backend(hass, twilio).async_was_accepted(TO, "Hello", since)
+    assert found is (message.get("date_created") == "Mon, 23 Nov 2026 12:00:00")
+
+
+async def test_lookup_network_errors_are_temporary(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A lookup that times out is only retried later (reading a list is always safe)."""
+    app_hold = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        await app_hold.wait()
+        return web.json_response({"messages": []})
+
+    app = web.Application()
+    app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", slow)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    sender = TwilioBackend(
+        hass, SID, TOKEN, FROM, api_base=str(server.make_url("")).rstrip("/"), timeout=0.05
+    )
+    with pytest.raises(TemporaryTextError, match="Cannot look up Twilio messages: timeout"):
+        await sender.async_was_accepted(TO, "Hello", dt_util.utcnow())
+    app_hold.set()
+    await server.close()
+    with pytest.raises(TemporaryTextError, match="Cannot look up Twilio messages: Client"):
+        await sender.async_was_accepted(TO, "Hello", dt_util.utcnow())
+
+
+async def test_connection_lost_after_sending_is_unsure(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """A server that reads the request and hangs up: the text may have been accepted."""
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sender = TwilioBackend(hass, SID, TOKEN, FROM, api_base=f"http://127.0.0.1:{port}")
+    with pytest.raises(UnsureTextError, match="No answer from Twilio: ServerDisconnectedError"):
+        await sender.async_send(TO, "Hello")
+    server.close()
+    await server.wait_closed()
+
+
+async def test_unsure_without_lookup_is_not_repeated(hass: HomeAssistant) -> None:
+    """A backend that can't look its messages up: an unknown outcome fails the text
+    ("may have been delivered") instead of risking a second copy."""
+
+    class NoLog:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        async def async_send(self, to: str, body: str) -> None:
+            self.calls += 1
+            raise UnsureTextError("The gateway did not answer in time")
+
+    changes = Changes()
+    no_log = NoLog()
+    outbox = await make_outbox(hass, no_log, changes)
+    item = outbox.enqueue(TO, "Hello", key="k")
+    await settle(hass)
+    assert item.state is TextState.FAILED
+    assert item.last_error == f"The gateway did not answer in time; {MAY_HAVE_BEEN_SENT}"
+    assert changes.calls == [(item.id, TextState.FAILED, 1, False)]
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=1))
+    await settle(hass)
+    assert no_log.calls == 1
+    await outbox.async_shutdown()
+
+
+def test_same_text() -> None:
+    """Bodies compare with typographic punctuation and spacing made plain."""
+    assert same_text("I'm late -- sorry...", "I\u2019m late \u2014- sorry\u2026")
+    assert same_text("a  b\n", "a\u00a0b")
+    assert same_text("\u201eTak\u201d", '"Tak"')
+    assert not same_text("Hello", "Hello!")
 
 
 async def test_permanent_error_fails_at_once(
@@ -928,10 +1158,11 @@ async def test_enqueue_after_shutdown_is_kept_for_next_start(
     await second.async_shutdown()
 
 
-async def test_interrupted_send_is_not_repeated(
+async def test_interrupted_send_is_looked_up_before_sending(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """A send cut off by shutdown may have been delivered: failed, never sent twice."""
+    """A send cut off by shutdown may have been delivered: after the restart Twilio's
+    message list is read first; the accepted text is marked sent, never sent twice."""
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
@@ -945,10 +1176,87 @@ async def test_interrupted_send_is_not_repeated(
     second = await make_outbox(hass, backend(hass, twilio), changes)
     await settle(hass)
     (again,) = second.items
+    assert (again.id, again.state, again.unsure) == (item.id, TextState.SENT, True)
+    assert again.last_error == INTERRUPTED
+    assert changes.calls == [(item.id, TextState.SENT, 2, False)]
+    assert stored_items(hass_storage)[0]["state"] == "sent"
+    assert (len(twilio.sent), len(twilio.lookups)) == (1, 1)
+    await second.async_shutdown()
+
+
+async def test_interrupted_send_not_accepted_is_sent_once(
+    hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
+) -> None:
+    """An interrupted send that Twilio did not accept is sent after the restart, once."""
+    hold = asyncio.Event()
+    twilio.script(Reply(503, "down", hold=hold))
+    first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
+    first.enqueue(TO, "Hello", key="call-1")
+    await twilio.arrived.wait()
+    await first.async_shutdown()
+    hold.set()
+    second = await make_outbox(hass, backend(hass, twilio))
+    await settle(hass)
+    assert second.items[0].state is TextState.SENT
+    assert (len(twilio.sent), len(twilio.lookups), len(twilio.accepted)) == (2, 1, 1)
+    await second.async_shutdown()
+
+
+class StalledSms:
+    """A ``notify.sms`` action that records the message and then waits for ``hold``."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.hold = asyncio.Event()
+        self.calls: list[str] = []
+        hass.services.async_register("notify", "sms", self.handle)
+
+    async def handle(self, call: ServiceCall) -> None:
+        self.calls.append(call.data["message"])
+        await self.hold.wait()
+
+
+async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
+    """A notify action that stalls may have handed the text over: failed after the
+    timeout ("may have been delivered"), never called again."""
+    sms = StalledSms(hass)
+    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=0.05))
+    item = outbox.enqueue(TO, "Hello", key="call-1")
+    await settle(hass)
+    assert item.state is TextState.FAILED
+    assert item.last_error == (
+        f"The action notify.sms did not finish in time; {MAY_HAVE_BEEN_SENT}"
+    )
+    sms.hold.set()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=1))
+    await settle(hass)
+    assert sms.calls == ["Hello"]
+    await outbox.async_shutdown()
+
+
+async def test_interrupted_notify_send_is_not_repeated(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A notify action can't be asked what it sent: an interrupted send is reported as
+    failed ("may have been delivered") and never repeated."""
+    sms = StalledSms(hass)
+    first = await make_outbox(hass, NotifyBackend(hass, "notify.sms"), shutdown_grace=0.05)
+    item = first.enqueue(TO, "Hello", key="call-1")
+    for _ in range(50):
+        if sms.calls:
+            break
+        await asyncio.sleep(0)
+    await first.async_shutdown()
+    assert stored_items(hass_storage)[0]["sending"] is True
+    sms.hold.set()
+
+    changes = Changes()
+    second = await make_outbox(hass, NotifyBackend(hass, "notify.sms"), changes)
+    await settle(hass)
+    (again,) = second.items
     assert (again.id, again.state, again.last_error) == (item.id, TextState.FAILED, INTERRUPTED)
     assert changes.calls == [(item.id, TextState.FAILED, 1, False)]
     assert stored_items(hass_storage)[0]["state"] == "failed"
-    assert len(twilio.sent) == 1
+    assert sms.calls == ["Hello"]
     await second.async_shutdown()
 
 
@@ -1029,7 +1337,7 @@ async def test_storage_migration(hass: HomeAssistant, hass_storage: dict[str, An
     }
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
     assert outbox.items == []
-    assert hass_storage[STORE_KEY]["minor_version"] == 1
+    assert hass_storage[STORE_KEY]["minor_version"] == 2
     await outbox.async_shutdown()
 
     hass_storage[STORE_KEY] = {"version": 2, "minor_version": 1, "key": STORE_KEY, "data": {}}

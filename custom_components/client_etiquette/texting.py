@@ -4,9 +4,14 @@ The outbox is the only way texts leave the integration. ``Outbox.enqueue`` is
 synchronous and returns at once, so the call-screening decision never waits for a
 provider. Each text is stored with ``helpers.storage.Store`` before it is sent and
 retried with exponential backoff and full jitter until it is sent, fails for good,
-or runs out of attempts. Delivery is at most once: an attempt is written to disk
-before the request leaves, and an attempt that was cut off by a crash is reported as
-failed ("may have been sent"), never repeated.
+or runs out of attempts.
+
+No text is sent twice. An attempt is written to disk before the request leaves. When
+its outcome is unknown (the provider answered too late, the connection broke after
+the request left, or a crash cut the attempt off), the item is marked ``unsure``: a
+backend that can look its messages up (Twilio) is asked whether the text was accepted
+before it is sent again; with one that can't (a notify action), a crash-interrupted
+attempt is reported as failed ("may have been delivered"), never repeated.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ import logging
 import math
 import random
 import re
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, runtime_checkable
+import unicodedata
 from urllib.parse import quote
 
 import aiohttp
@@ -41,12 +47,21 @@ _LOGGER = logging.getLogger(__name__)
 
 TWILIO_API_BASE: Final = "https://api.twilio.com"
 DEFAULT_TIMEOUT: Final = 10.0
+# A notify action may make several requests of its own.
+NOTIFY_TIMEOUT: Final = 30.0
 
 STORAGE_VERSION: Final = 1
-STORAGE_MINOR_VERSION: Final = 1
+# 1.2 adds "unsure" to items; older items read it as false.
+STORAGE_MINOR_VERSION: Final = 2
 RETENTION: Final = timedelta(days=7)
 # A Retry-After larger than this is treated as this (a provider asking for a week is broken).
 MAX_RETRY_AFTER: Final = 86400.0
+# After an attempt with an unknown outcome, wait at least this long before looking the
+# message up (a request still on its way must have arrived by then).
+SETTLE_DELAY: Final = 30.0
+# How far before an item was queued a found message may have been created (clock skew).
+LOOKBACK: Final = timedelta(minutes=2)
+LOOKUP_PAGE_SIZE: Final = 50
 
 _NUMBER_RE: Final = re.compile(r"\+?\d[\d ()./-]{5,}\d")
 _MESSAGING_SERVICE_RE: Final = re.compile(r"MG[0-9a-fA-F]{32}")
@@ -86,6 +101,11 @@ class TemporaryTextError(TextError):
         self.retry_after = retry_after
 
 
+class UnsureTextError(TemporaryTextError):
+    """The request may have reached the provider: a timeout or a connection broken after
+    it left. Sending again could deliver the text twice; look it up first."""
+
+
 class PermanentTextError(TextError):
     """Retrying the same text will not help: invalid number, unsubscribed recipient, ..."""
 
@@ -106,6 +126,15 @@ class InvalidFromNumber(InvalidAuth):
     """
 
 
+def http_date(value: str) -> datetime | None:
+    """An RFC 2822 / HTTP date (UTC when it names no zone), or None when it isn't one."""
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt_util.UTC)
+
+
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None."""
     if value is None:
@@ -114,12 +143,8 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        if (when := http_date(value)) is None:
             return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt_util.UTC)
         seconds = (when - now).total_seconds()
     if math.isnan(seconds):
         return None
@@ -134,6 +159,45 @@ class TextBackend(Protocol):
 
     async def async_send(self, to: str, body: str) -> None:
         """Send ``body`` to the E.164 number ``to``."""
+
+
+@runtime_checkable
+class CheckableBackend(TextBackend, Protocol):
+    """A backend that can tell whether it accepted a text (its message log)."""
+
+    async def async_was_accepted(self, to: str, body: str, since: datetime) -> bool:
+        """Whether a text with this body to ``to`` was accepted at or after ``since``.
+
+        Raises a ``TextError`` subclass when the log can't be read now.
+        """
+
+
+# Typographic characters a provider may replace with plain ones (Twilio's smart encoding).
+_PLAIN: Final = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2026": "...",
+    }
+)
+
+
+def same_text(sent: str, ours: str) -> bool:
+    """Whether a provider's copy of a message body is our text (encodings aside)."""
+
+    def plain(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", text).translate(_PLAIN).split())
+
+    return plain(sent) == plain(ours)
 
 
 def _account_url(api_base: str, sid: str) -> str:
@@ -180,6 +244,14 @@ class TwilioBackend:
         self._url = f"{_account_url(api_base, account_sid)}/Messages.json"
         self._timeout = aiohttp.ClientTimeout(total=timeout)
 
+    async def _request(self, method: str, **kwargs: Any) -> tuple[int, str, str | None]:
+        """Status, body and Retry-After of one request to the Messages resource."""
+        session = async_get_clientsession(self._hass)
+        async with session.request(
+            method, self._url, auth=self._auth, timeout=self._timeout, **kwargs
+        ) as resp:
+            return resp.status, await resp.text(), resp.headers.get("Retry-After")
+
     async def async_send(self, to: str, body: str) -> None:
         """POST one message; 201 with the message's JSON is success."""
         form = {"To": to, "Body": body}
@@ -187,18 +259,16 @@ class TwilioBackend:
             form["MessagingServiceSid"] = self._from
         else:
             form["From"] = self._from
-        session = async_get_clientsession(self._hass)
         try:
-            async with session.post(
-                self._url, data=form, auth=self._auth, timeout=self._timeout
-            ) as resp:
-                text = await resp.text()
-                status = resp.status
-                retry_header = resp.headers.get("Retry-After")
+            status, text, retry_header = await self._request("POST", data=form)
         except TimeoutError as err:
-            raise TemporaryTextError("Twilio did not answer in time") from err
-        except aiohttp.ClientError as err:
+            raise UnsureTextError("Twilio did not answer in time") from err
+        except aiohttp.ClientConnectorError as err:
+            # No connection was made: the request never left.
             raise TemporaryTextError(f"Cannot reach Twilio: {type(err).__name__}") from err
+        except aiohttp.ClientError as err:
+            # The connection broke once the request may have been sent.
+            raise UnsureTextError(f"No answer from Twilio: {type(err).__name__}") from err
 
         if 200 <= status < 300:
             try:
@@ -214,21 +284,71 @@ class TwilioBackend:
             _LOGGER.debug("Twilio accepted message %s to %s", data["sid"], to)
             return
 
-        code, message = _twilio_error(status, text)
-        if status == 429 or status >= 500:
-            raise TemporaryTextError(
-                message,
-                retry_after=parse_retry_after(retry_header, dt_util.utcnow()),
-                status=status,
-                code=code,
-            )
-        raise PermanentTextError(message, status=status, code=code)
+        raise _status_error(status, text, retry_header)
+
+    async def async_was_accepted(self, to: str, body: str, since: datetime) -> bool:
+        """Look for the text among the account's latest messages to ``to``.
+
+        Twilio lists them newest first; a message is ours when its body is our text
+        and it was created at or after ``since`` (queued messages have no send date
+        yet, so their creation date is what counts).
+        """
+        params = {"To": to, "PageSize": str(LOOKUP_PAGE_SIZE)}
+        if not _MESSAGING_SERVICE_RE.fullmatch(self._from):
+            params["From"] = self._from
+        try:
+            status, text, retry_header = await self._request("GET", params=params)
+        except (TimeoutError, aiohttp.ClientError) as err:
+            name = "timeout" if isinstance(err, TimeoutError) else type(err).__name__
+            raise TemporaryTextError(f"Cannot look up Twilio messages: {name}") from err
+        if status != 200:
+            raise _status_error(status, text, retry_header)
+        messages = _message_list(text)
+        return any(_is_our_message(message, body, since) for message in messages)
+
+
+def _status_error(status: int, text: str, retry_header: str | None) -> TextError:
+    """The error for a non-2xx answer: temporary for 429 and 5xx, else permanent."""
+    code, message = _twilio_error(status, text)
+    if status == 429 or status >= 500:
+        return TemporaryTextError(
+            message,
+            retry_after=parse_retry_after(retry_header, dt_util.utcnow()),
+            status=status,
+            code=code,
+        )
+    return PermanentTextError(message, status=status, code=code)
+
+
+def _message_list(text: str) -> list[dict[str, Any]]:
+    """The ``messages`` of a Twilio list page; a reply that isn't one is temporary."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, list):
+        raise TemporaryTextError("Twilio's message list is not in the reply")
+    return [message for message in messages if isinstance(message, dict)]
+
+
+def _is_our_message(message: dict[str, Any], body: str, since: datetime) -> bool:
+    sent_body = message.get("body")
+    created = message.get("date_created")
+    if not isinstance(sent_body, str) or not isinstance(created, str):
+        return False
+    if (when := http_date(created)) is None:
+        return False
+    # Twilio's dates have whole seconds.
+    return when >= since.replace(microsecond=0) and same_text(sent_body, body)
 
 
 class NotifyBackend:
     """Any notify action that accepts a ``target`` number, e.g. ``notify.twilio_sms``."""
 
-    def __init__(self, hass: HomeAssistant, action: str) -> None:
+    def __init__(
+        self, hass: HomeAssistant, action: str, *, timeout: float = NOTIFY_TIMEOUT
+    ) -> None:
         """``action`` is ``domain.service``."""
         domain, sep, service = action.partition(".")
         if not sep or not domain or not service:
@@ -236,17 +356,22 @@ class NotifyBackend:
         self._hass = hass
         self._domain = domain
         self._service = service
+        self._timeout = timeout
 
     async def async_send(self, to: str, body: str) -> None:
-        """Call the action and wait for it to finish."""
+        """Call the action and wait for it to finish (at most ``timeout`` seconds)."""
         action = f"{self._domain}.{self._service}"
         try:
-            await self._hass.services.async_call(
-                self._domain,
-                self._service,
-                {"message": body, "target": [to]},
-                blocking=True,
-            )
+            async with asyncio.timeout(self._timeout):
+                await self._hass.services.async_call(
+                    self._domain,
+                    self._service,
+                    {"message": body, "target": [to]},
+                    blocking=True,
+                )
+        except TimeoutError as err:
+            # It may have handed the text to its provider before it stalled.
+            raise UnsureTextError(f"The action {action} did not finish in time") from err
         except ServiceNotFound as err:
             # Its integration may still be starting, or be reloading: try again later.
             raise TemporaryTextError(f"The action {action} does not exist") from err
@@ -313,6 +438,7 @@ class TextState(StrEnum):
 
 
 INTERRUPTED: Final = "Interrupted while sending (restart or crash); it may have been delivered"
+MAY_HAVE_BEEN_SENT: Final = "it may have been delivered, so it is not sent again"
 
 
 @dataclass(slots=True)
@@ -321,6 +447,8 @@ class OutboxItem:
 
     ``sending`` is True while a request is in flight; it is written to disk before the
     request leaves, so an item found with it after a restart may have been delivered.
+    ``unsure`` is True once an attempt ended without knowing whether the text was
+    accepted; every later attempt looks it up before sending (it stays True after).
     """
 
     id: str
@@ -333,6 +461,7 @@ class OutboxItem:
     last_error: str | None = None
     state: TextState = TextState.PENDING
     sending: bool = False
+    unsure: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The stored form."""
@@ -347,6 +476,7 @@ class OutboxItem:
             "last_error": self.last_error,
             "state": self.state.value,
             "sending": self.sending,
+            "unsure": self.unsure,
         }
 
     @classmethod
@@ -364,6 +494,7 @@ class OutboxItem:
             last_error=data.get("last_error"),
             state=TextState(data.get("state", TextState.PENDING)),
             sending=bool(data.get("sending", False)),
+            unsure=bool(data.get("unsure", False)),
         )
 
 
@@ -373,8 +504,12 @@ class OutboxStore(Store[dict[str, Any]]):
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
-        """Bring stored data to the current version (1.1 is the first and only layout)."""
-        # Future layouts: "if old_major_version < 2: ..." transforms old_data here.
+        """Bring stored data to the current version.
+
+        1.2 only adds the optional ``unsure`` to items (read as false when missing), so
+        1.0 and 1.1 data is already valid. Future layouts: "if old_major_version < 2: ..."
+        transforms old_data here.
+        """
         if old_major_version > STORAGE_VERSION:
             raise NotImplementedError
         return old_data
@@ -478,20 +613,35 @@ class Outbox:
         for raw in data.get("items", []):
             item = OutboxItem.from_dict(raw)
             if item.state is TextState.PENDING and item.sending:
-                item.state = TextState.FAILED
-                item.sending = False
-                item.next_try = None
-                item.last_error = INTERRUPTED
+                self._interrupted(item)
                 interrupted.append(item)
             self._add(item)
         self._prune(now)
         for item in interrupted:
-            _LOGGER.warning("Text %s was interrupted while sending; not sent again", item.id)
-            self._notify(item)
+            if item.state is TextState.FAILED:
+                _LOGGER.warning("Text %s was interrupted while sending; not sent again", item.id)
+                self._notify(item)
+            else:
+                _LOGGER.info("Text %s was interrupted while sending; checking first", item.id)
         for item in self.pending:
             self._schedule(item)
         if interrupted:
             await self._async_save()
+
+    def _interrupted(self, item: OutboxItem) -> None:
+        """A crash cut an attempt off: look it up before sending again, if we can."""
+        item.sending = False
+        item.last_error = INTERRUPTED
+        if self._can_check:
+            item.unsure = True
+            item.next_try = None
+            return
+        item.state = TextState.FAILED
+        item.next_try = None
+
+    @property
+    def _can_check(self) -> bool:
+        return isinstance(self._backend, CheckableBackend)
 
     async def async_shutdown(self) -> None:
         """Stop timers, let in-flight sends finish (up to ``shutdown_grace``), save."""
@@ -590,9 +740,11 @@ class Outbox:
                 # Written before the request leaves: a crash during it must not resend.
                 await self._async_save()
                 try:
-                    await self._backend.async_send(item.to, item.body)
+                    await self._async_send_once(item)
                 except PermanentTextError as err:
                     self._give_up(item, str(err))
+                except UnsureTextError as err:
+                    self._unsure(item, err)
                 except Exception as err:  # temporary, or a backend bug
                     self._retry_later(item, err)
                 else:
@@ -608,6 +760,24 @@ class Outbox:
         if item.state is not TextState.PENDING or self._is_failing(item):
             self._notify(item)
 
+    async def _async_send_once(self, item: OutboxItem) -> None:
+        """Send, unless an earlier attempt whose outcome was unknown got through."""
+        backend = self._backend
+        if item.unsure and isinstance(backend, CheckableBackend):
+            since = item.created - LOOKBACK
+            if await backend.async_was_accepted(item.to, item.body, since):
+                _LOGGER.info("Text %s had been accepted after all; not sent again", item.id)
+                return
+        await backend.async_send(item.to, item.body)
+
+    def _unsure(self, item: OutboxItem, err: UnsureTextError) -> None:
+        """The text may have been accepted: check before the next try, or stop."""
+        if not self._can_check:
+            self._give_up(item, f"{err}; {MAY_HAVE_BEEN_SENT}")
+            return
+        item.unsure = True
+        self._retry_later(item, err, at_least=SETTLE_DELAY)
+
     def _sent(self, item: OutboxItem) -> None:
         item.state = TextState.SENT
         item.next_try = None
@@ -619,7 +789,7 @@ class Outbox:
         item.last_error = error
         _LOGGER.warning("Text %s failed for good: %s", item.id, error)
 
-    def _retry_later(self, item: OutboxItem, err: Exception) -> None:
+    def _retry_later(self, item: OutboxItem, err: Exception, *, at_least: float = 0.0) -> None:
         error = str(err) if isinstance(err, TextError) else redact_numbers(repr(err))
         if item.attempts >= self._max_attempts:
             self._give_up(item, f"Gave up after {item.attempts} attempts: {error}")
@@ -629,6 +799,7 @@ class Outbox:
         delay = self._rng.uniform(0, ceiling)
         if retry_after is not None:
             delay = max(delay, retry_after)
+        delay = max(delay, at_least)
         item.next_try = dt_util.utcnow() + timedelta(seconds=delay)
         item.last_error = error
         log = _LOGGER.warning if self._is_failing(item) else _LOGGER.info
