@@ -85,6 +85,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     )
     if sending is not None:
         sending.screener = screener
+        sending.directory = directory
         await sending.async_load()
         entry.async_on_unload(sending.async_shutdown)
     entry.async_on_unload(queue.async_flush)

@@ -24,6 +24,8 @@ from .const import (
     DOMAIN,
     EVENT_TEXT_FAILED,
 )
+from .directory import ClientDirectory
+from .outgoing import ASK_KEY_PREFIX
 from .texting import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
@@ -62,6 +64,7 @@ class TextSending:
         self._entry_id = entry_id
         self._queue = queue
         self.screener: CallScreener | None = None
+        self.directory: ClientDirectory | None = None
         self.outbox = Outbox(hass, entry_id, backend, on_change=self._on_change)
         self._reported: set[str] = set()
 
@@ -98,6 +101,14 @@ class TextSending:
             self._reported.add(message.key)
             self._report(item, message)
 
+    def _asked_client(self, key: str) -> str | None:
+        """The client an ask-before-calling text went to (its key is ask:<client id>:…)."""
+        prefix, _, rest = key.partition(":")
+        if prefix != ASK_KEY_PREFIX or self.directory is None:
+            return None
+        client = self.directory.by_id(rest.partition(":")[0])
+        return client.name if client else None
+
     def _report(self, item: CallbackItem | None, message: OutboxItem) -> None:
         ir.async_create_issue(
             self._hass,
@@ -112,7 +123,7 @@ class TextSending:
             self.screener.fire(
                 EVENT_TEXT_FAILED,
                 {
-                    "client_name": item.name if item else None,
+                    "client_name": item.name if item else self._asked_client(message.key),
                     "number": message.to,
                     "error": message.last_error,
                     "final": message.state == "failed",
