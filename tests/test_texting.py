@@ -1028,6 +1028,29 @@ async def test_success_resumes_waiting_texts(
     await outbox.async_shutdown()
 
 
+async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: FakeTwilio) -> None:
+    """A success does not hurry an unsure text: its request may still be on its way, so
+    it keeps its settle time before the lookup."""
+    hold = asyncio.Event()
+    twilio.script(Reply(hold=hold))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    first = outbox.enqueue(TO, "First", key="a")
+    await settle(hass)
+    waiting_until = first.next_try
+    assert first.unsure
+    assert waiting_until is not None
+    second = outbox.enqueue("+48601000000", "Second", key="b")
+    await settle(hass)
+    assert (first.state, second.state) == (TextState.PENDING, TextState.SENT)
+    assert (first.next_try, twilio.lookups) == (waiting_until, [])
+    hold.set()
+    async_fire_time_changed(hass, waiting_until + timedelta(seconds=1))
+    await settle(hass)
+    assert first.state is TextState.SENT
+    assert [r.form["Body"] for r in twilio.sent] == ["First", "Second"]
+    await outbox.async_shutdown()
+
+
 async def test_unexpected_backend_error_is_retried(hass: HomeAssistant) -> None:
     """A backend bug (any exception) is retried, with numbers redacted from the error."""
 

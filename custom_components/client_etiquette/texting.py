@@ -812,9 +812,13 @@ class Outbox:
         )
 
     def _resume_waiting(self) -> None:
-        """After a success the provider is back: retry texts waiting in backoff now."""
+        """After a success the provider is back: retry texts waiting in backoff now.
+
+        Unsure texts keep their timer: their request may still be on its way, and a
+        lookup before it arrives would miss it.
+        """
         for item in self.pending:
-            if item.id in self._timers:
+            if item.id in self._timers and not item.unsure:
                 item.next_try = None
                 self._schedule(item)
 
