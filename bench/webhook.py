@@ -14,7 +14,14 @@ timed window). Variants alternate round by round.
 
 Target: our throughput >= 0.8 of the no-op's; p50/p99 latency printed.
 
-Run: ``.venv/bin/python -m bench.webhook [--quick]``
+The table also gives the server process's CPU time per request (all its threads,
+``time.process_time``): the event loop is CPU-bound under this load, so this is what a
+change must lower to raise the throughput, and it is less disturbed than req/s by
+other processes on a shared machine.
+
+Run: ``.venv/bin/python -m bench.webhook [--quick] [--profile ours|noop]``
+(``--profile`` needs pyinstrument: ``.venv/bin/pip install -r bench/requirements.txt``;
+it profiles the serving process only, during one load round of that webhook.)
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ TOKEN = "0123456789abcdef0123456789abcdef"
 VOICE_ID = "bench-voice-webhook-id-0123456789"
 NOOP_ID = "bench-noop-webhook-id-0123456789"
 CLIENTS = 100
+PROFILE_VARIANTS = {"ours": "voice webhook (ours)", "noop": "no-op webhook"}
 NOOP_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>'
 
 
@@ -117,13 +125,14 @@ async def load(url: str, seconds: float, concurrency: int, seed: int) -> dict[st
     async with ClientSession(connector=TCPConnector(limit=concurrency)) as session:
         stop_at = time.perf_counter() + 0.3  # warm the connections
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        warm = len(latencies)
         latencies.clear()
         statuses.clear()
         start = time.perf_counter()
         stop_at = start + seconds
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
-    return {"elapsed": elapsed, "latencies": latencies, "statuses": statuses}
+    return {"elapsed": elapsed, "latencies": latencies, "statuses": statuses, "warm": warm}
 
 
 # --- the server side ------------------------------------------------------------------
@@ -198,6 +207,18 @@ async def run_load(url: str, seconds: float, concurrency: int, seed: int) -> dic
     return result
 
 
+async def profile(url: str, seconds: float, concurrency: int) -> None:
+    """One load round on ``url`` with pyinstrument sampling this (the serving) process."""
+    from pyinstrument import Profiler  # noqa: PLC0415 - optional, for --profile only
+
+    profiler = Profiler(interval=0.0002, async_mode="disabled")
+    profiler.start()
+    result = await run_load(url, seconds, concurrency, seed=3)
+    profiler.stop()
+    print(f"{len(result['latencies'])} requests in {result['elapsed']:.1f} s")
+    print(profiler.output_text(unicode=False, color=False, show_all=False))
+
+
 async def main(args: argparse.Namespace) -> None:
     """Serve, alternate the load on both webhooks, print the table."""
     rounds, seconds = (1, 1.0) if args.quick else (5, 4.0)
@@ -214,14 +235,25 @@ async def main(args: argparse.Namespace) -> None:
             answer = await check(session, urls["voice webhook (ours)"])
         assert "<Dial" in answer, answer
         print(f"voice webhook: {note}; a signed call answers <Dial> TwiML")
+        if args.profile:
+            await profile(urls[PROFILE_VARIANTS[args.profile]], seconds, concurrency)
+            return
         rates: dict[str, list[float]] = {name: [] for name in urls}
+        cpu: dict[str, list[float]] = {name: [] for name in urls}
         latencies: dict[str, list[float]] = {name: [] for name in urls}
         statuses: dict[str, dict[str, int]] = {name: {} for name in urls}
         names = list(urls)
         for index in range(rounds):
             for name in names[index % 2 :] + names[: index % 2]:
+                cpu_before = time.process_time()
                 result = await run_load(urls[name], seconds, concurrency, seed=index * 2 + 7)
-                rates[name].append(len(result["latencies"]) / result["elapsed"])
+                served = len(result["latencies"])
+                # Over the warm-up requests too, and the idle wait while the load process
+                # starts (a slight overestimate, the same for both variants).
+                cpu[name].append(
+                    (time.process_time() - cpu_before) / max(served + result["warm"], 1)
+                )
+                rates[name].append(served / result["elapsed"])
                 latencies[name].extend(result["latencies"])
                 for status, count in result["statuses"].items():
                     statuses[name][status] = statuses[name].get(status, 0) + count
@@ -234,6 +266,7 @@ async def main(args: argparse.Namespace) -> None:
                 name,
                 Stats(rates[name]).fmt(digits=0),
                 f"{ratio.median:.2f} [{ratio.q1:.2f}-{ratio.q3:.2f}]",
+                Stats(cpu[name]).fmt(scale=1e6, digits=0),
                 f"{percentile(latencies[name], 50) * 1e3:.2f}",
                 f"{percentile(latencies[name], 99) * 1e3:.2f}",
                 str(len(latencies[name])),
@@ -246,6 +279,7 @@ async def main(args: argparse.Namespace) -> None:
                 "webhook",
                 "req/s median [IQR]",
                 "vs no-op",
+                "server CPU us/req",
                 "p50 ms",
                 "p99 ms",
                 "requests",
@@ -271,6 +305,11 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few-seconds smoke run")
     parser.add_argument("--concurrency", type=int, default=8, help="connections (default 8)")
+    parser.add_argument(
+        "--profile",
+        choices=sorted(PROFILE_VARIANTS),
+        help="profile the serving process during one round of this webhook (pyinstrument)",
+    )
     parser.add_argument("--load", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=4.0, help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)

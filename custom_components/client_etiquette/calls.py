@@ -177,15 +177,19 @@ class CallScreener:
             note_text(history, e164, now)
         self._queue.async_set_history(history)
         self._remember(outcome)
-        _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
-        item = (
-            self._queue_callback(outcome, name, now) if outcome.action is Action.VOICEMAIL else None
-        )
-        self._hass.async_create_task(
-            self._async_follow_up(outcome, item, name),
-            f"{DOMAIN} call follow-up",
-            eager_start=False,
-        )
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
+        if outcome.action is Action.VOICEMAIL:
+            item = self._queue_callback(outcome, name, now)
+            self._hass.async_create_task(
+                self._async_follow_up(outcome, item, name),
+                f"{DOMAIN} call follow-up",
+                eager_start=False,
+            )
+        else:
+            # A call that rang through commits nothing: nothing to await, so a plain
+            # callback right after the answer instead of a task per call.
+            self._hass.loop.call_soon(self._follow_up, outcome, None, name)
         return outcome
 
     def _stored_outcome(self, call_id: str) -> CallOutcome | None:
@@ -304,35 +308,43 @@ class CallScreener:
         )
 
     async def _async_follow_up(
-        self, outcome: CallOutcome, item: CallbackItem | None, name: str | None
+        self, outcome: CallOutcome, item: CallbackItem, name: str | None
     ) -> None:
         """Once the callback is on disk: send the text, tell automations and the logbook.
 
         The text goes only after the queue and the history that records it are saved,
         so a crash in between can't make a retried call text the caller again.
         """
-        if item is not None:
-            await self.async_commit()
+        await self.async_commit()
+        self._follow_up(outcome, item, name)
+
+    @callback
+    def _follow_up(self, outcome: CallOutcome, item: CallbackItem | None, name: str | None) -> None:
+        """Send the text of a queued callback; tell the event entity and the logbook."""
         client = outcome.client
+        callback_at = outcome.callback_at
+        breakthrough = outcome.breakthrough
         data = {
             "action": str(outcome.action),
             "reasons": [str(reason) for reason in outcome.reasons],
             "client_name": client.name if client else name,
             "tier": str(client.tier) if client else None,
             "number": outcome.number,
-            "callback_at": outcome.callback_at.isoformat() if outcome.callback_at else None,
-            "breakthrough": str(outcome.breakthrough) if outcome.breakthrough else None,
+            "callback_at": callback_at.isoformat() if callback_at else None,
+            "breakthrough": str(breakthrough) if breakthrough else None,
             "text_sent": outcome.text_sent,
             "no_text_reason": outcome.no_text_reason,
         }
+        # The logbook's: the same without the number (it stays off the logbook).
+        logbook = {"entry_id": self._entry_id, **data}
+        del logbook["number"]
         if item is not None:
             if outcome.text_sent and outcome.text is not None and self._send_text is not None:
                 self._send_text(item, outcome.text)
             self.fire(EVENT_SENT_TO_VOICEMAIL, data)
         else:
             self.fire(EVENT_RANG_THROUGH, data)
-        logbook = {k: v for k, v in data.items() if k != "number"}
-        self._hass.bus.async_fire(EVENT_CALL_SCREENED, {"entry_id": self._entry_id, **logbook})
+        self._hass.bus.async_fire(EVENT_CALL_SCREENED, logbook)
 
     async def async_commit(self) -> None:
         """Save the callbacks and history now; a failed write is logged, never raised.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 import hashlib
 import hmac
 import secrets
@@ -37,6 +38,7 @@ SIGNATURE_SETTINGS_HEADER: Final = "X-Twilio-Webhooks-Signature-Settings"
 HMAC_SHA1: Final = "HMAC_SHA1"
 HMAC_SHA256: Final = "HMAC_SHA256"
 ALGORITHMS: Final = {HMAC_SHA1: hashlib.sha1, HMAC_SHA256: hashlib.sha256}
+DIGEST_NAMES: Final = {HMAC_SHA1: "sha1", HMAC_SHA256: "sha256"}
 DEFAULT_PORTS: Final = {"https": 443, "http": 80}
 TELNYX_SIGNATURE_HEADER: Final = "telnyx-signature-ed25519"
 TELNYX_TIMESTAMP_HEADER: Final = "telnyx-timestamp"
@@ -60,10 +62,16 @@ def new_secret() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
-def _pairs(params: Params) -> list[tuple[str, str]]:
-    if isinstance(params, Mapping):
-        return [(str(name), str(value)) for name, value in params.items()]
-    return [(str(name), str(value)) for name, value in params]
+def _signed_params(params: Params) -> str:
+    """The part of the signed string after the URL: each name + value, sorted.
+
+    Names are sorted (case-sensitive, by code point); a name that occurs more than
+    once contributes each of its distinct values, sorted, as Twilio's validator does.
+    (Sorting the distinct (name, value) pairs gives exactly that order.)
+    """
+    items = params.items() if isinstance(params, Mapping) else params
+    distinct = {(str(name), str(value)) for name, value in items}
+    return "".join([name + value for name, value in sorted(distinct)])
 
 
 def signing_payload(url: str, params: Params) -> str:
@@ -72,13 +80,21 @@ def signing_payload(url: str, params: Params) -> str:
     Names are sorted (case-sensitive, by code point); a name that occurs more than
     once contributes each of its distinct values, sorted, as Twilio's validator does.
     """
-    values: dict[str, set[str]] = {}
-    for name, value in _pairs(params):
-        values.setdefault(name, set()).add(value)
-    parts = [url]
-    for name in sorted(values):
-        parts.extend(name + value for value in sorted(values[name]))
-    return "".join(parts)
+    return url + _signed_params(params)
+
+
+def _digest_name(algorithm: str) -> str:
+    """hashlib's name of a signature algorithm; ``ValueError`` for an unsupported one."""
+    name = DIGEST_NAMES.get(algorithm.upper())
+    if name is None:
+        msg = f"unsupported signature algorithm: {algorithm!r}"
+        raise ValueError(msg)
+    return name
+
+
+def _sign(key: bytes, payload: str, digest_name: str) -> str:
+    # hmac.digest with a hashlib name is OpenSSL's one-shot HMAC: no HMAC object.
+    return base64.b64encode(hmac.digest(key, payload.encode(), digest_name)).decode("ascii")
 
 
 def compute_signature(token: str, url: str, params: Params, *, algorithm: str = HMAC_SHA1) -> str:
@@ -86,20 +102,17 @@ def compute_signature(token: str, url: str, params: Params, *, algorithm: str = 
 
     Raises ``ValueError`` for an algorithm other than HMAC_SHA1 or HMAC_SHA256.
     """
-    digest = ALGORITHMS.get(algorithm.upper())
-    if digest is None:
-        msg = f"unsupported signature algorithm: {algorithm!r}"
-        raise ValueError(msg)
-    mac = hmac.new(token.encode(), signing_payload(url, params).encode(), digest)
-    return base64.b64encode(mac.digest()).decode("ascii")
+    return _sign(token.encode(), signing_payload(url, params), _digest_name(algorithm))
 
 
+@lru_cache(maxsize=256)
 def url_variants(url: str) -> tuple[str, ...]:
     """``url`` as given, without its port, and with the scheme's default port.
 
     Twilio signs with the URL exactly as configured, which may or may not spell the
     port; a URL with a non-default port (``:8123``) also yields the variant without
-    it, as Twilio's validator does. Duplicates are dropped, order is kept.
+    it, as Twilio's validator does. Duplicates are dropped, order is kept. (Cached:
+    a webhook is checked against the same few URLs again and again.)
     """
     found = [url]
     try:
@@ -122,7 +135,9 @@ def signature_algorithm(settings_header: str | None) -> str:
     The header looks like ``key=<id>,algorithm=HMAC_SHA256``; a missing header, or
     one that names no algorithm, means the classic HMAC_SHA1. Upper case.
     """
-    for part in (settings_header or "").split(","):
+    if not settings_header:
+        return HMAC_SHA1
+    for part in settings_header.split(","):
         name, separator, value = part.partition("=")
         if separator and name.strip().lower() == "algorithm" and value.strip():
             return value.strip().upper()
@@ -145,16 +160,21 @@ def is_valid_signature(
     """Whether ``signature`` signs ``params`` for one of ``urls`` (or its port variants).
 
     False without a token, a signature or a URL, and for an unknown algorithm.
-    Every candidate is compared, in constant time each.
+    Every candidate is compared, in constant time each (which URL variant was signed
+    does not show in the timing). The sorted fields are joined once for all of them.
     """
-    if not token or not signature or algorithm.upper() not in ALGORITHMS:
+    if not token or not signature:
         return False
-    pairs = _pairs(params)
+    digest_name = DIGEST_NAMES.get(algorithm.upper())
+    if digest_name is None:
+        return False
+    signed_params = _signed_params(params)
+    key = token.encode()
+    given = signature.strip()
     candidates = dict.fromkeys(variant for url in urls for variant in url_variants(url))
     valid = False
     for candidate in candidates:
-        expected = compute_signature(token, candidate, pairs, algorithm=algorithm)
-        valid |= _equal(signature.strip(), expected)
+        valid |= _equal(given, _sign(key, candidate + signed_params, digest_name))
     return valid
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from functools import lru_cache
 import re
 from typing import Final
 import xml.etree.ElementTree as ET
@@ -109,7 +110,16 @@ def dial(forward_number: str, *, timeout: float, action_url: str) -> str:
     finished, busy, no answer, failed) and decides whether to take a voicemail.
     The caller's own number is shown on the mobile (Twilio's default caller ID).
     Raises ``ValueError`` without a number or an action URL.
+
+    Nothing of the call itself is in the document (the action URL tells the call by
+    the provider's ``CallSid`` in its form), so it is built once per forward number,
+    timeout and action URL, and served from a small cache after that.
     """
+    return _dial(forward_number, clamp_timeout(timeout), action_url)
+
+
+@lru_cache(maxsize=32)
+def _dial(forward_number: str, timeout: int, action_url: str) -> str:
     number = clean(forward_number).strip()
     if not number or not action_url:
         msg = "dial needs a forward number and an action URL"
@@ -120,7 +130,7 @@ def dial(forward_number: str, *, timeout: float, action_url: str) -> str:
         "Dial",
         {
             "answerOnBridge": "true",
-            "timeout": str(clamp_timeout(timeout)),
+            "timeout": str(timeout),
             "action": action_url,
             "method": "POST",
         },

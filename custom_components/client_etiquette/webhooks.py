@@ -34,7 +34,7 @@ import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import unquote_to_bytes, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 from aiohttp import hdrs
@@ -88,6 +88,8 @@ MAX_CALL_ID: Final = 200
 MAX_URL: Final = 2048
 # Calls remembered per voice webhook, so the later steps know the caller.
 RECENT_CALLS: Final = 500
+# Request hosts whose candidate base URLs are kept (see ``_BasesCache``).
+HOSTS: Final = 16
 
 STEP: Final = "step"
 STEP_CALL: Final = "call"
@@ -113,10 +115,15 @@ class _Refused(Exception):
 
 @dataclass(slots=True)
 class _BasesCache:
-    """Home Assistant's own base URLs, and the settings they were worked out from."""
+    """Home Assistant's own base URLs, and the settings they were worked out from.
+
+    ``by_host``: the candidate bases per request scheme and host (a few at most; the
+    host is the client's to choose, so it is cleared when it grows past ``HOSTS``).
+    """
 
     settings: tuple[object, ...] | None = None
     bases: list[str] = field(default_factory=list)
+    by_host: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def _webhook_id(entry: ClientEtiquetteConfigEntry, key: str) -> str | None:
@@ -196,8 +203,14 @@ async def _read_body(request: Request) -> bytes:
     """The request body, refusing (413) anything over ``MAX_BODY`` without reading it all."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
-    body = bytearray()
-    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+    content = request.content
+    chunk = await content.read(MAX_BODY + 1)
+    if len(chunk) > MAX_BODY:
+        raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
+    if not chunk or content.at_eof():  # the usual small form: all there in one read
+        return chunk
+    body = bytearray(chunk)
+    while chunk := await content.read(MAX_BODY + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY:
             raise _Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "body too large")
@@ -208,19 +221,42 @@ def _parse_form(request: Request, body: bytes) -> list[tuple[str, str]]:
     """The fields of a form-encoded body; 415 for another type, 400 if it does not parse."""
     if request.content_type != FORM_CONTENT_TYPE:
         raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "not a form")
-    charset = (request.charset or "utf-8").lower()
-    if charset not in ("utf-8", "utf8"):
+    charset = request.charset
+    if charset is not None and charset.lower() not in ("utf-8", "utf8"):
         raise _Refused(HTTPStatus.BAD_REQUEST, "form is not UTF-8")
     try:
-        return parse_qsl(
-            body.decode("utf-8"),
-            keep_blank_values=True,
-            strict_parsing=bool(body),
-            errors="strict",
-            max_num_fields=MAX_FIELDS,
-        )
+        return parse_form(body)
     except (UnicodeDecodeError, ValueError) as err:
         raise _Refused(HTTPStatus.BAD_REQUEST, "malformed form") from err
+
+
+def parse_form(body: bytes) -> list[tuple[str, str]]:
+    """The fields of a UTF-8 form-encoded body, in order.
+
+    The same as ``parse_qsl(body.decode(), keep_blank_values=True, strict_parsing=True,
+    errors="strict", max_num_fields=MAX_FIELDS)`` (an empty body has no fields), without
+    its per-field function calls: it works on the bytes, and only a name or value with
+    ``%`` or ``+`` is unquoted. Raises ``ValueError`` (``UnicodeDecodeError`` for bad
+    UTF-8) when it does not parse.
+    """
+    if not body:
+        return []
+    body.decode("utf-8")  # the whole body must be UTF-8, as parse_qsl would decode it
+    if body.count(b"&") >= MAX_FIELDS:
+        msg = "Max number of fields exceeded"
+        raise ValueError(msg)
+    fields: list[tuple[str, str]] = []
+    for part in body.split(b"&"):
+        name, has_eq, value = part.partition(b"=")
+        if not has_eq:
+            msg = f"bad form field: {part!r}"
+            raise ValueError(msg)
+        if b"%" in name or b"+" in name:
+            name = unquote_to_bytes(name.replace(b"+", b" "))
+        if b"%" in value or b"+" in value:
+            value = unquote_to_bytes(value.replace(b"+", b" "))
+        fields.append((name.decode("utf-8"), value.decode("utf-8")))
+    return fields
 
 
 def _field(form: Mapping[str, str], name: str, limit: int) -> str | None:
@@ -290,9 +326,10 @@ class VoiceWebhook:
         if signature:
             token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
             algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-            if self.last_base in bases:  # the URL the provider signed last time: one HMAC
-                bases.remove(self.last_base)
-                bases.insert(0, self.last_base)
+            last = self.last_base
+            if last is not None and last != bases[0] and last in bases:
+                # The URL the provider signed last time first: usually the only one tried.
+                bases = (last, *(base for base in bases if base != last))
             for base in bases:
                 if is_valid_signature(
                     token, [base + request.raw_path], form, signature, algorithm=algorithm
@@ -416,7 +453,14 @@ class _StepUrls:
         self._prefix = base + request.path
 
     def get(self, step: str) -> str:
-        return f"{self._prefix}?{urlencode({STEP: step})}"
+        query = _STEP_QUERIES.get(step) or urlencode({STEP: step})
+        return f"{self._prefix}?{query}"
+
+
+_STEP_QUERIES: Final = {
+    step: urlencode({STEP: step})
+    for step in (STEP_CALL, STEP_DIAL, STEP_RECORDING, STEP_TRANSCRIPTION, STEP_DONE)
+}
 
 
 def _configured_bases(hass: HomeAssistant) -> list[str]:
@@ -446,18 +490,27 @@ def _url_settings(hass: HomeAssistant) -> tuple[object, ...]:
     )
 
 
-def _base_urls(hass: HomeAssistant, request: Request, cache: _BasesCache) -> list[str]:
+def _base_urls(hass: HomeAssistant, request: Request, cache: _BasesCache) -> tuple[str, ...]:
     """Scheme and host the provider may have signed for: the configured URLs first.
 
     Then the request's own (as the proxy passed it), and that with https, for a
-    TLS-terminating proxy that forwards plain HTTP. The configured ones are cached
-    until Home Assistant's URL settings change.
+    TLS-terminating proxy that forwards plain HTTP. Cached until Home Assistant's URL
+    settings change.
     """
     settings = _url_settings(hass)
     if cache.settings != settings:
         cache.settings, cache.bases = settings, _configured_bases(hass)
-    own = f"{request.scheme}://{request.host}"
-    return list(dict.fromkeys((*cache.bases, own, f"https://{request.host}")))
+        cache.by_host.clear()
+    scheme, host = request.scheme, request.host
+    bases = cache.by_host.get((scheme, host))
+    if bases is None:
+        if len(cache.by_host) >= HOSTS:
+            cache.by_host.clear()
+        own = f"{scheme}://{host}"
+        bases = cache.by_host[scheme, host] = tuple(
+            dict.fromkeys((*cache.bases, own, f"https://{host}"))
+        )
+    return bases
 
 
 @dataclass(slots=True)
