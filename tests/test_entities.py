@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -16,6 +17,8 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+
+from custom_components.client_etiquette.const import DOMAIN, Reason
 
 from .conftest import (
     ANDROID_AUTO,
@@ -345,3 +348,64 @@ async def test_entry_without_sources_to_watch(hass: HomeAssistant) -> None:
     assert await async_setup_component(hass, "homeassistant", {})
     await setup_entry(hass, make_entry({"work_start": "00:00", "work_end": "23:59:59"}))
     assert hass.states.get(READY) is not None
+
+
+async def test_entities_written_only_when_what_they_show_changes(
+    hass: HomeAssistant, sources: None
+) -> None:
+    """Each entity writes its state only when its own projection of the verdict changed."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    options = dict(BASE_OPTIONS, driving_entities=[DRIVING, ANDROID_AUTO])
+    await setup_entry(hass, make_entry(options))
+    ours = (READY, REASON, READY_AGAIN, MODE)
+    written: list[str] = []
+    hass.bus.async_listen(
+        "state_changed",
+        callback(lambda event: written.append(event.data["entity_id"])),
+        event_filter=callback(lambda data: data["entity_id"] in ours),
+    )
+
+    async def writes(entity_id: str, state: str, **attributes: Any) -> list[str]:
+        written.clear()
+        hass.states.async_set(entity_id, state, attributes)
+        await hass.async_block_till_done()
+        return sorted(written)
+
+    # The verdict flips: the call-ready and reason entities change, the others do not.
+    assert await writes(PHONE_STATE, "offhook") == sorted([READY, REASON])
+    assert await writes(PHONE_STATE, "idle") == sorted([READY, REASON])
+    # Signal jitter: no new verdict, nothing written.
+    assert await writes(SIGNAL, "-86") == []
+    # A second reason behind the primary one: only the call-ready sensor lists it.
+    assert await writes(DRIVING, "in_vehicle") == sorted([READY, REASON])
+    assert await writes(DND, "priority_only") == sorted([READY])
+    # A second source of an active reason: a new verdict (its sources), nothing shown changes.
+    monitor = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.monitor
+    before = monitor.readiness
+    assert await writes(ANDROID_AUTO, "on") == []
+    assert monitor.readiness != before
+    assert monitor.readiness.sources[Reason.DRIVING] == (DRIVING, ANDROID_AUTO)
+    # A meeting with a known end behind the primary reason: reasons change; the end is
+    # not the ready-again time while driving has no known end.
+    end = (dt_util.now() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M:%S")
+    assert await writes(CALENDAR, "on", all_day=False, end_time=end) == sorted([READY])
+    # Mode changes: the select shows them; busy also changes the verdict.
+    written.clear()
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE, "option": "busy"}, blocking=True
+    )
+    assert sorted(written) == sorted([READY, REASON, MODE])
+    assert hass.states.get(REASON).state == "manual"
+    written.clear()
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE, "option": "auto"}, blocking=True
+    )
+    assert sorted(written) == sorted([READY, REASON, MODE])
+    # The other driving source still says driving: only the verdict's sources change.
+    assert await writes(DRIVING, "still") == []
+    assert await writes(ANDROID_AUTO, "off") == sorted([READY, REASON])
+    assert hass.states.get(REASON).state == "in_meeting"
+    # Only the meeting is left, with a known end: the ready-again sensor is written too.
+    assert await writes(DND, "off") == sorted([READY, READY_AGAIN])
+    assert hass.states.get(REASON).state == "in_meeting"
+    assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) is not None

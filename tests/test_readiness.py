@@ -1168,3 +1168,119 @@ def _open_at(
 
     same_day = moment.astimezone(work_hours.tz).date() == now.astimezone(work_hours.tz).date()
     return hours.is_open(work_hours, moment, workday_today if same_day else None)
+
+
+def _specification(snapshot: Snapshot, now: datetime) -> Readiness:
+    """The decision written the plain way, with no short paths: the oracle for ``evaluate``.
+
+    Every reason from the evidence (a passenger's motion dropped), after-hours and an
+    active busy mode; listed in priority order; ready again when every known end has
+    passed and business hours are open; the next change at the earliest future edge.
+    """
+    from custom_components.client_etiquette import hours
+
+    def instant(moment: datetime) -> datetime:
+        return moment.astimezone(UTC)
+
+    busy = snapshot.mode is Mode.BUSY and (
+        snapshot.busy_until is None or instant(snapshot.busy_until) > instant(now)
+    )
+    if snapshot.mode is Mode.AVAILABLE:
+        return Readiness(ready=True, unavailable_sources=snapshot.unavailable_sources)
+    moving = any(item.reason is Reason.DRIVING for item in snapshot.evidence)
+    passenger = moving and snapshot.in_own_car is False
+    evidence = [
+        item for item in snapshot.evidence if not (passenger and item.reason is Reason.DRIVING)
+    ]
+    after_hours = snapshot.work_hours is not None and not hours.is_open(
+        snapshot.work_hours, now, snapshot.workday_today
+    )
+    grouped: dict[Reason, list[str]] = {}
+    for item in evidence:
+        grouped.setdefault(item.reason, []).append(item.source)
+    if after_hours:
+        grouped.setdefault(Reason.AFTER_HOURS, [])
+    if busy:
+        grouped.setdefault(snapshot.busy_reason, [])
+    reasons = tuple(reason for reason in REASON_PRIORITY if reason in grouped)
+    ready_again = None
+    ends = [item.until for item in evidence] + ([snapshot.busy_until] if busy else [])
+    if reasons and all(end is not None for end in ends):
+        moment = max([now, *(end for end in ends if end is not None)], key=instant)
+        ready_again = (
+            moment
+            if snapshot.work_hours is None
+            else hours.next_open(snapshot.work_hours, moment, snapshot.workday_today, now=now)
+        )
+    edges = [
+        item.until
+        for item in evidence
+        if item.until is not None and instant(item.until) > instant(now)
+    ]
+    if busy and snapshot.busy_until is not None:
+        edges.append(snapshot.busy_until)
+    if snapshot.work_hours is not None:
+        edge = hours.next_edge(snapshot.work_hours, now, snapshot.workday_today)
+        if edge is not None:
+            edges.append(edge)
+    return Readiness(
+        ready=not reasons,
+        reasons=reasons,
+        ready_again_at=ready_again,
+        unavailable_sources=snapshot.unavailable_sources,
+        passenger=passenger,
+        next_change=min(edges, key=instant, default=None),
+        sources={reason: tuple(dict.fromkeys(grouped[reason])) for reason in reasons},
+    )
+
+
+def test_property_short_paths_agree_with_the_specification() -> None:
+    """``evaluate``'s short paths (nothing active, one piece of evidence) change nothing."""
+    hypothesis = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+
+    base = datetime(2025, 3, 28, tzinfo=UTC)  # the spring DST change is two days later
+    moments = st.integers(0, 14 * 24 * 60).map(lambda minutes: base + timedelta(minutes=minutes))
+    evidence_items = st.builds(
+        Evidence,
+        reason=st.sampled_from(list(Reason)),
+        source=st.sampled_from([DRIVING_SRC, DND_SRC, CALENDAR_SRC, METRO, "sensor.other"]),
+        until=st.one_of(st.none(), moments, moments.map(lambda moment: moment.astimezone(NY))),
+    )
+
+    @hypothesis.settings(max_examples=600, deadline=None, derandomize=True)
+    @hypothesis.given(
+        evidence=st.lists(evidence_items, max_size=4).map(tuple),
+        in_own_car=st.sampled_from([None, True, False]),
+        work_hours=st.sampled_from([None, None, OFFICE, OFFICE_NY, NEVER]),
+        workday_today=st.sampled_from([None, True, False]),
+        mode=st.sampled_from([Mode.AUTO, Mode.AUTO, Mode.BUSY, Mode.AVAILABLE]),
+        busy_until=st.one_of(st.none(), moments),
+        busy_reason=st.sampled_from(list(Reason)),
+        unavailable=st.sampled_from([(), ("sensor.gone",)]),
+        now=moments,
+    )
+    def check(
+        evidence: tuple[Evidence, ...],
+        in_own_car: bool | None,
+        work_hours: WorkHours | None,
+        workday_today: bool | None,
+        mode: Mode,
+        busy_until: datetime | None,
+        busy_reason: Reason,
+        unavailable: tuple[str, ...],
+        now: datetime,
+    ) -> None:
+        snapshot = Snapshot(
+            evidence=evidence,
+            in_own_car=in_own_car,
+            work_hours=work_hours,
+            workday_today=workday_today,
+            mode=mode,
+            busy_until=busy_until,
+            busy_reason=busy_reason,
+            unavailable_sources=unavailable,
+        )
+        assert evaluate(snapshot, now) == _specification(snapshot, now)
+
+    check()

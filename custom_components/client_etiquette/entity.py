@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
@@ -36,20 +38,45 @@ class ClientEtiquetteEntity(Entity):
 
 
 class ReadinessEntity(ClientEtiquetteEntity):
-    """An entity whose state follows the readiness verdict."""
+    """An entity whose state follows the readiness verdict.
+
+    Each entity shows a projection of the verdict (``_projection``); a new verdict
+    with the same projection touches nothing, so most entities are not written when
+    the verdict flips.
+    """
+
+    _shown: Hashable = None
 
     async def async_added_to_hass(self) -> None:
         """Follow the monitor from now on."""
         await super().async_added_to_hass()
+        self._shown = self._projection(self._monitor.readiness)
         self._update_from(self._monitor.readiness)
         self.async_on_remove(self._monitor.async_add_listener(self._handle_readiness))
 
+    @callback
     def _handle_readiness(self, readiness: Readiness) -> None:
-        """Take a new verdict; the state is written only when this entity's changed."""
-        before = (self.state, self.extra_state_attributes)
+        """Take a new verdict; the state is written only when this entity's projection changed."""
+        shown = self._projection(readiness)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self._update_from(readiness)
-        if (self.state, self.extra_state_attributes) != before:
-            self.async_write_ha_state()
+        self.async_write_ha_state()
+
+    def _projection(self, readiness: Readiness) -> Hashable:
+        """Everything of the verdict (and monitor) that this entity's state and attributes show.
+
+        The default is what the call-ready sensor shows: the verdict, the reasons, the
+        ready-again time and the unavailable sources (not the internal next change,
+        passenger flag or source grouping).
+        """
+        return (
+            readiness.ready,
+            readiness.reasons,
+            readiness.ready_again_at,
+            readiness.unavailable_sources,
+        )
 
     @abstractmethod
     def _update_from(self, readiness: Readiness) -> None:

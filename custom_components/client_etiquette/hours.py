@@ -7,6 +7,7 @@ behave as a wall clock does. No Home Assistant imports.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from .models import WorkHours
 
@@ -55,14 +56,22 @@ def windows(
     ``workday_today`` overrides the weekday rule for ``today`` (default: the date of ``around``).
     """
     first = around.astimezone(hours.tz).date() - timedelta(days=1)
-    today = today or first + timedelta(days=1)
+    return list(_windows_from(hours, first, today or first + timedelta(days=1), workday_today))
+
+
+@lru_cache(maxsize=64)
+def _windows_from(
+    hours: WorkHours, first: date, today: date, workday_today: bool | None
+) -> tuple[tuple[datetime, datetime], ...]:
+    """The windows of ``windows``, kept per day: they only change when the date does,
+    and readiness asks for them on every update."""
     result = []
     for offset in range(_LOOKAHEAD_DAYS + 1):
         day = first + timedelta(days=offset)
         window = _window(day, hours) if _day_allowed(day, today, hours, workday_today) else None
         if window is not None:
             result.append(window)
-    return result
+    return tuple(result)
 
 
 def is_open(hours: WorkHours, now: datetime, workday_today: bool | None = None) -> bool:

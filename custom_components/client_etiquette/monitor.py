@@ -2,7 +2,8 @@
 
 Listens only to the configured entities, re-evaluates within the same event-loop
 turn as the state change, and sets a timer only for known edges (business hours,
-calendar event ends, schedule changes, snooze end). No polling.
+calendar event ends, schedule changes, snooze end). No polling. A state change
+re-derives only the changed source's evidence (``sources.SnapshotTracker``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from homeassistant.util import dt as dt_util
 from .const import Mode, Reason
 from .models import Readiness
 from .readiness import evaluate
-from .sources import SourceConfig, read_snapshot
+from .sources import SnapshotTracker, SourceConfig
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ReadinessMonitor:
         self.readiness = Readiness(ready=True)
         self._listeners: list[ReadinessListener] = []
         self._watched = frozenset(config.entity_ids)
+        self._tracker = SnapshotTracker(hass, config)
         self._unsub_state: CALLBACK_TYPE | None = None
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
@@ -52,6 +54,7 @@ class ReadinessMonitor:
             self._unsub_state = self._hass.bus.async_listen(
                 EVENT_STATE_CHANGED, self._handle_state_change, event_filter=self._is_watched
             )
+        self._tracker.async_refresh()
         self.async_update()
 
     @callback
@@ -89,6 +92,9 @@ class ReadinessMonitor:
 
     @callback
     def _handle_state_change(self, event: Event[EventStateChangedData]) -> None:
+        # The source's current state, not the event's new_state: a listener that ran
+        # before this one may already have changed it again (nested events).
+        self._tracker.async_update_source(event.data["entity_id"])
         self.async_update()
 
     @callback
@@ -98,7 +104,7 @@ class ReadinessMonitor:
 
     @callback
     def async_update(self, *, force: bool = False) -> None:
-        """Re-read the sources, decide and set the next timer.
+        """Decide from the tracked sources and set the next timer.
 
         Listeners hear only of a changed verdict, or of any verdict when ``force``
         (the mode changed, which the select shows).
@@ -108,9 +114,7 @@ class ReadinessMonitor:
             _LOGGER.debug("Snooze ended at %s; back to automatic", self.busy_until)
             self.mode, self.busy_until, self.busy_reason = Mode.AUTO, None, Reason.MANUAL
             force = True
-        snapshot = read_snapshot(
-            self._hass,
-            self.config,
+        snapshot = self._tracker.snapshot(
             mode=self.mode,
             busy_until=self.busy_until,
             busy_reason=self.busy_reason,

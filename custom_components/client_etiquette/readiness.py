@@ -5,33 +5,52 @@ No Home Assistant imports; everything time-dependent takes ``now``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from . import hours
 from .const import REASON_PRIORITY, Mode, Reason
 from .models import Evidence, Readiness, Snapshot
 
+# Rank of each reason in the documented priority; reasons outside it are never listed.
+_RANK = {reason: rank for rank, reason in enumerate(REASON_PRIORITY)}
+
 
 def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
-    """Decide whether a client call can be taken at ``now``."""
-    busy = _busy_active(snapshot, now)
+    """Decide whether a client call can be taken at ``now``.
+
+    Runs on every source change, so the common cases (nothing active; a few pieces
+    of evidence without known ends) take short paths with the same results.
+    """
     if snapshot.mode is Mode.AVAILABLE:
         return Readiness(
             ready=True,
             unavailable_sources=snapshot.unavailable_sources,
             next_change=None,
         )
+    busy = snapshot.mode is Mode.BUSY and _busy_active(snapshot, now)
     evidence, passenger = _effective_evidence(snapshot)
-    after_hours = snapshot.work_hours is not None and not hours.is_open(
-        snapshot.work_hours, now, snapshot.workday_today
+    work_hours = snapshot.work_hours
+    after_hours = work_hours is not None and not hours.is_open(
+        work_hours, now, snapshot.workday_today
     )
+    if not evidence and not after_hours and not busy:
+        return Readiness(
+            ready=True,
+            unavailable_sources=snapshot.unavailable_sources,
+            passenger=passenger,
+            next_change=(
+                None
+                if work_hours is None
+                else hours.next_edge(work_hours, now, snapshot.workday_today)
+            ),
+        )
     sources = _sources_by_reason(evidence)
     if after_hours:
         sources.setdefault(Reason.AFTER_HOURS, ())
     if busy:
         sources.setdefault(snapshot.busy_reason, ())
-    reasons = tuple(reason for reason in REASON_PRIORITY if reason in sources)
+    reasons = tuple(sorted(_RANK.keys() & sources.keys(), key=_RANK.__getitem__))
     return Readiness(
         ready=not reasons,
         reasons=reasons,
@@ -44,9 +63,7 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
 
 
 def _busy_active(snapshot: Snapshot, now: datetime) -> bool:
-    """Busy mode holds until its end; a snooze that has ended no longer counts."""
-    if snapshot.mode is not Mode.BUSY:
-        return False
+    """Busy mode (the caller checks the mode) holds until its end; an ended snooze does not."""
     return snapshot.busy_until is None or _later(snapshot.busy_until, now)
 
 
@@ -59,16 +76,20 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _effective_evidence(snapshot: Snapshot) -> tuple[list[Evidence], bool]:
+def _effective_evidence(snapshot: Snapshot) -> tuple[tuple[Evidence, ...], bool]:
     """Drop motion that is not driving: moving without own-car evidence is a passenger."""
-    moving = any(item.reason is Reason.DRIVING for item in snapshot.evidence)
-    passenger = moving and snapshot.in_own_car is False
-    if not passenger:
-        return list(snapshot.evidence), False
-    return [item for item in snapshot.evidence if item.reason is not Reason.DRIVING], True
+    evidence = snapshot.evidence
+    if snapshot.in_own_car is not False or not evidence:
+        return evidence, False
+    if not any(item.reason is Reason.DRIVING for item in evidence):
+        return evidence, False
+    return tuple(item for item in evidence if item.reason is not Reason.DRIVING), True
 
 
-def _sources_by_reason(evidence: Iterable[Evidence]) -> dict[Reason, tuple[str, ...]]:
+def _sources_by_reason(evidence: Sequence[Evidence]) -> dict[Reason, tuple[str, ...]]:
+    if len(evidence) == 1:
+        item = evidence[0]
+        return {item.reason: (item.source,)}
     grouped: dict[Reason, list[str]] = {}
     for item in evidence:
         grouped.setdefault(item.reason, []).append(item.source)
@@ -76,7 +97,7 @@ def _sources_by_reason(evidence: Iterable[Evidence]) -> dict[Reason, tuple[str, 
 
 
 def _ready_again(
-    snapshot: Snapshot, evidence: list[Evidence], busy: bool, now: datetime
+    snapshot: Snapshot, evidence: Sequence[Evidence], busy: bool, now: datetime
 ) -> datetime | None:
     """When every active reason is expected to be over, or None when that is unknown.
 
@@ -86,7 +107,7 @@ def _ready_again(
     ends: list[datetime | None] = [item.until for item in evidence]
     if busy:
         ends.append(snapshot.busy_until)
-    if any(end is None for end in ends):
+    if None in ends:
         return None
     moment = max([now, *(end for end in ends if end is not None)], key=_instant)
     if snapshot.work_hours is None:
@@ -95,10 +116,10 @@ def _ready_again(
 
 
 def _next_change(
-    snapshot: Snapshot, evidence: list[Evidence], busy: bool, now: datetime
+    snapshot: Snapshot, evidence: Sequence[Evidence], busy: bool, now: datetime
 ) -> datetime | None:
     """The earliest known future edge, so a timer can re-evaluate exactly then."""
-    edges = [item.until for item in evidence if item.until is not None and _later(item.until, now)]
+    edges = [until for item in evidence if (until := item.until) is not None and _later(until, now)]
     if busy and snapshot.busy_until is not None:
         edges.append(snapshot.busy_until)
     if snapshot.work_hours is not None:

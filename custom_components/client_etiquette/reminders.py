@@ -127,7 +127,7 @@ class CallbackReminders:
     @callback
     def _on_readiness(self, readiness: Readiness) -> None:
         # Only a ready verdict can make a reminder due; deadlines keep their timer.
-        if readiness.ready:
+        if readiness.ready and self._not_due:
             self._run(list(self._not_due))
 
     @callback

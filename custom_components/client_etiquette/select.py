@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,10 @@ class ModeSelect(ReadinessEntity, SelectEntity, RestoreEntity):
                 data.reason if data else Reason.MANUAL,
             )
         await super().async_added_to_hass()
+
+    def _projection(self, readiness: Readiness) -> Hashable:
+        """The mode and the snooze end, which a new verdict alone never changes."""
+        return (self._monitor.mode, self._monitor.busy_until)
 
     def _update_from(self, readiness: Readiness) -> None:
         self._attr_current_option = self._monitor.mode.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
@@ -35,6 +36,9 @@ class ReadinessReasonSensor(ReadinessEntity, SensorEntity):
     _attr_device_class = SensorDeviceClass.ENUM
     _attr_options = [READY_STATE, *(reason.value for reason in REASON_PRIORITY)]
 
+    def _projection(self, readiness: Readiness) -> Hashable:
+        return readiness.primary
+
     def _update_from(self, readiness: Readiness) -> None:
         primary = readiness.primary
         self._attr_native_value = primary.value if primary else READY_STATE
@@ -44,6 +48,9 @@ class ReadyAgainSensor(ReadinessEntity, SensorEntity):
     """When the freelancer is expected to be ready again; unknown when nobody knows."""
 
     _attr_device_class = SensorDeviceClass.TIMESTAMP
+
+    def _projection(self, readiness: Readiness) -> Hashable:
+        return readiness.ready_again_at
 
     def _update_from(self, readiness: Readiness) -> None:
         self._attr_native_value = readiness.ready_again_at

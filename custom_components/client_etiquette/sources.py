@@ -7,9 +7,10 @@ schedules and workday sensors.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, tzinfo
+from itertools import chain
 from typing import Any
 
 from homeassistant.components.zone import in_zone
@@ -23,7 +24,7 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
 )
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -185,6 +186,214 @@ def read_snapshot(
         busy_until=busy_until,
         busy_reason=busy_reason,
     )
+
+
+type _Slot = Callable[[], tuple[Evidence, ...]]
+
+
+class SnapshotTracker:
+    """The snapshot of one entry's sources, kept current one source change at a time.
+
+    Holds the last usable state of every configured source and the evidence derived
+    from it, in the order ``read_snapshot`` lists it. A change of one source re-derives
+    only the evidence that source feeds (a tracker or zone change: the zones), so an
+    update costs the same with 1 or 200 sources. At every moment ``snapshot`` equals
+    ``read_snapshot`` over the same states, provided ``async_update_source`` is called
+    for every state change of a configured source (``async_refresh`` re-reads them all).
+    """
+
+    def __init__(self, hass: HomeAssistant, config: SourceConfig) -> None:
+        """Prepare the evidence slots of ``config``; nothing is read yet."""
+        self._hass = hass
+        self._config = config
+        # entity id -> its state when usable, None when missing, unavailable or unknown.
+        self._usable: dict[str, State | None] = dict.fromkeys(config.entity_ids)
+        self._slots: list[_Slot] = []
+        self._slots_of: dict[str, list[int]] = {}
+        for entity_ids, reason, test in (
+            (config.driving, Reason.DRIVING, is_driving),
+            (config.phone_state, Reason.ON_CALL, is_on_call),
+            (config.dnd, Reason.DO_NOT_DISTURB, is_do_not_disturb),
+            (config.signal, Reason.WEAK_SIGNAL, self._is_weak_signal),
+        ):
+            for entity_id in entity_ids:
+                self._add_slot(self._flag_slot(entity_id, reason, test), (entity_id,))
+        for entity_id in config.calendars:
+            self._add_slot(self._meeting_slot(entity_id), (entity_id,))
+        if config.tracker is not None and config.zones:
+            zone_ids = tuple(zone for zone, _ in config.zones)
+            self._add_slot(self._zones_slot, (config.tracker, *zone_ids))
+        if config.schedule is not None:
+            self._add_slot(self._schedule_slot, (config.schedule,))
+        self._values: list[tuple[Evidence, ...]] = [() for _ in self._slots]
+        self._car = frozenset(config.car)
+        self._evidence: tuple[Evidence, ...] = ()
+        self._unavailable: tuple[str, ...] = ()
+        self._in_own_car: bool | None = None
+        self._workday_today: bool | None = None
+        self._work_hours: tuple[tzinfo, WorkHours | None] | None = None
+        self._snapshot: Snapshot | None = None
+
+    def _add_slot(self, slot: _Slot, entity_ids: Iterable[str]) -> None:
+        index = len(self._slots)
+        self._slots.append(slot)
+        for entity_id in dict.fromkeys(entity_ids):
+            self._slots_of.setdefault(entity_id, []).append(index)
+
+    def _flag_slot(self, entity_id: str, reason: Reason, test: Callable[[State], bool]) -> _Slot:
+        found = (Evidence(reason, entity_id),)
+        usable = self._usable
+
+        def slot() -> tuple[Evidence, ...]:
+            state = usable[entity_id]
+            return found if state is not None and test(state) else ()
+
+        return slot
+
+    def _meeting_slot(self, entity_id: str) -> _Slot:
+        keywords = self._config.meeting_keywords
+        usable = self._usable
+
+        def slot() -> tuple[Evidence, ...]:
+            state = usable[entity_id]
+            if state is None or not is_meeting(state, keywords):
+                return ()
+            return (Evidence(Reason.IN_MEETING, entity_id, calendar_end(state)),)
+
+        return slot
+
+    def _zones_slot(self) -> tuple[Evidence, ...]:
+        tracker = self._usable[self._config.tracker] if self._config.tracker else None
+        if tracker is None:
+            return ()
+        return tuple(
+            Evidence(reason, zone_id)
+            for zone_id, reason in self._config.zones
+            if (zone := self._usable[zone_id]) is not None and in_tracker_zone(tracker, zone)
+        )
+
+    def _schedule_slot(self) -> tuple[Evidence, ...]:
+        schedule = self._config.schedule
+        state = self._usable[schedule] if schedule else None
+        if schedule is None or state is None or state.state != STATE_OFF:
+            return ()
+        until = _as_datetime(state.attributes.get("next_event"))
+        return (Evidence(Reason.AFTER_HOURS, schedule, until),)
+
+    def _is_weak_signal(self, state: State) -> bool:
+        return is_weak_signal(state, self._config)
+
+    @callback
+    def async_refresh(self) -> None:
+        """Read every configured source again."""
+        for entity_id in self._usable:
+            self._usable[entity_id] = self._read(entity_id)
+        self._values = [slot() for slot in self._slots]
+        self._evidence = tuple(chain.from_iterable(self._values))
+        self._unavailable = self._list_unavailable()
+        self._in_own_car = self._any_car()
+        self._workday_today = self._workday()
+        self._snapshot = None
+
+    @callback
+    def async_update_source(self, entity_id: str) -> None:
+        """Take the current state of one configured source; others are not read."""
+        if entity_id not in self._usable:
+            return
+        state = self._read(entity_id)
+        before = self._usable[entity_id]
+        if state is before:
+            return
+        self._usable[entity_id] = state
+        self._snapshot = None
+        if (state is None) != (before is None):
+            self._unavailable = self._list_unavailable()
+        changed = False
+        for index in self._slots_of.get(entity_id, ()):
+            value = self._slots[index]()
+            if value != self._values[index]:
+                self._values[index] = value
+                changed = True
+        if changed:
+            self._evidence = tuple(chain.from_iterable(self._values))
+        if entity_id in self._car:
+            self._in_own_car = self._any_car()
+        if entity_id == self._config.workday:
+            self._workday_today = self._workday()
+
+    def snapshot(
+        self,
+        *,
+        mode: Mode = Mode.AUTO,
+        busy_until: datetime | None = None,
+        busy_reason: Reason = Reason.MANUAL,
+    ) -> Snapshot:
+        """The current snapshot; the same object as long as nothing in it changed."""
+        tz = dt_util.get_default_time_zone()
+        if self._work_hours is None or self._work_hours[0] is not tz:
+            # Calendars and schedules give local wall-clock times: a new time zone
+            # moves their ends, so everything is derived again.
+            if self._work_hours is not None:
+                self.async_refresh()
+            self._work_hours = (tz, self._config.work_hours(tz))
+            self._snapshot = None
+        last = self._snapshot
+        if (
+            last is not None
+            and last.mode is mode
+            and last.busy_until == busy_until
+            and last.busy_reason is busy_reason
+        ):
+            return last
+        self._snapshot = Snapshot(
+            evidence=self._evidence,
+            unavailable_sources=self._unavailable,
+            in_own_car=self._in_own_car,
+            work_hours=self._work_hours[1],
+            workday_today=self._workday_today,
+            mode=mode,
+            busy_until=busy_until,
+            busy_reason=busy_reason,
+        )
+        return self._snapshot
+
+    def _read(self, entity_id: str) -> State | None:
+        state = self._hass.states.get(entity_id)
+        if state is None or state.state in UNUSABLE_STATES:
+            return None
+        return state
+
+    def _list_unavailable(self) -> tuple[str, ...]:
+        """The unusable sources in the order ``read_snapshot`` meets them."""
+        config, usable = self._config, self._usable
+        order: list[str] = [
+            *config.driving,
+            *config.phone_state,
+            *config.dnd,
+            *config.signal,
+            *config.calendars,
+        ]
+        if config.tracker is not None and config.zones:
+            order.append(config.tracker)
+            if usable[config.tracker] is not None:
+                order.extend(zone for zone, _ in config.zones)
+        if config.schedule is not None:
+            order.append(config.schedule)
+        order.extend(config.car)
+        if config.workday is not None:
+            order.append(config.workday)
+        return tuple(entity_id for entity_id in dict.fromkeys(order) if usable[entity_id] is None)
+
+    def _any_car(self) -> bool | None:
+        states = [state for entity_id in self._config.car if (state := self._usable[entity_id])]
+        if not states:
+            return None
+        return any(is_own_car(state) for state in states)
+
+    def _workday(self) -> bool | None:
+        workday = self._config.workday
+        state = self._usable[workday] if workday else None
+        return None if state is None else is_on(state)
 
 
 class _Reader:
