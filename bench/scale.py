@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections import Counter
 from datetime import timedelta
 import gc
 import json
@@ -215,9 +216,19 @@ async def add_clients_entry(
 
 
 async def call_round(
-    hass: HomeAssistant, entry_id: str | None, count: int, n: int, rng: random.Random
+    hass: HomeAssistant,
+    entry_id: str | None,
+    count: int,
+    n: int,
+    rng: random.Random,
+    *,
+    actions: Counter[str] | None = None,
 ) -> tuple[list[float], list[float]]:
-    """Per-call seconds until the response and until settled, for ``n`` calls."""
+    """Per-call seconds until the response and until settled, for ``n`` calls.
+
+    ``actions`` counts the answers ("ring", "voicemail"): a voicemail variant whose
+    callers called again within the repeat window rings them through.
+    """
     responses: list[float] = []
     settled: list[float] = []
     gc.collect()
@@ -241,6 +252,8 @@ async def call_round(
         await hass.async_block_till_done()
         done = time.perf_counter()
         assert response is not None
+        if actions is not None:
+            actions[str(response["action"])] += 1
         responses.append(responded - start)
         settled.append(done - start)
     return responses, settled
@@ -278,28 +291,30 @@ async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queue
             await call_round(hass, entry_id, count, 5, rng)
         response: dict[str, list[float]] = {name: [] for name in variants}
         settled: dict[str, list[float]] = {name: [] for name in variants}
+        actions: dict[str, Counter[str]] = {name: Counter() for name in variants}
         names = list(variants)
         for index in range(rounds):
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
                 entry_id, count = variants[name]
-                got, done = await call_round(hass, entry_id, count, n, rng)
+                got, done = await call_round(hass, entry_id, count, n, rng, actions=actions[name])
                 response[name].extend(got)
                 settled[name].extend(done)
     rows = []
     for name in names:
         group = "voicemail" if name.startswith("voicemail") else "ring"
         base = next(other for other in names if other.startswith(group))
-        got, done = Stats(response[name]), Stats(settled[name])
+        got_stats, done_stats = Stats(response[name]), Stats(settled[name])
         base_got, base_done = Stats(response[base]).median, Stats(settled[base]).median
         rows.append(
             [
                 name,
-                got.fmt(1e6),
-                f"{got.median / base_got:.2f}x",
-                done.fmt(1e6),
-                f"{done.median / base_done:.2f}x",
-                f"{done.max * 1e3:.1f}",
+                got_stats.fmt(1e6),
+                f"{got_stats.median / base_got:.2f}x",
+                done_stats.fmt(1e6),
+                f"{done_stats.median / base_done:.2f}x",
+                f"{done_stats.max * 1e3:.1f}",
+                " ".join(f"{action} {seen}" for action, seen in sorted(actions[name].items())),
             ]
         )
     print("Part 2: incoming_call decision time, random known callers")
@@ -312,11 +327,16 @@ async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queue
                 "settled us [IQR]",
                 "vs group's 1st",
                 "max ms",
+                "answers",
             ],
             rows,
         )
     )
-    print(f"{rounds} rounds x {n} calls per variant, interleaved; each call timed on its own.")
+    print(
+        f"{rounds} rounds x {n} calls per variant, interleaved; each call timed on its own; "
+        "'answers': what the timed calls were answered (a repeat call within the repeat "
+        "window rings through, also in a voicemail variant)."
+    )
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -875,3 +875,36 @@ def test_note_call_and_text_grow_the_history_in_place() -> None:
     frozen = History(calls=MappingProxyType({}), texts=MappingProxyType({}))
     with pytest.raises(TypeError):
         note_call(frozen, MOBILE_PL, start)
+
+
+_TEXT_MINUTES = st.lists(
+    st.tuples(st.sampled_from((MOBILE_PL, "+48600000001", "+48600000002")), st.integers(0, 240)),
+    max_size=40,
+)
+
+
+@given(stored=_TEXT_MINUTES, noted=_TEXT_MINUTES, now_minute=st.integers(0, 300))
+@settings(max_examples=200, deadline=None)
+def test_hourly_count_matches_a_walk_over_every_text(
+    stored: list[tuple[str, int]], noted: list[tuple[str, int]], now_minute: int
+) -> None:
+    """The hourly count (kept sorted, searched) equals counting every text after the
+    hour's start, for a history loaded with texts, then grown with note_text (in any
+    order of times), and for one pruned from it."""
+    start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
+    texts: dict[str, tuple[datetime, ...]] = {}
+    for number, minute in stored:
+        texts[number] = (*texts.get(number, ()), start + timedelta(minutes=minute))
+    history = History(calls={}, texts=texts)
+    for number, minute in noted:
+        note_text(history, number, start + timedelta(minutes=minute))
+    now = start + timedelta(minutes=now_minute)
+
+    def walk(of: History) -> int:
+        since = now - timedelta(hours=1)
+        return sum(1 for times in of.texts.values() for at in times if at > since)
+
+    assert history.texts_in_last_hour(now) == walk(history)
+    pruned = prune(history, now, timedelta(hours=2))
+    assert pruned.texts_in_last_hour(now) == walk(pruned)
+    assert record_text(history, MOBILE_PL, now).texts_in_last_hour(now) == walk(history) + 1

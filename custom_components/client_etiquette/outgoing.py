@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 import logging
@@ -37,7 +37,7 @@ from .planning import (
     plan_call,
 )
 from .policy import policy_from_options
-from .screening import Client, NoText, is_mobile, record_text, text_refusal
+from .screening import Channel, Client, NoText, is_mobile, note_text, text_refusal
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -228,6 +228,25 @@ def plan_attributes(plan: CallPlan) -> dict[str, Any]:
     }
 
 
+def plan_key(target: ClientTarget) -> Hashable:
+    """What a client's good-time-to-call answer depends on besides the clock and readiness.
+
+    Clients with equal keys get equal answers (``plan_attributes``) at the same moment
+    and the same ``next_change``: their contact hours and time zone, their channel,
+    whether a client who prefers calls falls back to an e-mail rather than a text
+    (``planning.channel_now``), and the country of their holidays. The suggested text
+    (language, sender) is not part of the sensor's answer. Many clients usually share
+    one key, so the sensors compute one plan per key.
+    """
+    client = target.client
+    to_email = (
+        client.channel is Channel.CALL
+        and bool(client.email)
+        and not any(is_mobile(number) for number in client.numbers)
+    )
+    return (client_hours(client), client.channel, to_email, target.country)
+
+
 def plan_response(client: Client, plan: CallPlan) -> dict[str, Any]:
     """The ``plan_call`` action's response."""
     return {
@@ -312,6 +331,7 @@ def async_ask_before_calling(
     data.sending.outbox.enqueue(
         number, text, key=f"{ASK_KEY_PREFIX}:{client.client_id}:{ulid_now()}"
     )
-    data.callbacks.async_set_history(record_text(history, number, now))
+    note_text(history, number, now)
+    data.callbacks.async_set_history(history)
     _LOGGER.debug("Asked %s at %s whether now is a good time for a call", client.name, number)
     return {"sent": True, "text": text}

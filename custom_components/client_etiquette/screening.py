@@ -29,6 +29,7 @@ text sent exactly one hour ago no longer counts towards the hourly cap.
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -244,10 +245,20 @@ class History:
     Each value is the times of the calls (texts) from (to) that number, in any order.
     ``calls`` should hold calls before the current one; calls at or after ``now`` are
     ignored, so recording the current call first does no harm.
+
+    The times of all texts are also kept sorted (built once here, grown by
+    ``note_text``), so the hourly cap is a binary search, not a walk over every number
+    texted in the last days.
     """
 
     calls: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
     texts: Mapping[str, tuple[datetime, ...]] = field(default_factory=dict)
+    _text_times: list[datetime] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Sort the times of the texts once."""
+        times = sorted(at for ats in self.texts.values() for at in ats)
+        object.__setattr__(self, "_text_times", times)
 
     def last_call(self, number: str, now: datetime) -> datetime | None:
         """The latest call from ``number`` strictly before ``now``."""
@@ -259,8 +270,8 @@ class History:
 
     def texts_in_last_hour(self, now: datetime) -> int:
         """How many texts were sent, to anyone, in the hour before ``now``."""
-        start = now - HOURLY_WINDOW
-        return sum(1 for times in self.texts.values() for at in times if at > start)
+        times = self._text_times
+        return len(times) - bisect_right(times, now - HOURLY_WINDOW)
 
 
 def note_call(history: History, number: str, at: datetime) -> None:
@@ -274,6 +285,7 @@ def note_call(history: History, number: str, at: datetime) -> None:
 def note_text(history: History, number: str, at: datetime) -> None:
     """Add a sent text to ``history`` in place (see ``note_call``)."""
     _note(history.texts, number, at)
+    insort(history._text_times, at)
 
 
 def _note(times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime) -> None:
