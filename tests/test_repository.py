@@ -149,8 +149,13 @@ def test_hacs_json_keys_are_accepted_by_hacs() -> None:
         assert isinstance(value, HACS_KEYS[key]), key
     assert hacs["name"] == _manifest()["name"]
     assert hacs["render_readme"] is True
-    # Config subentries (the client directory) need Home Assistant 2025.5 or newer.
-    assert _version_tuple(hacs["homeassistant"]) >= (2025, 5, 0)
+    # The oldest release the whole suite passes on (run against 2025.7.4, 2025.8.3, 2025.9.0
+    # and 2025.9.4): OptionsFlowWithReload came in 2025.8, and the client reconfigure flow's
+    # ConfigSubentryFlow.async_update_reload_and_abort in 2025.9.
+    assert _version_tuple(hacs["homeassistant"]) >= (2025, 9, 0)
+    major, minor, _ = _version_tuple(hacs["homeassistant"])
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"You need Home Assistant {major}.{minor} or newer" in readme
     assert not hacs.get("zip_release") or "filename" in hacs
 
 
