@@ -304,6 +304,7 @@ async def test_done_hangs_up(setup: Setup) -> None:
         f"{EXTERNAL}:443{VOICE_PATH}",  # the port spelt out
         None,  # replaced below by the request's own URL
     ],
+    ids=["port_spelt_out", "request_url"],  # fixed: the webhook id is random per process
 )
 async def test_accepted_url_variants(setup: Setup, signed_url: str | None) -> None:
     """Signed for the URL with its port, or for the URL the request really used."""
@@ -387,6 +388,16 @@ async def assert_nothing_done(setup: Setup) -> None:
             None,
             TOKEN,
         ),
+    ],
+    ids=[
+        "no_signature",
+        "empty_signature",
+        "other_token",
+        "other_url",
+        "other_step",
+        "other_host",
+        "garbage_signature",
+        "unknown_algorithm",
     ],
 )
 async def test_bad_signatures_are_refused(
@@ -601,7 +612,12 @@ async def test_pbx_plain_text_answer(setup: Setup) -> None:
     assert await response.text() == "ring"
 
 
-@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET[:-1], SECRET + "x"])
+@pytest.mark.parametrize(
+    "secret",
+    [None, "", "wrong", SECRET[:-1], SECRET + "x"],
+    # Fixed ids: the secret is random per process (pytest -n collects in several).
+    ids=["none", "empty", "wrong", "one_short", "one_extra"],
+)
 async def test_pbx_needs_the_bearer_secret(setup: Setup, secret: str | None) -> None:
     """No or a wrong bearer secret: 401, nothing done."""
     response = await post_pbx(setup, {"number": CALLER}, secret=secret)
