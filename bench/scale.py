@@ -279,6 +279,12 @@ async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queue
             await add_clients_entry(hass, smallest),
             smallest,
         )
+        # The same callers and commits as the queued variant below, with nothing queued
+        # before: the like-for-like base for "flat in the queue's size" (2c).
+        variants[f"voicemail: {biggest} clients, empty queue"] = (
+            await add_clients_entry(hass, biggest),
+            biggest,
+        )
         start = time.perf_counter()
         entry_id = await add_clients_entry(hass, biggest, queued)
         print(

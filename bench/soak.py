@@ -186,6 +186,34 @@ def stored(config: Path, name: str) -> list[dict[str, Any]]:
     return list(json.loads(path.read_text(encoding="utf-8"))["data"]["items"])
 
 
+def stored_callbacks(config: Path) -> tuple[list[dict[str, Any]], int]:
+    """The callbacks on disk: the snapshot plus the journal lines newer than it.
+
+    hass is stopped cleanly before this is read, so the journal is normally empty (its
+    lines are folded into the snapshot at stop); replaying it here keeps the count true
+    if that final write did not happen. Also returns how many lines were replayed.
+    """
+    path = config / ".storage" / f"client_etiquette.{ENTRY_ID}.callbacks"
+    snapshot = json.loads(path.read_text(encoding="utf-8"))["data"] if path.exists() else {}
+    items = {item["uid"]: item for item in snapshot.get("items", [])}
+    after = snapshot.get("journal_seq", 0)
+    replayed = 0
+    journal = path.with_name(path.name + ".journal")
+    lines = journal.read_bytes().split(b"\n") if journal.exists() else []
+    for raw in lines:
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            break  # a torn last write: its commit never answered anyone
+        if line["seq"] <= after:
+            continue
+        replayed += 1
+        items.update((item["uid"], item) for item in line["items"])
+        for uid in line["removed"]:
+            items.pop(uid, None)
+    return list(items.values()), replayed
+
+
 class Caller:
     """Signs and posts voice webhook requests the way Twilio does."""
 
@@ -249,6 +277,10 @@ class CycleResult:
     replayed: int = 0
     recover_s: float = 0.0
     texts_total: int = 0
+    # Callback journal lines newer than the snapshot: on disk at the kill (the restart
+    # replays them), and left after the clean stop (normally 0: folded into the snapshot).
+    journal_at_kill: int = 0
+    journal_lines: int = 0
 
 
 async def cycle(  # noqa: PLR0915, PLR0917 (one cycle reads best as one sequence)
@@ -294,6 +326,7 @@ async def cycle(  # noqa: PLR0915, PLR0917 (one cycle reads best as one sequence
         proc.wait()
         # Acknowledgements that raced the kill signal are still acknowledgements.
         result.acknowledged = len(acknowledged)
+        result.journal_at_kill = stored_callbacks(config)[1]
         at_kill = [item for item in stored(config, "outbox") if item["state"] == "pending"]
         # In flight at the kill: reported as "may have been sent", never resent (by design).
         pending_at_kill = [item for item in at_kill if not item.get("sending")]
@@ -328,7 +361,7 @@ async def cycle(  # noqa: PLR0915, PLR0917 (one cycle reads best as one sequence
         )
         result.interrupted = interrupted(config) - interrupted_before
         result.texts_total = len(twilio.sent) - sent_before
-        items = stored(config, "callbacks")
+        items, result.journal_lines = stored_callbacks(config)
         call_ids = {call_id for item in items for call_id in item.get("call_ids", [])}
         found = sum(1 for _, call_sid in acknowledged if call_sid in call_ids)
         result.callbacks_found = found
@@ -377,6 +410,8 @@ async def main(args: argparse.Namespace) -> int:
     print(f"calls sent                   {total('calls')}")
     print(f"acknowledged (TwiML) by kill {total('acknowledged')}")
     print(f"callbacks found after kill   {total('callbacks_found')}")
+    print(f"  journal lines at kill      {total('journal_at_kill')}  (replayed at restart)")
+    print(f"  journal lines after stop   {total('journal_lines')}")
     print(f"acknowledged but lost        {total('lost')}")
     print(f"texts queued at kill         {total('queued_at_kill')}")
     print(f"  sent after restart         {total('sent_after_restart')}")

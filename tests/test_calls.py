@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
@@ -527,14 +527,18 @@ async def test_history_is_pruned_at_most_hourly(
 
 
 async def test_a_failed_save_still_answers(
-    hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    """A disk that refuses the write (injected fault) is logged; the caller is answered."""
+    """A disk that refuses the write (a directory where the journal goes) is logged; the
+    caller is answered."""
+    hass.config.config_dir = str(tmp_path)
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
-    store = entry.runtime_data.callbacks._store
-    with patch.object(store, "async_save", side_effect=OSError("disk full")):
-        response = await incoming(hass, ANNA)
+    journal = tmp_path / ".storage" / f"{DOMAIN}.{entry.entry_id}.callbacks.journal"
+    journal.mkdir(parents=True)
+    response = await incoming(hass, ANNA)
     assert response["action"] == "voicemail"
-    assert "Could not save the callback queue (OSError)" in caplog.text
+    assert "Could not save the callback queue (IsADirectoryError)" in caplog.text
     assert len(entry.runtime_data.callbacks.items) == 1
+    journal.rmdir()  # the disk is back: the callback is written at unload
+    assert await hass.config_entries.async_unload(entry.entry_id)

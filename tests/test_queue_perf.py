@@ -126,10 +126,12 @@ async def test_queue_matches_a_sorted_dict(
     # Some keys came back after a removal, some merged repeat calls.
     assert any(entry.calls > 1 for entry in model.values())
 
-    # The stored format is the old one: items in insertion order, every field, version 1.1.
+    # The stored items are as before: insertion order, every field (version 1.2 adds only
+    # the snapshot's journal_seq).
     await queue.async_flush()
     saved = hass_storage[f"{DOMAIN}.model.callbacks"]
     assert (saved["version"], saved["minor_version"]) == (STORAGE_VERSION, STORAGE_MINOR_VERSION)
+    assert saved["data"]["journal_seq"] == 0  # nothing was committed: no journal line
     assert [raw["uid"] for raw in saved["data"]["items"]] == list(model)
     assert {frozenset(raw) for raw in saved["data"]["items"]} == {
         frozenset(f.name for f in fields(CallbackItem))

@@ -91,7 +91,7 @@ class CountingTwilio:
 
     def app(self) -> web.Application:
         app = web.Application()
-        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self.messages)
+        app.router.add_post("/2010-04-01/Accounts/{sid}/Messages.json", self.post_message)
         app.router.add_get("/2010-04-01/Accounts/{sid}/Messages.json", self.message_list)
         return app
 
@@ -107,6 +107,10 @@ class CountingTwilio:
             if number == to
         ]
         return web.json_response({"messages": messages})
+
+    async def post_message(self, request: web.Request) -> web.Response:
+        """Looked up on each request, so a test can replace ``messages`` (a slow Twilio)."""
+        return await self.messages(request)
 
     async def messages(self, request: web.Request) -> web.Response:
         form = await request.post()

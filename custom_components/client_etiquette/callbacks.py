@@ -7,6 +7,27 @@ Every change is O(log n) bookkeeping plus a memmove: the queue keeps its order
 (oldest call first) as it changes, finds an item by key or call id through dict
 indexes, and tells its listeners which items changed, so none of them has to walk
 the whole queue on each change.
+
+Persistence is a snapshot plus an append-only journal, so making a change durable
+costs O(change), not O(queue):
+
+- ``async_commit`` builds ONE journal line in the event loop, at the moment its
+  sequence number is assigned (the changed items as they are then, the uids removed,
+  the calls and texts added to the history), and appends it to
+  ``.storage/client_etiquette.<entry_id>.callbacks.journal`` (O_APPEND, fsync) before
+  it returns.
+- The Store holds a full snapshot and ``journal_seq``: the last sequence number
+  assigned when the snapshot was built. Lines at or below it are older than the
+  snapshot; lines above it are newer and are replayed on load, in order. Replaying is
+  idempotent (items are replaced, removals of absent uids do nothing, a history entry
+  already there is not added twice), so a line that is both in a snapshot and above its
+  ``journal_seq`` does no harm.
+- A snapshot is written at most ``SNAPSHOT_DELAY`` after the first change not yet in
+  one (not a debounce: a steady burst does not postpone it), when the journal has more
+  than ``SNAPSHOT_LINES`` lines since the last one, and on unload or stop; once it is
+  on disk, the journal is rewritten without the lines it holds.
+- A line that does not parse is a torn write (its commit never returned): replay stops
+  there and the journal is rewritten without it before anything is appended.
 """
 
 from __future__ import annotations
@@ -14,22 +35,40 @@ from __future__ import annotations
 import asyncio
 from bisect import bisect_left, insort
 from collections.abc import Callable, Collection, Iterable, Mapping
+import contextlib
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from itertools import count
+import json
+import logging
+import os
+import time
 from typing import Any
 from uuid import uuid4
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.storage import Store
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.json import json_bytes
+from homeassistant.helpers.storage import STORAGE_DIR, Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .screening import History
+from .screening import History, note_call, note_text
+
+_LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
-STORAGE_MINOR_VERSION = 1
+# 1.2: the snapshot records "journal_seq" (1.1 had none: every journal line is newer).
+STORAGE_MINOR_VERSION = 2
+# A change no caller commits (a reminder fired, a text's status) is journaled at most
+# this long after it was made.
 SAVE_DELAY = 0.5
+# A snapshot is written at most this long after the first change not yet in one...
+SNAPSHOT_DELAY = 30.0
+# ...or as soon as the journal holds more lines than this since the last snapshot.
+SNAPSHOT_LINES = 1_000
+JOURNAL_SUFFIX = ".journal"
 # Calls and texts older than this are forgotten (longer than any cooldown one can set).
 HISTORY_KEEP = timedelta(days=8)
 
@@ -92,6 +131,7 @@ class CallbackItem:
 
 
 _ITEM_FIELDS = tuple(item_field.name for item_field in fields(CallbackItem))
+_ITEM_KEYS = frozenset(_ITEM_FIELDS)
 
 
 def _history_to_json(history: History) -> dict[str, Any]:
@@ -115,15 +155,134 @@ def _history_from_json(data: Mapping[str, Any]) -> History:
 
 
 class CallbackStore(Store[dict[str, Any]]):
-    """The queue's Store; migrations go here when the format changes."""
+    """The queue's Store (the snapshot); migrations go here when the format changes."""
 
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
-        """Version 1.x is the first format: nothing to migrate yet."""
+        """1.1 had no journal: its snapshot is older than every journal line (seq 0)."""
         old_data.setdefault("items", [])
         old_data.setdefault("history", {})
+        old_data.setdefault("journal_seq", 0)
         return old_data
+
+
+# --- the journal's file operations (run in the executor, serialised by the queue's lock)
+
+
+def _append_line(path: str, line: bytes) -> None:
+    """Append one line and fsync it; a failed write is cut off again (no torn middle)."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, flags, 0o600)
+    try:
+        end = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(line)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, end)
+            raise
+    finally:
+        os.close(fd)
+    if end == 0:  # a new file: make its directory entry durable too
+        _fsync_dir(path)
+
+
+def _fsync_dir(path: str) -> None:
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(os.path.dirname(path), os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _parse_line(raw: bytes) -> dict[str, Any] | None:
+    """A journal line, or None when it is not a whole, well-formed line."""
+    try:
+        entry = json.loads(raw)
+    except ValueError:
+        return None
+    if not (
+        isinstance(entry, dict)
+        and type(entry.get("seq")) is int
+        and isinstance(entry.get("items"), list)
+        and isinstance(entry.get("removed"), list)
+        and isinstance(entry.get("history"), list)
+    ):
+        return None
+    return entry
+
+
+def _read_journal(path: str) -> tuple[list[tuple[dict[str, Any], bytes]], bool]:
+    """The whole lines, parsed, up to the first that isn't; and whether one wasn't."""
+    try:
+        with open(path, "rb") as file:
+            content = file.read()
+    except FileNotFoundError:
+        return [], False
+    lines: list[tuple[dict[str, Any], bytes]] = []
+    for raw in content.split(b"\n"):
+        if not raw:
+            continue  # the end of the file (or an empty line, which no write makes)
+        entry = _parse_line(raw)
+        if entry is None:
+            return lines, True
+        lines.append((entry, raw))
+    # A last line without its newline is a write that did not finish.
+    torn = bool(content) and not content.endswith(b"\n")
+    if torn and lines:
+        lines.pop()
+    return lines, torn
+
+
+def _rewrite_journal(path: str, after_seq: int) -> int:
+    """Keep the whole lines newer than ``after_seq`` (temp file, fsync, replace).
+
+    Returns how many lines are kept; an empty journal is deleted.
+    """
+    lines, torn = _read_journal(path)
+    kept = [raw for entry, raw in lines if entry["seq"] > after_seq]
+    if len(kept) == len(lines) and not torn:
+        return len(kept)  # nothing to drop
+    if not kept:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        _fsync_dir(path)
+        return 0
+    temp = f"{path}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, b"".join(raw + b"\n" for raw in kept))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, path)
+    _fsync_dir(path)
+    return len(kept)
+
+
+def _remove_journal(path: str) -> None:
+    for name in (path, f"{path}.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+
+
+@dataclass(slots=True)
+class _Line:
+    """A journal line built in the loop, and the changes it holds (kept if it fails)."""
+
+    seq: int
+    data: bytes
+    uids: set[str]
+    history: list[tuple[str, str, str]]
 
 
 class CallbackQueue:
@@ -131,12 +290,17 @@ class CallbackQueue:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Open the entry's store (load with async_load)."""
+        key = f"{DOMAIN}.{entry_id}.callbacks"
         self._store = CallbackStore(
             hass,
             STORAGE_VERSION,
-            f"{DOMAIN}.{entry_id}.callbacks",
+            key,
             minor_version=STORAGE_MINOR_VERSION,
+            atomic_writes=True,  # fsynced: the journal is cut only once it is on disk
+            # JSON in the executor: the data is fresh lists of cached dicts, never changed.
+            serialize_in_event_loop=False,
         )
+        self._journal_path = hass.config.path(STORAGE_DIR, key + JOURNAL_SUFFIX)
         self._items: dict[str, CallbackItem] = {}
         self._by_key: dict[str, str] = {}
         self._by_call: dict[str, str] = {}
@@ -150,24 +314,97 @@ class CallbackQueue:
         self._listeners: list[QueueListener] = []
         self._hass = hass
         self._commit: asyncio.Task[None] | None = None
+        # Each item's to_json(), dropped when the item changes: a snapshot of many
+        # items costs the loop a list of cached dicts.
+        self._json: dict[str, dict[str, Any]] = {}
+        # Changed since the last journal line was built: uids, history additions.
+        self._pending_uids: set[str] = set()
+        self._pending_history: list[tuple[str, str, str]] = []
+        self._journal_lock = asyncio.Lock()
+        self._journal_seq = 0  # the last sequence number assigned
+        self._snapshot_seq = 0  # journal_seq of the newest snapshot on disk
+        # The monotonic time of the first change not yet in a snapshot (None: none).
+        self._unsnapped_since: float | None = None
+        self._snapshot_task: asyncio.Task[None] | None = None
+        self._journal_timer: CALLBACK_TYPE | None = None
+        self._snapshot_timer: CALLBACK_TYPE | None = None
+        self._unsub_final_write: CALLBACK_TYPE | None = None
 
     async def async_load(self) -> None:
-        """Read the stored queue and history."""
+        """Read the stored snapshot, then replay the journal lines newer than it."""
         data = await self._store.async_load() or {}
         for raw in data.get("items", []):
-            self._put(CallbackItem.from_json(raw))
+            self._load_item(raw)
         self.history = _history_from_json(data.get("history", {}))
+        snapshot_seq = int(data.get("journal_seq", 0))
+        async with self._journal_lock:
+            lines, torn = await self._hass.async_add_executor_job(_read_journal, self._journal_path)
+            if torn:
+                # Cut the torn tail before anything is appended after it.
+                _LOGGER.warning("The callback journal ended in a torn write; it was dropped")
+                await self._hass.async_add_executor_job(
+                    _rewrite_journal, self._journal_path, snapshot_seq
+                )
+        last = snapshot_seq
+        replayed = 0
+        for entry, _ in lines:
+            seq = entry["seq"]
+            if seq <= snapshot_seq:
+                continue  # older than the snapshot, which holds it
+            self._replay(entry)
+            last = max(last, seq)
+            replayed += 1
+        self._journal_seq = last
+        self._snapshot_seq = snapshot_seq
+        _LOGGER.debug("Callback queue: %d items, %d journal lines replayed", len(self), replayed)
+        self._unsub_final_write = self._hass.bus.async_listen_once(
+            EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
+        )
+        if replayed:
+            self._mark_unsnapped()
+
+    def _load_item(self, raw: Mapping[str, Any]) -> None:
+        """Put a stored item; what was stored is its JSON (the next snapshot's, cached)."""
+        item = CallbackItem.from_json(raw)
+        self._put(item)
+        if raw.keys() == _ITEM_KEYS:  # written by to_json: the same again
+            self._json[item.uid] = dict(raw)
+
+    def _replay(self, entry: Mapping[str, Any]) -> None:
+        for raw in entry["items"]:
+            self._load_item(raw)
+        for uid in entry["removed"]:
+            self._pop(uid)
+        history = self.history
+        for kind, number, iso in entry["history"]:
+            at = dt_util.parse_datetime(iso)
+            if at is None or kind not in ("call", "text"):
+                continue
+            table = history.calls if kind == "call" else history.texts
+            if at in table.get(number, ()):
+                continue  # already in the snapshot: a text counts once toward the cap
+            (note_call if kind == "call" else note_text)(history, number, at)
+
+    async def _async_final_write(self, _event: Event) -> None:
+        self._unsub_final_write = None
+        await self.async_flush()
 
     async def async_remove_storage(self) -> None:
-        """Delete the stored queue (the entry was removed)."""
+        """Delete the stored queue and its journal (the entry was removed)."""
+        self._cancel_timers()
+        if self._unsub_final_write is not None:
+            self._unsub_final_write()
+            self._unsub_final_write = None
         await self._store.async_remove()
+        async with self._journal_lock:
+            await self._hass.async_add_executor_job(_remove_journal, self._journal_path)
 
     async def async_commit(self) -> None:
         """Return once every change made before this call is on disk.
 
         Callers waiting at the same time share one write; a change made while a write
-        is under way is in the next one. (``async_delay_save`` alone is a debounce:
-        during a steady burst it would write nothing until the burst ends.)
+        is under way is in the next one. The write is one journal line with only what
+        changed, so its cost does not grow with the queue.
         """
         if self._commit is None:
             self._commit = self._hass.async_create_task(
@@ -177,17 +414,160 @@ class CallbackQueue:
 
     async def _async_write(self) -> None:
         self._commit = None  # changes from now on join the next write
-        await self._store.async_save(self._data())
+        line = self._build_line()
+        # Also with nothing new: the lock makes this wait for a line in flight that
+        # holds this caller's change.
+        async with self._journal_lock:
+            if line is not None:
+                try:
+                    await self._hass.async_add_executor_job(
+                        _append_line, self._journal_path, line.data
+                    )
+                except BaseException:
+                    self._requeue(line)
+                    raise
+        if self._journal_seq - self._snapshot_seq > SNAPSHOT_LINES:
+            self._start_snapshot()
+
+    def _build_line(self) -> _Line | None:
+        """The next journal line: its content is fixed when its number is assigned."""
+        if self._journal_timer is not None:
+            self._journal_timer()
+            self._journal_timer = None
+        if not self._pending_uids and not self._pending_history:
+            return None
+        uids, history = self._pending_uids, self._pending_history
+        self._pending_uids, self._pending_history = set(), []
+        self._journal_seq += 1
+        order = self._seq
+        # In the order the items came, so a replay keeps the order of equal first calls.
+        present = sorted((uid for uid in uids if uid in order), key=order.__getitem__)
+        data = json_bytes(
+            {
+                "seq": self._journal_seq,
+                "items": [self._item_json(uid) for uid in present],
+                "removed": [uid for uid in uids if uid not in order],
+                "history": history,
+            }
+        )
+        return _Line(self._journal_seq, data + b"\n", uids, history)
+
+    def _requeue(self, line: _Line) -> None:
+        """A line that did not reach the disk: its changes go into the next one."""
+        self._pending_uids |= line.uids
+        self._pending_history[:0] = line.history
+        self._schedule_journal()
+
+    @callback
+    def _schedule_journal(self) -> None:
+        """Journal pending changes at most SAVE_DELAY from now, if no caller commits."""
+        if self._journal_timer is None:
+            self._journal_timer = async_call_later(self._hass, SAVE_DELAY, self._journal_due)
+
+    @callback
+    def _journal_due(self, _now: datetime) -> None:
+        self._journal_timer = None
+        self._hass.async_create_task(
+            self._async_commit_logged(), f"{DOMAIN} callbacks journal", eager_start=False
+        )
+
+    async def _async_commit_logged(self) -> None:
+        try:
+            await self.async_commit()
+        except Exception as err:  # a background write: logged, its changes kept
+            _LOGGER.error("Could not save the callback queue (%s)", type(err).__name__)
+            _LOGGER.debug("Callback queue save failure", exc_info=True)
+
+    @callback
+    def _mark_unsnapped(self) -> None:
+        """A change not in any snapshot yet: one is due at most SNAPSHOT_DELAY from now."""
+        if self._unsnapped_since is None:
+            self._unsnapped_since = time.monotonic()
+        self._schedule_snapshot()
+
+    @callback
+    def _schedule_snapshot(self) -> None:
+        if self._snapshot_timer is not None or self._unsnapped_since is None:
+            return
+        delay = max(0.0, self._unsnapped_since + SNAPSHOT_DELAY - time.monotonic())
+        self._snapshot_timer = async_call_later(self._hass, delay, self._snapshot_due)
+
+    @callback
+    def _snapshot_due(self, _now: datetime) -> None:
+        self._snapshot_timer = None
+        self._start_snapshot()
+
+    @callback
+    def _start_snapshot(self) -> None:
+        if self._snapshot_task is None:
+            self._snapshot_task = self._hass.async_create_task(
+                self._async_snapshot_logged(), f"{DOMAIN} callbacks snapshot", eager_start=False
+            )
+
+    async def _async_snapshot_logged(self) -> None:
+        try:
+            await self.async_snapshot()
+        except Exception as err:  # retried at the next due time
+            _LOGGER.error("Could not save the callback queue (%s)", type(err).__name__)
+            _LOGGER.debug("Callback queue snapshot failure", exc_info=True)
+        finally:
+            self._snapshot_task = None
+        self._schedule_snapshot()  # changes made meanwhile (or a failed one)
+
+    async def async_snapshot(self) -> None:
+        """Write the whole queue to the Store, then drop the journal lines it holds."""
+        if self._snapshot_timer is not None:
+            self._snapshot_timer()
+            self._snapshot_timer = None
+        # Built in the loop: every change so far, and the last sequence number assigned.
+        seq = self._journal_seq
+        unsnapped_since, self._unsnapped_since = self._unsnapped_since, None
+        try:
+            await self._store.async_save(self._data())
+        except BaseException:
+            if self._unsnapped_since is None:
+                self._unsnapped_since = unsnapped_since or time.monotonic()
+            raise
+        self._snapshot_seq = max(self._snapshot_seq, seq)
+        async with self._journal_lock:
+            kept = await self._hass.async_add_executor_job(
+                _rewrite_journal, self._journal_path, self._snapshot_seq
+            )
+        _LOGGER.debug("Callback queue snapshot at %d; %d journal lines kept", seq, kept)
 
     async def async_flush(self) -> None:
-        """Write pending changes now (on unload)."""
-        await self._store.async_save(self._data())
+        """Write everything now (on unload and stop): a snapshot, an empty journal."""
+        if self._unsub_final_write is not None:  # unloaded: a stale queue writes nothing
+            self._unsub_final_write()
+            self._unsub_final_write = None
+        self._cancel_timers()
+        if self._commit is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._commit)
+        if self._snapshot_task is not None:
+            await asyncio.shield(self._snapshot_task)
+        await self.async_snapshot()
+        self._cancel_timers()
+
+    def _cancel_timers(self) -> None:
+        for timer in (self._journal_timer, self._snapshot_timer):
+            if timer is not None:
+                timer()
+        self._journal_timer = self._snapshot_timer = None
 
     def _data(self) -> dict[str, Any]:
         return {
-            "items": [item.to_json() for item in self._items.values()],
+            "items": [self._item_json(uid) for uid in self._items],
             "history": _history_to_json(self.history),
+            "journal_seq": self._journal_seq,
         }
+
+    def _item_json(self, uid: str) -> dict[str, Any]:
+        """The stored form of an item, cached until it changes (never mutated)."""
+        data = self._json.get(uid)
+        if data is None:
+            data = self._json[uid] = self._items[uid].to_json()
+        return data
 
     def _put(self, item: CallbackItem) -> None:
         """Add or replace an item, keeping the order and the indexes."""
@@ -203,6 +583,7 @@ class CallbackQueue:
                 del self._order[bisect_left(self._order, (old.first_call, seq, uid))]
                 insort(self._order, (item.first_call, seq, uid))
         self._items[uid] = item
+        self._json.pop(uid, None)
         self._by_key[item.key] = uid
         for call_id in item.call_ids:
             self._by_call[call_id] = uid
@@ -212,6 +593,7 @@ class CallbackQueue:
         item = self._items.pop(uid, None)
         if item is None:
             return None
+        self._json.pop(uid, None)
         self._unindex(item)
         seq = self._seq.pop(uid)
         del self._order[bisect_left(self._order, (item.first_call, seq, uid))]
@@ -227,7 +609,10 @@ class CallbackQueue:
 
     @callback
     def _changed(self, uids: Collection[str]) -> None:
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        if uids:
+            self._pending_uids.update(uids)
+            self._schedule_journal()
+            self._mark_unsnapped()
         for listener in list(self._listeners):
             listener(uids)
 
@@ -265,9 +650,30 @@ class CallbackQueue:
 
     @callback
     def async_set_history(self, history: History) -> None:
-        """Keep the new history (saved with the next change)."""
+        """Keep a new history (a pruned one): it goes into the next snapshot.
+
+        Journal lines replayed onto an older, unpruned snapshot bring back entries
+        too old to matter; they are pruned again.
+        """
         self.history = history
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+        self._mark_unsnapped()
+
+    @callback
+    def note_call(self, number: str, at: datetime) -> None:
+        """Record a call in the history (journaled with the next commit)."""
+        note_call(self.history, number, at)
+        self._note("call", number, at)
+
+    @callback
+    def note_text(self, number: str, at: datetime) -> None:
+        """Record a sent text in the history (journaled with the next commit)."""
+        note_text(self.history, number, at)
+        self._note("text", number, at)
+
+    def _note(self, kind: str, number: str, at: datetime) -> None:
+        self._pending_history.append((kind, number, at.isoformat()))
+        self._schedule_journal()
+        self._mark_unsnapped()
 
     @callback
     def async_add_call(self, item: CallbackItem, call_id: str | None) -> CallbackItem:

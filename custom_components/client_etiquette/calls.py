@@ -48,8 +48,6 @@ from .screening import (
     Language,
     decide,
     normalize_number,
-    note_call,
-    note_text,
     prune,
     read_number,
 )
@@ -171,11 +169,10 @@ class CallScreener:
             now=now,
             mobile=caller.mobile,
         )
-        note_call(history, e164, now)
+        self._queue.note_call(e164, now)
         outcome = self._outcome(decision, e164, call_id, now)
         if outcome.text_sent:
-            note_text(history, e164, now)
-        self._queue.async_set_history(history)
+            self._queue.note_text(e164, now)
         self._remember(outcome)
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
@@ -229,7 +226,9 @@ class CallScreener:
         if self._pruned_at is not None and timedelta(0) <= now - self._pruned_at < PRUNE_EVERY:
             return history
         self._pruned_at = now
-        return prune(history, now, self._keep)
+        pruned = prune(history, now, self._keep)
+        self._queue.async_set_history(pruned)
+        return pruned
 
     def _remember(self, outcome: CallOutcome) -> None:
         if outcome.call_id is None:

@@ -37,7 +37,7 @@ from .planning import (
     plan_call,
 )
 from .policy import policy_from_options
-from .screening import Channel, Client, NoText, is_mobile, note_text, text_refusal
+from .screening import Channel, Client, NoText, is_mobile, text_refusal
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -331,7 +331,6 @@ def async_ask_before_calling(
     data.sending.outbox.enqueue(
         number, text, key=f"{ASK_KEY_PREFIX}:{client.client_id}:{ulid_now()}"
     )
-    note_text(history, number, now)
-    data.callbacks.async_set_history(history)
+    data.callbacks.note_text(number, now)
     _LOGGER.debug("Asked %s at %s whether now is a good time for a call", client.name, number)
     return {"sent": True, "text": text}
