@@ -40,6 +40,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.client_etiquette.const import DOMAIN
+from custom_components.client_etiquette.screening import read_number
 
 from ._harness import Stats, client_number, clients, e164, machine, real_hass, table
 
@@ -223,11 +224,14 @@ async def call_round(
     rng: random.Random,
     *,
     actions: Counter[str] | None = None,
+    cold: bool = False,
 ) -> tuple[list[float], list[float]]:
     """Per-call seconds until the response and until settled, for ``n`` calls.
 
     ``actions`` counts the answers ("ring", "voicemail"): a voicemail variant whose
-    callers called again within the repeat window rings them through.
+    callers called again within the repeat window rings them through. ``cold``: the
+    parsed-number cache is emptied (untimed) before each call, so every variant parses
+    every number, whatever the number of callers.
     """
     responses: list[float] = []
     settled: list[float] = []
@@ -244,6 +248,8 @@ async def call_round(
                 "number": client_number(index),
                 "call_id": f"c{rng.getrandbits(64):x}",
             }
+        if cold:
+            read_number.cache_clear()
         start = time.perf_counter()
         response = await hass.services.async_call(
             domain, service, data, blocking=True, return_response=True
@@ -259,7 +265,9 @@ async def call_round(
     return responses, settled
 
 
-async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queued: int) -> None:
+async def bench_calls(
+    rounds: int, n: int, client_counts: tuple[int, ...], queued: int, *, cold: bool = False
+) -> None:
     """Part 2: incoming_call decision time against clients and queued callbacks."""
     rng = random.Random(6)
     async with real_hass() as hass:
@@ -303,7 +311,9 @@ async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queue
             shift = index % len(names)
             for name in names[shift:] + names[:shift]:
                 entry_id, count = variants[name]
-                got, done = await call_round(hass, entry_id, count, n, rng, actions=actions[name])
+                got, done = await call_round(
+                    hass, entry_id, count, n, rng, actions=actions[name], cold=cold
+                )
                 response[name].extend(got)
                 settled[name].extend(done)
     rows = []
@@ -341,7 +351,8 @@ async def bench_calls(rounds: int, n: int, client_counts: tuple[int, ...], queue
     print(
         f"{rounds} rounds x {n} calls per variant, interleaved; each call timed on its own; "
         "'answers': what the timed calls were answered (a repeat call within the repeat "
-        "window rings through, also in a voicemail variant)."
+        "window rings through, also in a voicemail variant)"
+        + ("; the parsed-number cache emptied before each call." if cold else ".")
     )
 
 
@@ -353,9 +364,9 @@ async def main(args: argparse.Namespace) -> None:
         await bench_sources(rounds, n)
     if args.part in ("calls", "all"):
         if args.quick:
-            await bench_calls(3, 20, (10, 100, 1_000), 1_000)
+            await bench_calls(3, 20, (10, 100, 1_000), 1_000, cold=args.cold_numbers)
         else:
-            await bench_calls(6, 30, CLIENT_COUNTS, QUEUED)
+            await bench_calls(6, 30, CLIENT_COUNTS, QUEUED, cold=args.cold_numbers)
 
 
 def run() -> None:
@@ -363,6 +374,11 @@ def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few-seconds smoke run")
     parser.add_argument("--part", choices=("sources", "calls", "all"), default="all")
+    parser.add_argument(
+        "--cold-numbers",
+        action="store_true",
+        help="empty the parsed-number cache before each call (every variant parses)",
+    )
     asyncio.run(main(parser.parse_args()))
 
 
