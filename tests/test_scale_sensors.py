@@ -10,20 +10,18 @@ No timing is asserted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.client_etiquette import outgoing
 from custom_components.client_etiquette.const import DOMAIN
 
 from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry
+from .test_outgoing import fresh_holidays, jump, settle  # noqa: F401 (an autouse fixture)
 
 PER_KIND = 15
 WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]
@@ -64,23 +62,6 @@ def many_clients() -> list[ConfigSubentryData]:
                 )
             )
     return subentries
-
-
-@pytest.fixture(autouse=True)
-def fresh_holidays() -> Iterator[None]:
-    outgoing._holiday_cache.clear()
-    yield
-    outgoing._holiday_cache.clear()
-
-
-async def settle(hass: HomeAssistant) -> None:
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def jump(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: str) -> None:
-    freezer.move_to(to)
-    async_fire_time_changed(hass)
-    await settle(hass)
 
 
 async def set_up(hass: HomeAssistant) -> MockConfigEntry:
