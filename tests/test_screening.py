@@ -41,11 +41,22 @@ from custom_components.client_etiquette.screening import (
     note_call,
     note_text,
     prune,
-    record_call,
-    record_text,
     screened_tier,
     text_refusal,
 )
+
+
+def record_call(history: History, number: str, at: datetime) -> History:
+    """A new History with a call from ``number`` at ``at`` (``history`` is not changed)."""
+    calls = {**history.calls, number: (*history.calls.get(number, ()), at)}
+    return History(calls=calls, texts=history.texts)
+
+
+def record_text(history: History, number: str, at: datetime) -> History:
+    """A new History with a text sent to ``number`` at ``at`` (``history`` is not changed)."""
+    texts = {**history.texts, number: (*history.texts.get(number, ()), at)}
+    return History(calls=history.calls, texts=texts)
+
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

@@ -294,16 +294,6 @@ def _note(times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime) 
     times[number] = (*times.get(number, ()), at)
 
 
-def record_call(history: History, number: str, at: datetime) -> History:
-    """A new History with a call from ``number`` at ``at``."""
-    return History(calls=_append(history.calls, number, at), texts=history.texts)
-
-
-def record_text(history: History, number: str, at: datetime) -> History:
-    """A new History with a text sent to ``number`` at ``at``."""
-    return History(calls=history.calls, texts=_append(history.texts, number, at))
-
-
 def prune(history: History, now: datetime, keep: timedelta) -> History:
     """A new History without entries older than ``keep`` before ``now``."""
     return History(
@@ -311,13 +301,6 @@ def prune(history: History, now: datetime, keep: timedelta) -> History:
         texts=_drop_before(history.texts, now - keep),
     )
 
-
-def _append(
-    times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime
-) -> dict[str, tuple[datetime, ...]]:
-    result = dict(times)
-    result[number] = (*result.get(number, ()), at)
-    return result
 
 
 def _drop_before(
