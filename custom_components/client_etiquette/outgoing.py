@@ -125,6 +125,17 @@ async def async_preload_holidays(
 # --- clients --------------------------------------------------------------------------
 
 
+def ask_key(client_id: str) -> str:
+    """The outbox key of a new ask-before-calling text to a client."""
+    return f"{ASK_KEY_PREFIX}:{client_id}:{ulid_now()}"
+
+
+def asked_client_id(key: str) -> str | None:
+    """The client an outbox key's ask-before-calling text went to; None for other texts."""
+    prefix, _, rest = key.partition(":")
+    return rest.partition(":")[0] if prefix == ASK_KEY_PREFIX else None
+
+
 def entry_clients(entry: ClientEtiquetteConfigEntry) -> list[Client]:
     """The clients of an entry's sub-entries, read afresh (the entity platform's set-up).
 
@@ -328,9 +339,7 @@ def async_ask_before_calling(
     text = ask_first_text(
         client.language, topic=topic, sender_name=str(entry.options.get(CONF_SENDER_NAME, ""))
     )
-    data.sending.outbox.enqueue(
-        number, text, key=f"{ASK_KEY_PREFIX}:{client.client_id}:{ulid_now()}"
-    )
+    data.sending.outbox.enqueue(number, text, key=ask_key(client.client_id))
     data.callbacks.note_text(number, now)
     _LOGGER.debug("Asked %s at %s whether now is a good time for a call", client.name, number)
     return {"sent": True, "text": text}

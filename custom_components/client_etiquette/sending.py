@@ -25,7 +25,7 @@ from .const import (
     EVENT_TEXT_FAILED,
 )
 from .directory import ClientDirectory
-from .outgoing import ASK_KEY_PREFIX
+from .outgoing import asked_client_id
 from .texting import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
@@ -102,11 +102,11 @@ class TextSending:
             self._report(item, message)
 
     def _asked_client(self, key: str) -> str | None:
-        """The client an ask-before-calling text went to (its key is ask:<client id>:…)."""
-        prefix, _, rest = key.partition(":")
-        if prefix != ASK_KEY_PREFIX or self.directory is None:
+        """The name of the client an ask-before-calling text went to."""
+        client_id = asked_client_id(key)
+        if client_id is None or self.directory is None:
             return None
-        client = self.directory.by_id(rest.partition(":")[0])
+        client = self.directory.by_id(client_id)
         return client.name if client else None
 
     def _report(self, item: CallbackItem | None, message: OutboxItem) -> None:
