@@ -302,7 +302,6 @@ def prune(history: History, now: datetime, keep: timedelta) -> History:
     )
 
 
-
 def _drop_before(
     times: Mapping[str, tuple[datetime, ...]], cutoff: datetime
 ) -> dict[str, tuple[datetime, ...]]:
