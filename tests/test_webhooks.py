@@ -474,12 +474,16 @@ async def test_oversized_bodies_are_refused(setup: Setup) -> None:
         (b"From&&CallSid", "application/x-www-form-urlencoded", 400),
         (b"From=1&" * 201, "application/x-www-form-urlencoded", 400),
         (b"From=1", "application/x-www-form-urlencoded; charset=latin-1", 400),
+        # The e-mail header parser behind aiohttp's content_type raises IndexError on it.
+        (b"", ";0*", 415),
+        (b"From=1", "application/x-www-form-urlencoded;0*", 415),
     ],
 )
 async def test_malformed_forms_are_refused(
-    setup: Setup, body: bytes, content_type: str, status: int
+    setup: Setup, body: bytes, content_type: str, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Not a form, not UTF-8, not parseable, too many fields: 4xx, nothing done."""
+    """Not a form, an unreadable content type, not UTF-8, not parseable, too many fields:
+    4xx, nothing done, nothing logged as an error."""
     response = await setup.client.post(
         VOICE_PATH,
         data=body,
@@ -487,6 +491,7 @@ async def test_malformed_forms_are_refused(
     )
     assert response.status == status
     await assert_nothing_done(setup)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_signed_but_unusable_requests(setup: Setup) -> None:
@@ -769,6 +774,18 @@ async def test_pbx_failure_is_a_clear_error(
     for record in caplog.records:
         if record.levelno > logging.DEBUG:
             assert "601234567" not in record.getMessage()
+
+
+async def test_pbx_unreadable_content_type(setup: Setup, caplog: pytest.LogCaptureFixture) -> None:
+    """A content type the header parser can't read: 415, nothing done, no error logged."""
+    response = await setup.client.post(
+        PBX_PATH,
+        data=json.dumps({"number": CALLER}).encode(),
+        headers={"Authorization": f"Bearer {SECRET}", "Content-Type": ";0*"},
+    )
+    assert response.status == 415
+    await assert_nothing_done(setup)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 async def test_pbx_form_encoded(setup: Setup) -> None:

@@ -217,11 +217,23 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
+def _media_type(request: Request) -> tuple[str, str | None]:
+    """The request's content type and charset; 415 when the header can't be read.
+
+    aiohttp reads the header with the standard library's e-mail parser, which raises
+    on some malformed parameters (``Content-Type: ;0*`` gives an IndexError).
+    """
+    try:
+        return request.content_type, request.charset
+    except Exception as err:  # whatever the parser raises, the header is unusable
+        raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unreadable content type") from err
+
+
 def _parse_form(request: Request, body: bytes) -> list[tuple[str, str]]:
     """The fields of a form-encoded body; 415 for another type, 400 if it does not parse."""
-    if request.content_type != FORM_CONTENT_TYPE:
+    content_type, charset = _media_type(request)
+    if content_type != FORM_CONTENT_TYPE:
         raise _Refused(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "not a form")
-    charset = request.charset
     if charset is not None and charset.lower() not in ("utf-8", "utf8"):
         raise _Refused(HTTPStatus.BAD_REQUEST, "form is not UTF-8")
     try:
@@ -529,7 +541,7 @@ class PbxWebhook:
             ):
                 raise _Refused(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer secret")
             body = await _read_body(request)
-            if request.content_type == FORM_CONTENT_TYPE:
+            if _media_type(request)[0] == FORM_CONTENT_TYPE:
                 data: Any = dict(_parse_form(request, body))
             else:
                 data = _parse_json(body)
