@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse, payload
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, make_mocked_request
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -474,16 +474,13 @@ async def test_oversized_bodies_are_refused(setup: Setup) -> None:
         (b"From&&CallSid", "application/x-www-form-urlencoded", 400),
         (b"From=1&" * 201, "application/x-www-form-urlencoded", 400),
         (b"From=1", "application/x-www-form-urlencoded; charset=latin-1", 400),
-        # The e-mail header parser behind aiohttp's content_type raises IndexError on it.
-        (b"", ";0*", 415),
-        (b"From=1", "application/x-www-form-urlencoded;0*", 415),
     ],
 )
 async def test_malformed_forms_are_refused(
     setup: Setup, body: bytes, content_type: str, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Not a form, an unreadable content type, not UTF-8, not parseable, too many fields:
-    4xx, nothing done, nothing logged as an error."""
+    """Not a form, not UTF-8, not parseable, too many fields: 4xx, nothing done,
+    nothing logged as an error."""
     response = await setup.client.post(
         VOICE_PATH,
         data=body,
@@ -776,15 +773,55 @@ async def test_pbx_failure_is_a_clear_error(
             assert "601234567" not in record.getMessage()
 
 
+def _unreadable(content_type: str) -> bool:
+    """Whether this aiohttp can't read the header: 3.13 parses it with the standard
+    library's e-mail parser, which raises IndexError on ``;0*``; 3.12 (Home Assistant
+    2025.9) reads it as text/plain."""
+    request = make_mocked_request("POST", "/", headers={"Content-Type": content_type})
+    try:
+        request.content_type  # noqa: B018 (the property parses the header)
+    except IndexError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"", ";0*"), (b"From=1", "application/x-www-form-urlencoded;0*")],
+    ids=["no_type", "form_type"],
+)
+async def test_voice_unreadable_content_type(
+    setup: Setup, body: bytes, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A content type aiohttp can't read is a 415 (else refused as usual), nothing is
+    done and nothing is logged as an error (Home Assistant would answer an exception
+    with 200)."""
+    response = await setup.client.post(
+        VOICE_PATH,
+        data=body,
+        headers={"X-Twilio-Signature": "x" * 28, "Content-Type": content_type},
+    )
+    assert 400 <= response.status < 500
+    if _unreadable(content_type):
+        assert response.status == 415
+    await assert_nothing_done(setup)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 async def test_pbx_unreadable_content_type(setup: Setup, caplog: pytest.LogCaptureFixture) -> None:
-    """A content type the header parser can't read: 415, nothing done, no error logged."""
+    """A content type aiohttp can't read: 415 and nothing done; where it can, the JSON
+    body is screened as usual. Never an error in the log."""
     response = await setup.client.post(
         PBX_PATH,
         data=json.dumps({"number": CALLER}).encode(),
         headers={"Authorization": f"Bearer {SECRET}", "Content-Type": ";0*"},
     )
-    assert response.status == 415
-    await assert_nothing_done(setup)
+    if _unreadable(";0*"):
+        assert response.status == 415
+        await assert_nothing_done(setup)
+    else:
+        assert response.status == 200
+        assert (await response.json())["action"] in ("ring", "voicemail")
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 

@@ -38,12 +38,13 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+import inspect
 from itertools import count
 import json
 import logging
 import os
 import time
-from typing import Any
+from typing import Any, Final
 from uuid import uuid4
 
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
@@ -285,6 +286,17 @@ class _Line:
     history: list[tuple[str, str, str]]
 
 
+# JSON of a snapshot in the executor: its data is fresh lists of cached dicts that
+# nothing changes afterwards. Newer Home Assistant serializes in the event loop unless
+# told otherwise; before that option existed (2025.9 and others) it always used the
+# executor, and the option is unknown.
+_IN_EXECUTOR: Final[dict[str, Any]] = (
+    {"serialize_in_event_loop": False}
+    if "serialize_in_event_loop" in inspect.signature(Store.__init__).parameters
+    else {}
+)
+
+
 class CallbackQueue:
     """The callbacks and the call/text history of one entry."""
 
@@ -297,8 +309,7 @@ class CallbackQueue:
             key,
             minor_version=STORAGE_MINOR_VERSION,
             atomic_writes=True,  # fsynced: the journal is cut only once it is on disk
-            # JSON in the executor: the data is fresh lists of cached dicts, never changed.
-            serialize_in_event_loop=False,
+            **_IN_EXECUTOR,
         )
         self._journal_path = hass.config.path(STORAGE_DIR, key + JOURNAL_SUFFIX)
         self._items: dict[str, CallbackItem] = {}
