@@ -13,8 +13,8 @@ import voluptuous as vol
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import BASE_OPTIONS, DRIVING, setup_entry
-from .test_outgoing import ANNA, ANNA_DATA, client
+from .conftest import DRIVING, setup_entry
+from .test_outgoing import ANNA, ANNA_DATA, client, make_entry
 
 EVENT = "event.my_phone_client_call"
 
@@ -33,16 +33,11 @@ def refusing_sms(hass: HomeAssistant) -> list[ServiceCall]:
 
 
 def entry() -> MockConfigEntry:
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="My phone",
-        options={
-            **BASE_OPTIONS,
-            "texting_backend": "notify",
-            "notify_action": "notify.sms",
-            "sender_name": "Jan",
-        },
-        subentries_data=[client("Anna Kowalska", **ANNA_DATA)],
+    """Anna, with texts through the refusing ``notify.sms``."""
+    return make_entry(
+        [client("Anna Kowalska", **ANNA_DATA)],
+        texting_backend="notify",
+        notify_action="notify.sms",
     )
 
 
