@@ -631,13 +631,12 @@ class Outbox:
     def _interrupted(self, item: OutboxItem) -> None:
         """A crash cut an attempt off: look it up before sending again, if we can."""
         item.sending = False
+        item.next_try = None
         item.last_error = INTERRUPTED
         if self._can_check:
             item.unsure = True
-            item.next_try = None
-            return
-        item.state = TextState.FAILED
-        item.next_try = None
+        else:
+            item.state = TextState.FAILED
 
     @property
     def _can_check(self) -> bool:
