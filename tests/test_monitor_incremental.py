@@ -27,7 +27,7 @@ from custom_components.client_etiquette.const import READY_STATE, Mode, Reason
 from custom_components.client_etiquette.models import Readiness
 from custom_components.client_etiquette.monitor import ReadinessMonitor
 from custom_components.client_etiquette.readiness import evaluate
-from custom_components.client_etiquette.sources import SnapshotTracker, SourceConfig, read_snapshot
+from custom_components.client_etiquette.sources import SnapshotTracker, SourceConfig
 
 from .conftest import (
     ANDROID_AUTO,
@@ -46,6 +46,7 @@ from .conftest import (
     make_entry,
     setup_entry,
 )
+from .snapshot_reference import read_snapshot
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 FOCUS = "binary_sensor.iphone_focus"

@@ -153,41 +153,6 @@ def parse_time(value: str | None) -> time | None:
     return time.fromisoformat(value)
 
 
-def read_snapshot(
-    hass: HomeAssistant,
-    config: SourceConfig,
-    *,
-    mode: Mode = Mode.AUTO,
-    busy_until: datetime | None = None,
-    busy_reason: Reason = Reason.MANUAL,
-) -> Snapshot:
-    """Read the current states of the configured sources."""
-    reader = _Reader(hass)
-    evidence = [
-        *reader.flags(config.driving, Reason.DRIVING, is_driving),
-        *reader.flags(config.phone_state, Reason.ON_CALL, is_on_call),
-        *reader.flags(config.dnd, Reason.DO_NOT_DISTURB, is_do_not_disturb),
-        *reader.flags(
-            config.signal, Reason.WEAK_SIGNAL, lambda state: is_weak_signal(state, config)
-        ),
-        *reader.meetings(config),
-        *reader.zones(config),
-        *reader.schedule(config),
-    ]
-    in_own_car = reader.any_true(config.car, is_own_car)
-    workday_today = reader.any_true((config.workday,) if config.workday else (), is_on)
-    return Snapshot(
-        evidence=tuple(evidence),
-        unavailable_sources=tuple(reader.unavailable),
-        in_own_car=in_own_car,
-        work_hours=config.work_hours(dt_util.get_default_time_zone()),
-        workday_today=workday_today,
-        mode=mode,
-        busy_until=busy_until,
-        busy_reason=busy_reason,
-    )
-
-
 type _Slot = Callable[[], tuple[Evidence, ...]]
 
 
@@ -195,10 +160,11 @@ class SnapshotTracker:
     """The snapshot of one entry's sources, kept current one source change at a time.
 
     Holds the last usable state of every configured source and the evidence derived
-    from it, in the order ``read_snapshot`` lists it. A change of one source re-derives
+    from it, in the order of the configuration's roles. A change of one source re-derives
     only the evidence that source feeds (a tracker or zone change: the zones), so an
     update costs the same with 1 or 200 sources. At every moment ``snapshot`` equals
-    ``read_snapshot`` over the same states, provided ``async_update_source`` is called
+    a full read of the same states (``tests/snapshot_reference.py``, the reference it is
+    tested against), provided ``async_update_source`` is called
     for every state change of a configured source (``async_refresh`` re-reads them all).
     """
 
@@ -364,7 +330,7 @@ class SnapshotTracker:
         return state
 
     def _list_unavailable(self) -> tuple[str, ...]:
-        """The unusable sources in the order ``read_snapshot`` meets them."""
+        """The unusable sources, in the order of the roles (each once)."""
         config, usable = self._config, self._usable
         order: list[str] = [
             *config.driving,
@@ -394,70 +360,6 @@ class SnapshotTracker:
         workday = self._config.workday
         state = self._usable[workday] if workday else None
         return None if state is None else is_on(state)
-
-
-class _Reader:
-    """Reads states once each and remembers which sources could not be used."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        self._hass = hass
-        self.unavailable: list[str] = []
-
-    def usable(self, entity_id: str) -> State | None:
-        state = self._hass.states.get(entity_id)
-        if state is None or state.state in UNUSABLE_STATES:
-            if entity_id not in self.unavailable:
-                self.unavailable.append(entity_id)
-            return None
-        return state
-
-    def flags(self, entity_ids: Iterable[str], reason: Reason, test: Any) -> list[Evidence]:
-        return [
-            Evidence(reason, entity_id)
-            for entity_id in entity_ids
-            if (state := self.usable(entity_id)) is not None and test(state)
-        ]
-
-    def any_true(self, entity_ids: Iterable[str], test: Any) -> bool | None:
-        """True/False from the usable sources; None when none is usable."""
-        states = [state for entity_id in entity_ids if (state := self.usable(entity_id))]
-        if not states:
-            return None
-        return any(test(state) for state in states)
-
-    def meetings(self, config: SourceConfig) -> list[Evidence]:
-        return [
-            Evidence(Reason.IN_MEETING, entity_id, calendar_end(state))
-            for entity_id in config.calendars
-            if (state := self.usable(entity_id)) is not None
-            and is_meeting(state, config.meeting_keywords)
-        ]
-
-    def zones(self, config: SourceConfig) -> list[Evidence]:
-        if config.tracker is None or not config.zones:
-            return []
-        tracker = self.usable(config.tracker)
-        if tracker is None:
-            return []
-        return [
-            Evidence(reason, zone_id)
-            for zone_id, reason in config.zones
-            if (zone := self.usable(zone_id)) is not None and in_tracker_zone(tracker, zone)
-        ]
-
-    def schedule(self, config: SourceConfig) -> list[Evidence]:
-        if config.schedule is None:
-            return []
-        state = self.usable(config.schedule)
-        if state is None or state.state != STATE_OFF:
-            return []
-        return [
-            Evidence(
-                Reason.AFTER_HOURS,
-                config.schedule,
-                _as_datetime(state.attributes.get("next_event")),
-            )
-        ]
 
 
 def _lower(state: State) -> str:
