@@ -155,7 +155,7 @@ async def test_driving_sends_to_voicemail_with_polish_text(
     items = await todo_items(hass)
     assert len(items) == 1
     assert items[0]["summary"] == "Call back Anna Kowalska"
-    assert "driving" in items[0]["description"]
+    assert "- **Reason:** Driving\n" in items[0]["description"]
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "sent_to_voicemail"
     assert state.attributes["client_name"] == "Anna Kowalska"
@@ -400,8 +400,8 @@ async def test_queue_and_cooldown_survive_restart(
     await hass.async_block_till_done()
     items = await todo_items(hass)
     assert len(items) == 1
-    assert "https://example.com/r.mp3" in items[0]["description"]
-    assert "Transcription: Hi" in items[0]["description"]
+    assert "[Listen](https://example.com/r.mp3)" in items[0]["description"]
+    assert "- **Transcription:** Hi" in items[0]["description"]
     hass.states.async_set(DRIVING, "in_vehicle")
     response = await incoming(hass, ANNA)
     assert response["no_text_reason"] in ("cooldown", None)

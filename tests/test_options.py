@@ -80,7 +80,8 @@ async def test_texts_templates(hass: HomeAssistant, sources: None) -> None:
     assert result["errors"] == {"template_en": "invalid_template"}
     assert result["description_placeholders"]["error"]
     result = await submit(hass, result["flow_id"], {"template_en": "{{ '' }}"})
-    assert result["errors"] == {"template_en": "invalid_template"}
+    assert result["errors"] == {"template_en": "template_breaks"}
+    assert result["description_placeholders"]["text"] == ""
     result = await submit(
         hass,
         result["flow_id"],

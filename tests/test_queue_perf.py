@@ -192,8 +192,8 @@ async def test_todo_list_is_cached_until_the_queue_changes(
     assert after[2] is first[2]
     assert after[1] is not first[1]
     assert after[1].description is not None
-    assert "Text: sent" in after[1].description
-    assert "Voicemail: https://example.com/r.mp3" in after[1].description
+    assert "- **Text:** Sent" in after[1].description
+    assert "- **Voicemail:** [Listen](https://example.com/r.mp3)" in after[1].description
 
     queue.async_remove_items(["u0"])
     await hass.async_block_till_done()
@@ -203,6 +203,7 @@ async def test_todo_list_is_cached_until_the_queue_changes(
     # A new language rewords every item.
     hass.config.language = "pl"
     assert [todo.summary for todo in entity.todo_items] == ["Oddzwoń: Bob", "Oddzwoń: Celina"]
+    assert "- **Wiadomość:** Wysłano" in (entity.todo_items[0].description or "")
 
 
 async def test_due_reminders_at_start_are_one_change(

@@ -17,10 +17,14 @@ from .const import CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
 from .missing_sources import async_clear_missing_sources, async_track_missing_sources
 from .monitor import ReadinessMonitor
-from .reminders import CallbackReminders
+from .reminders import CallbackReminders, issue_id as reminders_issue_id
 from .sending import TextSending, backend_from_options, issue_id
 from .services import async_setup_services
 from .sources import SourceConfig
+from .text_templates import (
+    async_check_templates,
+    async_delete_issues as async_delete_template_issues,
+)
 from .texting import async_remove_outbox
 from .webhooks import async_register_webhooks
 
@@ -74,12 +78,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     )
     reminders = CallbackReminders(
         hass,
+        entry.entry_id,
         screener=screener,
         queue=queue,
         monitor=monitor,
         directory=directory,
         notify_action=entry.options.get(CONF_REMINDER_NOTIFY),
     )
+    async_check_templates(hass, entry.entry_id, entry.options)
     entry.runtime_data = ClientEtiquetteData(
         monitor, directory, queue, screener, reminders, sending
     )
@@ -109,5 +115,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEn
     """Forget the repair issues, the stored queue and the outbox of a removed entry."""
     async_clear_missing_sources(hass, entry.entry_id)
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
+    ir.async_delete_issue(hass, DOMAIN, reminders_issue_id(entry.entry_id))
+    async_delete_template_issues(hass, entry.entry_id)
     await CallbackQueue(hass, entry.entry_id).async_remove_storage()
     await async_remove_outbox(hass, entry.entry_id)

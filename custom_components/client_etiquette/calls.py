@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
-from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
 from .callbacks import HISTORY_KEEP, CallbackItem, CallbackQueue, new_uid
@@ -35,7 +34,7 @@ from .const import (
     Reason,
 )
 from .directory import ClientDirectory
-from .messages import build_text, template_variables
+from .messages import build_text, template_variables, text_fault
 from .monitor import ReadinessMonitor
 from .policy import policy_from_options
 from .screening import (
@@ -51,6 +50,7 @@ from .screening import (
     prune,
     read_number,
 )
+from .text_templates import renderer, report_broken
 
 _LOGGER = logging.getLogger(__name__)
 # Outcomes remembered per call id, so a retried webhook or service call is answered alike.
@@ -125,6 +125,8 @@ class CallScreener:
         self._seen: dict[str, CallOutcome] = {}
         self._unsaved = False
         self._listeners: list[EventListener] = []
+        # Languages whose template failed since set-up (told once each).
+        self._broken_templates: set[Language] = set()
 
     @callback
     def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
@@ -285,14 +287,9 @@ class CallScreener:
                 sender_name=sender,
                 within_minutes=within,
             )
-            try:
-                return str(
-                    Template(template, self._hass).async_render(variables, parse_result=False)
-                )
-            except TemplateError as err:
-                _LOGGER.warning(
-                    "Text template for %s failed, using the built-in text: %s", language, err
-                )
+            text = self._from_template(template, language, variables)
+            if text is not None:
+                return text
         return build_text(
             reason,
             language,
@@ -305,6 +302,23 @@ class CallScreener:
             outside_hours=decision.outside_hours,
             reply_email=self._options.get(CONF_REPLY_EMAIL),
         )
+
+    def _from_template(
+        self, template: str, language: Language, variables: Mapping[str, str]
+    ) -> str | None:
+        """The user's template rendered; None (reported once) when it fails or reads badly."""
+        try:
+            text = renderer(self._hass, template)(variables)
+        except TemplateError as err:
+            shown = str(err)
+        else:
+            if text_fault(text) is None:
+                return text
+            shown = text
+        if language not in self._broken_templates:
+            self._broken_templates.add(language)
+            report_broken(self._hass, self._entry_id, language, shown)
+        return None
 
     async def _async_follow_up(
         self, outcome: CallOutcome, item: CallbackItem, name: str | None

@@ -32,10 +32,13 @@ Template variables (the same names are offered to user templates in the options 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Final
+from enum import StrEnum
+from itertools import product
+import re
+from typing import Final, Literal
 
 from .const import Reason
 from .screening import Language, Tier
@@ -280,8 +283,12 @@ def format_callback_time(
         return f"{_TOMORROW[language]} {at}"
     if days <= WEEKDAY_HORIZON_DAYS:
         return f"{_WEEKDAYS[language][local.weekday()]} {at}"
-    month = _MONTHS[language][local.month - 1]
-    return f"{_DATE_PREFIX[language]}{local.day} {month} {at}"
+    return f"{_DATE_PREFIX[language]}{day_and_month(local, language)} {at}"
+
+
+def day_and_month(local: datetime, language: Language) -> str:
+    """The day of the month and the month's name: "14 March", "14 марта", "14 marca"."""
+    return f"{local.day} {_MONTHS[language][local.month - 1]}"
 
 
 def round_up(moment: datetime, tz: tzinfo) -> datetime:
@@ -331,7 +338,41 @@ def _within_hours(count: int, language: Language) -> str:
 
 def _plural_ru(count: int, one: str, other: str) -> str:
     """The Russian genitive after "в течение": 1, 21, 101 минуты; 2, 5, 11, 22 минут."""
-    return one if count % 10 == 1 and count % 100 != 11 else other
+    return one if plural_category(count, Language.RU) == "one" else other
+
+
+type PluralCategory = Literal["one", "few", "many", "other"]
+
+
+def plural_category(count: int, language: str) -> PluralCategory:
+    """The CLDR plural category of a whole number in en, ru or pl (others: as in English).
+
+    English: 1 is "one", everything else "other". Russian: 1, 21, 101 "one"; 2-4, 22-24
+    "few" (not 12-14); 0, 5-20, 25, 111-114 "many". Polish: only 1 is "one"; 2-4,
+    22-24 "few" (not 12-14); 0, 5-21, 25, 112 "many".
+    """
+    count = abs(count)
+    ones, tens = count % 10, count % 100
+    few = 2 <= ones <= 4 and not 12 <= tens <= 14
+    if language == Language.RU:
+        if ones == 1 and tens != 11:
+            return "one"
+        return "few" if few else "many"
+    if language == Language.PL:
+        if count == 1:
+            return "one"
+        return "few" if few else "many"
+    return "one" if count == 1 else "other"
+
+
+def plural(count: int, language: str, forms: Mapping[PluralCategory, str]) -> str:
+    """``forms`` for the plural category of ``count``; "{n}" in it becomes the number.
+
+    A category missing from ``forms`` falls back to "other", then to "many".
+    """
+    category = plural_category(count, language)
+    form = forms.get(category) or forms.get("other") or forms["many"]
+    return form.replace("{n}", str(count))
 
 
 def callback_phrase(
@@ -446,3 +487,162 @@ def sms_segments(text: str) -> int:
         return 1 if septets <= 160 else -(-septets // 153)
     units = sum(2 if ord(char) > 0xFFFF else 1 for char in text)
     return 1 if units <= 70 else -(-units // 67)
+
+
+# --- Checking text templates ---------------------------------------------------------
+
+
+class TextFault(StrEnum):
+    """Why a rendered text must not be sent."""
+
+    EMPTY = "empty"
+    EMPTY_SLOT = "empty_slot"
+    DOUBLED_SPACE = "doubled_space"
+    DANGLING_PUNCTUATION = "dangling_punctuation"
+
+
+# What a variable that came out empty leaves behind: punctuation at the very start
+# (", I can't pick up"), a blank before a mark ("Hi , I" - but not an emoticon ":)" or
+# a decimal), two marks with nothing between ("Hi, , I", "Dear ,."), or empty brackets
+# or quotes.
+_EMPTY_SLOT: Final = re.compile(
+    r"^[,.;:!?)]"
+    r"|[ \t][,.;:!?](?![\w().\-])"
+    r"|[ \t]\)"
+    r"|[,;:][ \t]*[,.;:!?]"
+    r'|\([ \t]*\)|"[ \t]*"|“[ \t]*”|„[ \t]*”|«[ \t]*»'
+)
+# Two blanks in a row, a blank at the end or start of a line, two empty lines in a row.
+_DOUBLED_SPACE: Final = re.compile(r"[ \t]{2,}|[ \t]\n|\n[ \t]|\n[ \t]*\n[ \t]*\n")
+# A text that stops on a comma, colon, opening bracket or dash.
+_DANGLING: Final = re.compile(r"[,;:(\-–—]$")
+
+
+def text_fault(text: str) -> TextFault | None:
+    """What is wrong with a rendered text (blanks around it ignored), or None when it reads well."""
+    body = text.strip()
+    if not body:
+        return TextFault.EMPTY
+    if _EMPTY_SLOT.search(body):
+        return TextFault.EMPTY_SLOT
+    if _DOUBLED_SPACE.search(body):
+        return TextFault.DOUBLED_SPACE
+    if _DANGLING.search(body):
+        return TextFault.DANGLING_PUNCTUATION
+    return None
+
+
+# The case every other one is told apart from: a client by name, the first reason, a
+# known callback time (this far ahead).
+_BASE_REASON: Final = next(iter(Reason))
+SAMPLE_CALLBACK_IN: Final = timedelta(hours=3)
+SAMPLE_CLIENT: Final[Mapping[Language, str]] = {
+    Language.EN: "Emma Clarke",
+    Language.RU: "Анна Смирнова",
+    Language.PL: "Anna Kowalska",
+}
+# How a case differs from the base one, in this order: a caller with no name, no known
+# callback time, another reason.
+UNKNOWN_CALLER: Final = "unknown_caller"
+NO_TIME: Final = "no_time"
+REASON: Final = "reason"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateCase:
+    """One situation a text template meets: the caller, the reason, the callback time."""
+
+    reason: Reason
+    unknown_caller: bool
+    no_callback_time: bool
+
+    @property
+    def differences(self) -> tuple[str, ...]:
+        """How this case differs from the base one (``UNKNOWN_CALLER``, ``NO_TIME``, ``REASON``)."""
+        flags = (self.unknown_caller, self.no_callback_time, self.reason is not _BASE_REASON)
+        return tuple(
+            name for name, on in zip((UNKNOWN_CALLER, NO_TIME, REASON), flags, strict=True) if on
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateBreak:
+    """The first case a template breaks in, what it gave, and what is wrong with it.
+
+    ``traits`` says what the case is, as far as it matters: the subset of
+    ``UNKNOWN_CALLER``, ``NO_TIME`` and ``REASON`` (this reason, ``case.reason``, and
+    not every reason) without which the text reads well; empty when it breaks always.
+    """
+
+    case: TemplateCase
+    text: str
+    fault: TextFault
+    traits: tuple[str, ...]
+
+
+def template_cases() -> list[TemplateCase]:
+    """Every case a template meets, those closest to the base case first."""
+    cases = [
+        TemplateCase(reason, unknown, no_time)
+        for unknown, no_time, reason in product((False, True), (False, True), Reason)
+    ]
+    return sorted(cases, key=lambda case: len(case.differences))
+
+
+def case_variables(
+    case: TemplateCase,
+    language: Language,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    sender_name: str = "",
+    within_minutes: int = DEFAULT_WITHIN_MINUTES,
+) -> dict[str, str]:
+    """The template variables of ``case``, with a sample client and callback time."""
+    return template_variables(
+        case.reason,
+        language,
+        None if case.no_callback_time else now + SAMPLE_CALLBACK_IN,
+        now,
+        tz,
+        client_name="" if case.unknown_caller else SAMPLE_CLIENT[language],
+        sender_name=sender_name,
+        within_minutes=within_minutes,
+    )
+
+
+def check_template(
+    render: Callable[[Mapping[str, str]], str],
+    language: Language,
+    now: datetime,
+    tz: tzinfo,
+    *,
+    sender_name: str = "",
+    within_minutes: int = DEFAULT_WITHIN_MINUTES,
+) -> TemplateBreak | None:
+    """Render a template in every case it meets; the first that breaks, or None.
+
+    ``render`` turns the variables into text (and may raise, which is passed on). The
+    cases are tried closest to the base case first, so every difference of the case
+    returned is needed for the break; when it breaks with the base reason but not with
+    every reason, ``REASON`` is added to its traits.
+    """
+
+    def fault_in(case: TemplateCase) -> tuple[str, TextFault | None]:
+        variables = case_variables(
+            case, language, now, tz, sender_name=sender_name, within_minutes=within_minutes
+        )
+        text = render(variables)
+        return text, text_fault(text)
+
+    for case in template_cases():
+        text, fault = fault_in(case)
+        if fault is None:
+            continue
+        traits = case.differences
+        if case.reason is _BASE_REASON and any(
+            fault_in(replace(case, reason=reason))[1] is None for reason in Reason
+        ):
+            traits = (*traits, REASON)
+        return TemplateBreak(case, text, fault, traits)
+    return None

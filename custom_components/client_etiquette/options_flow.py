@@ -11,7 +11,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlowWithReload
 from homeassistant.exceptions import TemplateError
 from homeassistant.helpers import selector
-from homeassistant.helpers.template import Template
+from homeassistant.helpers.translation import async_get_translations
 import voluptuous as vol
 
 from .const import (
@@ -45,6 +45,7 @@ from .const import (
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
     DEFAULT_WITHIN_MINUTES,
+    DOMAIN,
     LANGUAGES,
     TEXTING_BACKENDS,
     TIERS,
@@ -52,11 +53,12 @@ from .const import (
     Reason,
 )
 from .form_fields import email_error, select
-from .messages import TEMPLATE_VARIABLES
+from .messages import REASON, TEMPLATE_VARIABLES
 from .policy import default_blocking
-from .screening import normalize_number
+from .screening import Language, normalize_number
 from .signature import ed25519_key, new_webhook_id
 from .sources_form import SECTION_OF, flatten, nest, options_schema, validate
+from .text_templates import find_break
 from .texting import (
     TWILIO_API_BASE,
     CannotConnect,
@@ -212,23 +214,34 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         """Screening policy per tier, unknown callers and texting limits."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            error = email_error(user_input.get(CONF_REPLY_EMAIL))
-            if error is None:
+            user_input = _stripped_action(user_input)
+            errors = self._screening_errors(user_input)
+            if not errors:
                 keys = tuple(str(key) for key in screening_schema().schema)
                 return self._save(_integers(user_input), drop=keys)
-            errors["base"] = error
         return self._form("screening", screening_schema(), user_input, errors)
 
+    def _screening_errors(self, user_input: Mapping[str, Any]) -> dict[str, str]:
+        """A bad reply address, or a reminder action that does not exist."""
+        error = email_error(user_input.get(CONF_REPLY_EMAIL))
+        if error is not None:
+            return {"base": error}
+        action = str(user_input.get(CONF_REMINDER_NOTIFY) or "")
+        domain, _, service = action.partition(".")
+        if action and not self.hass.services.has_service(domain, service):
+            return {CONF_REMINDER_NOTIFY: "notify_action_not_found"}
+        return {}
+
     async def async_step_texts(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Editable text templates, checked by rendering them with sample values."""
+        """Editable text templates, each tried in every case it will meet."""
         errors: dict[str, str] = {}
         placeholders = {"variables": ", ".join(f"{{{{ {name} }}}}" for name in TEMPLATE_VARIABLES)}
         if user_input is not None:
             for key, text in user_input.items():
-                problem = self._template_problem(text)
+                problem = await self._template_problem(key, text)
                 if problem is not None:
-                    errors[key] = "invalid_template"
-                    placeholders["error"] = problem
+                    errors[key] = problem[0]
+                    placeholders.update(problem[1])
                     break
             if not errors:
                 keys = tuple(CONF_TEMPLATE_PREFIX + lang for lang in LANGUAGES)
@@ -236,15 +249,32 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
                 return self._save(templates, drop=keys)
         return self._form("texts", texts_schema(), user_input, errors, placeholders)
 
-    def _template_problem(self, text: str) -> str | None:
+    async def _template_problem(self, key: str, text: str) -> tuple[str, dict[str, str]] | None:
+        """The form error and its placeholders when the template fails or breaks in a case.
+
+        The error names the case ("template_breaks_unknown_caller"): what it is, as far
+        as that matters, and the text it gives there.
+        """
         if not text.strip():
             return None
-        sample = {name: name for name in TEMPLATE_VARIABLES}
+        language = Language(key.removeprefix(CONF_TEMPLATE_PREFIX))
         try:
-            rendered = Template(text, self.hass).async_render(sample, parse_result=False)
+            broken = find_break(self.hass, text, language, self.config_entry.options)
         except TemplateError as err:
-            return str(err)
-        return None if str(rendered).strip() else "empty"
+            return "invalid_template", {"error": str(err)}
+        if broken is None:
+            return None
+        placeholders = {"text": broken.text}
+        if REASON in broken.traits:
+            placeholders["reason"] = await self._reason_name(broken.case.reason)
+        return "_".join(("template_breaks", *broken.traits)), placeholders
+
+    async def _reason_name(self, reason: Reason) -> str:
+        """The reason as the screening form names it, in the UI language."""
+        translations = await async_get_translations(
+            self.hass, self.hass.config.language, "selector", {DOMAIN}
+        )
+        return translations.get(f"component.{DOMAIN}.selector.reason.options.{reason}", reason)
 
     async def async_step_texting(
         self, user_input: dict[str, Any] | None = None
@@ -353,6 +383,14 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+
+def _stripped_action(user_input: dict[str, Any]) -> dict[str, Any]:
+    """The input with blanks around the reminder action dropped."""
+    action = user_input.get(CONF_REMINDER_NOTIFY)
+    if isinstance(action, str):
+        return {**user_input, CONF_REMINDER_NOTIFY: action.strip()}
+    return user_input
 
 
 def _integers(user_input: Mapping[str, Any]) -> dict[str, Any]:

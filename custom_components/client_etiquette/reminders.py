@@ -14,6 +14,7 @@ that fire in one check are marked on the queue as one change.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,30 +23,30 @@ import logging
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ServiceNotFound
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from . import hours
 from .callbacks import CALL_BACK, CallbackItem, CallbackQueue, ui_language
 from .calls import CallScreener
-from .const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
+from .const import DOMAIN, EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from .directory import ClientDirectory
 from .models import Readiness
 from .monitor import ReadinessMonitor
+from .ui_text import display_name, reminder_text
 
 _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.
 OVERDUE_GRACE = timedelta(minutes=15)
 
-REMINDER_TEXT: dict[str, str] = {
-    "en": "Good time to call back now ({calls} calls). Ask first whether they can talk.",
-    "ru": "Сейчас удобно перезвонить (звонков: {calls}). Сначала спросите, удобно ли говорить.",
-    "pl": (
-        "Teraz jest dobry moment, by oddzwonić (połączeń: {calls}). "
-        "Najpierw zapytaj, czy mogą rozmawiać."
-    ),
-}
 CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
+
+
+def issue_id(entry_id: str) -> str:
+    """The repair issue raised while reminders do not reach the phone."""
+    return f"reminders_failing_{entry_id}"
 
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
@@ -53,8 +54,8 @@ def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
     lang = ui_language(language)
     uri = f"tel:{item.number}"
     return {
-        "title": CALL_BACK[lang].format(name=item.name),
-        "message": REMINDER_TEXT[lang].format(calls=item.calls),
+        "title": CALL_BACK[lang].format(name=display_name(item.name, item.number, lang)),
+        "message": reminder_text(item.calls, lang),
         "data": {
             "url": uri,
             "clickAction": uri,
@@ -79,6 +80,7 @@ class CallbackReminders:
     def __init__(
         self,
         hass: HomeAssistant,
+        entry_id: str,
         *,
         screener: CallScreener,
         queue: CallbackQueue,
@@ -88,6 +90,7 @@ class CallbackReminders:
     ) -> None:
         """Keep the parts; start with async_start."""
         self._hass = hass
+        self._entry_id = entry_id
         self._screener = screener
         self._queue = queue
         self._monitor = monitor
@@ -103,20 +106,26 @@ class CallbackReminders:
         # Items whose "call back now" reminder has not fired yet.
         self._not_due: set[str] = set()
         self._marking = False
+        # Reminders on their way, and the repair issue raised while they fail.
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._issue: str | None = None
 
     @callback
     def async_start(self) -> None:
         """Follow readiness and the queue; check once now."""
+        self._clear_stale_issue()
         self._unsubs.append(self._monitor.async_add_listener(self._on_readiness))
         self._unsubs.append(self._queue.async_add_listener(self._on_queue))
         self.async_check()
 
     @callback
     def async_stop(self) -> None:
-        """Cancel listeners and the timer."""
+        """Cancel listeners, the timer and reminders still being sent."""
         while self._unsubs:
             self._unsubs.pop()()
         self._cancel_timer()
+        for task in self._tasks:
+            task.cancel()
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:
@@ -234,16 +243,68 @@ class CallbackReminders:
         self._screener.fire(EVENT_CALLBACK_DUE, _event_data(item))
         if not self._notify_action:
             return
-        domain, _, service = self._notify_action.partition(".")
-        if not self._hass.services.has_service(domain, service):
-            _LOGGER.warning("Reminder action %s does not exist", self._notify_action)
-            return
-        self._hass.async_create_task(
-            self._hass.services.async_call(
-                domain, service, reminder_message(item, self._hass.config.language)
-            ),
+        task = self._hass.async_create_task(
+            self._async_remind(item, self._notify_action),
             "client_etiquette callback reminder",
+            eager_start=False,
         )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _async_remind(self, item: CallbackItem, action: str) -> None:
+        """Send the reminder and wait for the outcome, so a failure is ours to report.
+
+        A call that is not waited for is logged by Home Assistant when it fails, with
+        all its data: the caller's number would reach the log.
+        """
+        domain, _, service = action.partition(".")
+        message = reminder_message(item, self._hass.config.language)
+        try:
+            await self._hass.services.async_call(domain, service, message, blocking=True)
+        except Exception as err:  # someone else's action: any failure is told, never raised
+            self._failed(item, action, err)
+        else:
+            self._delivered(action)
+
+    def _failed(self, item: CallbackItem, action: str, err: Exception) -> None:
+        """Say it once: a warning without the number, and a repair issue."""
+        missing = isinstance(err, ServiceNotFound)
+        _LOGGER.debug("Reminder to call %s through %s failed: %r", item.number, action, err)
+        key = "reminder_action_missing" if missing else "reminders_failing"
+        if self._issue == key:
+            return
+        if self._issue is None:
+            _LOGGER.warning(
+                "A callback reminder could not be sent through %s (%s); see Repairs",
+                action,
+                "no such action" if missing else type(err).__name__,
+            )
+        self._issue = key
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            issue_id(self._entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=key,
+            translation_placeholders={"action": action},
+        )
+
+    def _delivered(self, action: str) -> None:
+        """A reminder got through: the issue, if any, goes away."""
+        if self._issue is not None:
+            _LOGGER.info("Callback reminders reach %s again", action)
+            self._issue = None
+        ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
+
+    def _clear_stale_issue(self) -> None:
+        """Forget an issue about reminders switched off or sent through another action."""
+        issue = ir.async_get(self._hass).async_get_issue(DOMAIN, issue_id(self._entry_id))
+        if issue is None:
+            return
+        placeholders = issue.translation_placeholders or {}
+        if placeholders.get("action") != self._notify_action:
+            ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
 
 
 def _event_data(item: CallbackItem) -> dict[str, Any]:

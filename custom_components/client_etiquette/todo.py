@@ -19,6 +19,7 @@ from homeassistant.util import dt as dt_util
 
 from .callbacks import CALL_BACK, CallbackItem, ui_language
 from .entity import ClientEtiquetteEntity
+from .ui_text import describe_callback
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -35,23 +36,9 @@ async def async_setup_entry(
     async_add_entities([CallbacksTodoList(entry)])
 
 
-def describe(item: CallbackItem) -> str:
-    """When, why, how many calls, the number, the promise, the text and the recording."""
-    local = dt_util.as_local(item.last_call).strftime("%Y-%m-%d %H:%M")
-    lines = [
-        f"Last call: {local} ({item.calls} call{'s' if item.calls != 1 else ''})",
-        f"Why not answered: {', '.join(item.reasons) or '-'}",
-        f"Number: {item.number}",
-    ]
-    if item.promised_at is not None:
-        promised = dt_util.as_local(item.promised_at).strftime("%Y-%m-%d %H:%M")
-        lines.append(f"Promised callback: {promised}")
-    lines.append(f"Text: {item.text_status}")
-    if item.recording_url:
-        lines.append(f"Voicemail: {item.recording_url}")
-    if item.transcription:
-        lines.append(f"Transcription: {item.transcription}")
-    return "\n".join(lines)
+def describe(item: CallbackItem, language: str) -> str:
+    """The item's description in the UI language: Markdown, one fact a line."""
+    return describe_callback(item, language, dt_util.get_default_time_zone(), dt_util.now())
 
 
 class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
@@ -105,7 +92,7 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
                         summary=summary.format(name=item.name),
                         status=TodoItemStatus.NEEDS_ACTION,
                         due=item.promised_at,
-                        description=describe(item),
+                        description=describe(item, worded_for[0]),
                     )
                 todo_list.append(todo)
             self._list = todo_list

@@ -1,0 +1,101 @@
+"""Text templates in Home Assistant: rendering, the check in every case, the repair issue.
+
+The pure check is ``messages.check_template``; this module renders with Home
+Assistant's template engine and tells the user, through a repair issue per language,
+when a stored template can't be used (it gives a text with an empty slot, doubled
+spaces or dangling punctuation, or it fails) and the built-in text is sent instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+import logging
+from typing import Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import TemplateError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.template import Template
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_SENDER_NAME,
+    CONF_TEMPLATE_PREFIX,
+    CONF_WITHIN_MINUTES,
+    DEFAULT_WITHIN_MINUTES,
+    DOMAIN,
+)
+from .messages import TemplateBreak, check_template
+from .screening import Language
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def issue_id(entry_id: str, language: str) -> str:
+    """The repair issue raised while an entry's template for ``language`` can't be used."""
+    return f"template_broken_{entry_id}_{language}"
+
+
+def renderer(hass: HomeAssistant, source: str) -> Callable[[Mapping[str, str]], str]:
+    """Render ``source`` with given variables (raises ``TemplateError``)."""
+    template = Template(source, hass)
+    return lambda variables: str(template.async_render(variables, parse_result=False))
+
+
+def find_break(
+    hass: HomeAssistant, source: str, language: Language, options: Mapping[str, Any]
+) -> TemplateBreak | None:
+    """The first case ``source`` breaks in with these options, or None; may raise TemplateError."""
+    return check_template(
+        renderer(hass, source),
+        language,
+        dt_util.now(),
+        dt_util.get_default_time_zone(),
+        sender_name=str(options.get(CONF_SENDER_NAME) or ""),
+        within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
+    )
+
+
+@callback
+def async_check_templates(hass: HomeAssistant, entry_id: str, options: Mapping[str, Any]) -> None:
+    """At set-up: raise the issue for each stored template that breaks, clear the others."""
+    for language in Language:
+        source = options.get(CONF_TEMPLATE_PREFIX + language)
+        shown: str | None = None
+        if source:
+            try:
+                broken = find_break(hass, source, language, options)
+            except TemplateError as err:
+                shown = str(err)
+            else:
+                shown = broken.text if broken is not None else None
+        if shown is None:
+            ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id, language))
+        else:
+            report_broken(hass, entry_id, language, shown)
+
+
+@callback
+def report_broken(hass: HomeAssistant, entry_id: str, language: Language, shown: str) -> None:
+    """Tell the user that ``language``'s template gave ``shown``; the built-in text is used."""
+    _LOGGER.warning(
+        "The %s text template can't be used in every case; the built-in text is sent instead "
+        "(see Repairs)",
+        language,
+    )
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(entry_id, language),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=f"template_broken_{language}",
+        translation_placeholders={"text": shown},
+    )
+
+
+@callback
+def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Forget the template issues of a removed entry."""
+    for language in Language:
+        ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id, language))

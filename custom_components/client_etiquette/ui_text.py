@@ -1,0 +1,318 @@
+"""Pure wording the freelancer reads: a callback's to-do description and its reminder.
+
+No Home Assistant imports. Everything is said in the Home Assistant UI language (en,
+ru or pl; any other language gets English), with proper plural forms, human words for
+the reasons and the state of the polite text, and numbers written for reading
+("+48 601 234 567").
+
+A description is Markdown, one fact a line (a list, so that it does not run together
+where single line breaks are not kept)::
+
+    - **Number:** [+48 601 234 567](tel:+48601234567)
+    - **Last call:** 3 June, 10:00 (2 calls)
+    - **Reason:** Driving, noisy place
+    - **Promised callback:** 3 June, 15:30
+    - **Text:** Sent
+    - **Voicemail:** [Listen](https://...)
+"""
+
+# ruff: noqa: RUF001
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+import re
+from typing import Final, Protocol
+
+import phonenumbers
+
+from .messages import PluralCategory, day_and_month, plural
+from .screening import Language, is_anonymous
+
+
+class CallbackFacts(Protocol):
+    """What a description is made of (a ``callbacks.CallbackItem`` has it all)."""
+
+    number: str
+    calls: int
+    reasons: list[str]
+    last_call: datetime
+    promised_at: datetime | None
+    text_status: str
+    recording_url: str | None
+    transcription: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The words of one language."""
+
+    number: str
+    hidden: str
+    last_call: str
+    calls: Mapping[PluralCategory, str]
+    reason: str
+    promised: str
+    text: str
+    voicemail: str
+    listen: str
+    transcription: str
+    # "3 June 2025, 10:00": how a year and a time follow the day and month.
+    year: str
+    reasons: Mapping[str, str]
+    states: Mapping[str, str]
+    not_sent: str
+    not_sent_because: str
+    why: Mapping[str, str]
+    reminder: str
+
+
+_WORDS: Final[Mapping[Language, _Words]] = {
+    Language.EN: _Words(
+        number="Number",
+        hidden="Hidden number",
+        last_call="Last call",
+        calls={"one": "{n} call", "other": "{n} calls"},
+        reason="Reason",
+        promised="Promised callback",
+        text="Text",
+        voicemail="Voicemail",
+        listen="Listen",
+        transcription="Transcription",
+        year="{date} {year}",
+        reasons={
+            "manual": "Busy (set by hand)",
+            "driving": "Driving",
+            "on_call": "On a call",
+            "dead_zone": "Dead zone",
+            "in_meeting": "In a meeting",
+            "do_not_disturb": "Do not disturb",
+            "noisy_place": "Noisy place",
+            "weak_signal": "Weak signal",
+            "public_place": "Public place",
+            "after_hours": "Outside business hours",
+            "no_answer": "Missed (it rang)",
+        },
+        states={
+            "queued": "Being sent",
+            "sent": "Sent",
+            "retrying": "Not sent yet, retrying",
+            "failed": "Could not be sent",
+        },
+        not_sent="Not sent",
+        not_sent_because="Not sent: {why}",
+        why={
+            "no_texting_backend": "no texting service is set up",
+            "anonymous": "hidden number",
+            "not_mobile": "not a mobile number",
+            "cooldown": "already texted recently",
+            "hourly_cap": "hourly limit reached",
+            "ringing": "the call rang through",
+            "no_answer": "the call rang through",
+        },
+        reminder="Good time to call back now ({calls}). Ask first whether they can talk.",
+    ),
+    Language.RU: _Words(
+        number="Номер",
+        hidden="Номер скрыт",
+        last_call="Последний звонок",
+        calls={"one": "{n} звонок", "few": "{n} звонка", "many": "{n} звонков"},
+        reason="Причина",
+        promised="Обещанный звонок",
+        text="Сообщение",
+        voicemail="Голосовое сообщение",
+        listen="Прослушать",
+        transcription="Расшифровка",
+        year="{date} {year} г.",
+        reasons={
+            "manual": "Занят (вручную)",
+            "driving": "За рулём",
+            "on_call": "Идёт разговор",
+            "dead_zone": "Нет связи",
+            "in_meeting": "На встрече",
+            "do_not_disturb": "Не беспокоить",
+            "noisy_place": "Шумное место",
+            "weak_signal": "Слабый сигнал",
+            "public_place": "Общественное место",
+            "after_hours": "Нерабочее время",
+            "no_answer": "Пропущен (звонок прошёл)",
+        },
+        states={
+            "queued": "Отправляется",
+            "sent": "Отправлено",
+            "retrying": "Пока не отправлено, пробуем ещё",
+            "failed": "Не удалось отправить",
+        },
+        not_sent="Не отправлено",
+        not_sent_because="Не отправлено: {why}",
+        why={
+            "no_texting_backend": "не настроена отправка сообщений",
+            "anonymous": "номер скрыт",
+            "not_mobile": "номер не мобильный",
+            "cooldown": "сообщение уже отправляли недавно",
+            "hourly_cap": "достигнут лимит сообщений в час",
+            "ringing": "звонок прошёл",
+            "no_answer": "звонок прошёл",
+        },
+        reminder="Сейчас удобно перезвонить ({calls}). Сначала спросите, удобно ли говорить.",
+    ),
+    Language.PL: _Words(
+        number="Numer",
+        hidden="Numer zastrzeżony",
+        last_call="Ostatnie połączenie",
+        calls={"one": "{n} połączenie", "few": "{n} połączenia", "many": "{n} połączeń"},
+        reason="Powód",
+        promised="Obiecane oddzwonienie",
+        text="Wiadomość",
+        voicemail="Poczta głosowa",
+        listen="Odsłuchaj",
+        transcription="Transkrypcja",
+        year="{date} {year}",
+        reasons={
+            "manual": "Zajęty (ręcznie)",
+            "driving": "Za kierownicą",
+            "on_call": "W trakcie rozmowy",
+            "dead_zone": "Brak zasięgu",
+            "in_meeting": "Na spotkaniu",
+            "do_not_disturb": "Nie przeszkadzać",
+            "noisy_place": "Głośne miejsce",
+            "weak_signal": "Słaby sygnał",
+            "public_place": "Miejsce publiczne",
+            "after_hours": "Poza godzinami pracy",
+            "no_answer": "Nieodebrane (dzwoniło)",
+        },
+        states={
+            "queued": "Wysyłanie",
+            "sent": "Wysłano",
+            "retrying": "Jeszcze nie wysłano, ponawiamy",
+            "failed": "Nie udało się wysłać",
+        },
+        not_sent="Nie wysłano",
+        not_sent_because="Nie wysłano: {why}",
+        why={
+            "no_texting_backend": "nie skonfigurowano wysyłania wiadomości",
+            "anonymous": "numer zastrzeżony",
+            "not_mobile": "to nie jest numer komórkowy",
+            "cooldown": "niedawno już wysłano wiadomość",
+            "hourly_cap": "osiągnięto godzinny limit wiadomości",
+            "ringing": "połączenie przeszło",
+            "no_answer": "połączenie przeszło",
+        },
+        reminder=(
+            "Teraz jest dobry moment, by oddzwonić ({calls}). "
+            "Najpierw zapytaj, czy można teraz rozmawiać."
+        ),
+    ),
+}
+
+# Characters that would start Markdown emphasis, links, code or HTML in free text.
+_MARKDOWN: Final = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def ui_language(language: str) -> Language:
+    """Home Assistant's language ("pl", "en-GB") as one there is wording in; else English."""
+    base = language.split("-", maxsplit=1)[0].lower()
+    return Language(base) if base in Language.__members__.values() else Language.EN
+
+
+def readable_number(number: str) -> str:
+    """A number in international format for reading ("+48 601 234 567"); else as given."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def display_name(name: str, number: str, language: str) -> str:
+    """The caller as shown: the name, or the readable number when there is no other name."""
+    if name != number:
+        return name
+    if is_anonymous(number):
+        return _WORDS[ui_language(language)].hidden
+    return readable_number(number)
+
+
+def calls_phrase(calls: int, language: str) -> str:
+    """ "1 call", "2 calls"; "21 звонок", "22 звонка", "25 звонков"; "22 połączenia"."""
+    lang = ui_language(language)
+    return plural(calls, lang, _WORDS[lang].calls)
+
+
+def reminder_text(calls: int, language: str) -> str:
+    """The reminder's message: call back now, how many calls, ask first (rule E12)."""
+    lang = ui_language(language)
+    return _WORDS[lang].reminder.format(calls=calls_phrase(calls, lang))
+
+
+def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datetime) -> str:
+    """The to-do description of a waiting callback: Markdown, one fact a line."""
+    lang = ui_language(language)
+    words = _WORDS[lang]
+    facts = [
+        (words.number, _number_link(item.number, words)),
+        (
+            words.last_call,
+            f"{_moment(item.last_call, tz, now, lang)} ({calls_phrase(item.calls, lang)})",
+        ),
+        (words.reason, _reasons(item.reasons, words)),
+    ]
+    if item.promised_at is not None:
+        facts.append((words.promised, _moment(item.promised_at, tz, now, lang)))
+    facts.append((words.text, _text_state(item.text_status, words)))
+    if item.recording_url:
+        facts.append((words.voicemail, f"[{words.listen}]({_url(item.recording_url)})"))
+    if item.transcription:
+        facts.append((words.transcription, _escape(item.transcription)))
+    return "\n".join(f"- **{label}:** {value}" for label, value in facts)
+
+
+def _escape(text: str) -> str:
+    """Free text on one line, with nothing in it read as Markdown."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
+
+
+def _url(url: str) -> str:
+    """A link target that nothing in it can end early."""
+    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _number_link(number: str, words: _Words) -> str:
+    """The readable number, a tel: link when it is a valid international number."""
+    if is_anonymous(number):
+        return words.hidden
+    shown = readable_number(number)
+    if shown == number or not number.startswith("+"):
+        return _escape(number)
+    return f"[{shown}](tel:{number})"
+
+
+def _moment(moment: datetime, tz: tzinfo, now: datetime, language: Language) -> str:
+    """ "3 June, 10:00"; with the year when it is not this year's."""
+    local = moment.astimezone(tz)
+    date = day_and_month(local, language)
+    if local.year != now.astimezone(tz).year:
+        date = _WORDS[language].year.format(date=date, year=local.year)
+    return f"{date}, {local.hour}:{local.minute:02d}"
+
+
+def _reasons(codes: list[str], words: _Words) -> str:
+    """ "Driving, noisy place": the reasons' names, in a sentence; "—" when none."""
+    names = [words.reasons.get(code, code) for code in codes]
+    if not names:
+        return "—"
+    rest = [name[:1].lower() + name[1:] for name in names[1:]]
+    return _escape(", ".join([names[0], *rest]))
+
+
+def _text_state(status: str, words: _Words) -> str:
+    """The polite text's state in words: sent, being sent, or why none was sent."""
+    state, _, why = status.partition(":")
+    if state in words.states:
+        return words.states[state]
+    if why in words.why:
+        return words.not_sent_because.format(why=words.why[why])
+    return words.not_sent
