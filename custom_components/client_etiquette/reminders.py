@@ -10,6 +10,11 @@ deadline, the opening of the client's contact hours) in a heap, and one timer fo
 earliest. A queue change re-checks only the items it names; readiness returning
 re-checks only the items whose "call back now" reminder has not fired. The reminders
 that fire in one check are marked on the queue as one change.
+
+A reminder is sent and awaited. When it fails (the action is gone, the phone is not
+connected) the user is told once: a warning without the number, and a repair issue
+that goes away when a reminder gets through. Home Assistant would otherwise log the
+whole failed call, the caller's number with it, at error level, once per reminder.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from functools import lru_cache
 import re
 from typing import Final, Protocol
 
@@ -216,6 +217,7 @@ def ui_language(language: str) -> Language:
     return Language(base) if base in Language.__members__.values() else Language.EN
 
 
+@lru_cache(maxsize=4096)
 def readable_number(number: str) -> str:
     """A number in international format for reading ("+48 601 234 567"); else as given."""
     try:
