@@ -7,6 +7,7 @@ reminder notify action, repair issues and the log.
 # ruff: noqa: RUF001
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from freezegun.api import FrozenDateTimeFactory
@@ -221,6 +222,37 @@ async def test_failing_reminders_told_once_without_the_number(
     await settle(hass)
     assert len(delivered) == 1
     assert issue(hass, key) is None
+
+
+async def test_unload_cancels_a_reminder_still_on_its_way(
+    hass: HomeAssistant,
+    sources: None,
+    texts: list[ServiceCall],  # noqa: F811
+) -> None:
+    """A phone that never answers does not keep a reminder running after unload."""
+    started, cancelled, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def stuck(call: ServiceCall) -> None:
+        started.set()
+        try:
+            await release.wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    hass.services.async_register("notify", "mobile_app_jan", stuck)
+    entry = await setup_entry(hass, entry_with_clients())
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await incoming(hass, ANNA)
+    hass.states.async_set(DRIVING, "still")
+    await asyncio.wait_for(started.wait(), 5)
+    try:
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        await asyncio.wait_for(cancelled.wait(), 2)
+    finally:
+        release.set()  # lets a reminder that was not cancelled end
+    await hass.async_block_till_done()
+    assert issue(hass, f"reminders_failing_{entry.entry_id}") is None
 
 
 async def test_missing_reminder_action_is_one_issue_not_a_flood(

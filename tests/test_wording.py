@@ -534,6 +534,7 @@ def test_numbers_and_names_for_reading() -> None:
     assert readable_number("+12025550123") == "+1 202-555-0123"
     assert readable_number("not a number") == "not a number"
     assert readable_number("+99") == "+99"
+    assert readable_number("+4812") == "+4812"  # too short to be a number anywhere
     assert display_name("Anna", "+48601234567", "en") == "Anna"
     assert display_name("+48601234567", "+48601234567", "en") == "+48 601 234 567"
     assert display_name("anonymous", "anonymous", "ru") == "Номер скрыт"
