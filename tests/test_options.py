@@ -7,6 +7,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
+import voluptuous as vol
 
 from .conftest import BASE_OPTIONS, make_entry, setup_entry
 from .flow_text import LANGUAGES, OPTIONS, shown_texts, translation
@@ -529,3 +530,48 @@ async def test_every_options_step_renders(hass: HomeAssistant, sources: None) ->
                 assert shown_texts(each, OPTIONS, language)["title"]
                 shown += 1
     assert shown == 6 * len(LANGUAGES)
+
+
+def as_submitted(result: dict[str, Any]) -> dict[str, Any]:
+    """The form's prefilled values, as the frontend submits them untouched."""
+    values = {}
+    for key in result["data_schema"].schema:
+        if key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+        elif key.default is not vol.UNDEFINED:
+            values[str(key)] = key.default()
+    return values
+
+
+async def test_stored_options_survive_untouched_forms(
+    hass: HomeAssistant,
+    sources: None,
+    twilio: FakeTwilio,  # noqa: F811
+) -> None:
+    """An entry made before these forms keeps its options when each form is submitted as is."""
+    stored = {
+        **BASE_OPTIONS,
+        **TWILIO_FORM,
+        "texting_backend": "twilio",
+        "twilio_api_base": twilio.base,
+        "notify_action": "notify.sms",
+        "text_cooldown": 12,
+        "repeat_window": 3,
+        "max_texts_per_hour": 10,
+        "within_minutes": 30,
+        "voice_webhook_id": "v" * 43,
+        "forward_number": "+48601234567",
+        "dial_timeout": 20,
+        "pbx_local_only": True,
+    }
+    entry = await setup_entry(hass, make_entry(stored))
+    for step in ("screening", "telephony"):
+        result = await open_step(hass, entry.entry_id, step)
+        result = await submit(hass, result["flow_id"], as_submitted(result))
+        if result["type"] is FlowResultType.FORM:  # the webhook addresses, then saved
+            result = await submit(hass, result["flow_id"], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+    result = await open_texting(hass, entry.entry_id, "texting_twilio")
+    result = await submit(hass, result["flow_id"], as_submitted(result))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert {key: entry.options[key] for key in stored} == stored

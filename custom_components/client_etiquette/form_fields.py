@@ -55,7 +55,7 @@ def email_error(email: str | None) -> str | None:
 class TimeNoSeconds(selector.TimeSelector):
     """A time field without seconds (the frontend's ``no_second``); values stay HH:MM:SS."""
 
-    CONFIG_SCHEMA = selector.make_selector_config_schema({vol.Optional("no_second"): bool})
+    CONFIG_SCHEMA = vol.Schema({vol.Optional("no_second"): bool})
 
     def __init__(self) -> None:
         """Always without seconds."""
