@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.client_etiquette.const import DOMAIN
 
 from .conftest import BASE_OPTIONS, setup_entry
+from .flow_text import CLIENT, LANGUAGES, shown_texts
 
 ANNA = "+48 601 234 567"
 ANNA_E164 = "+48601234567"
@@ -146,7 +147,9 @@ async def test_client_errors(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
-    assert result["description_placeholders"] == placeholders
+    assert result["description_placeholders"] == {"default_country": "—", **placeholders}
+    for language in LANGUAGES:
+        assert shown_texts(result, CLIENT, language)["error.base"]
     assert len(entry.subentries) == 1
 
 
@@ -236,3 +239,65 @@ async def test_bad_stored_time_zone_falls_back(hass: HomeAssistant, sources: Non
     )
     client = entry.runtime_data.directory.by_number(ANNA_E164)
     assert str(client.contact_hours.tz) == "UTC"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_number_hint_names_the_default_country(
+    hass: HomeAssistant, sources: None, language: str
+) -> None:
+    """The hint says which country numbers without a code get: the options' first, then HA's."""
+    hass.config.country = "PL"
+    entry = await setup_entry(hass, entry_with_client())
+    result = await start(hass, entry.entry_id)
+    assert result["description_placeholders"] == {"default_country": "PL (+48)"}
+    assert "PL (+48)" in shown_texts(result, CLIENT, language)["data_description.numbers"]
+
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "default_region": "DE"})
+    await hass.async_block_till_done()
+    result = await start(hass, entry.entry_id)
+    assert "DE (+49)" in shown_texts(result, CLIENT, language)["data_description.numbers"]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], client_form(name="Jan", numbers=["030 1234567"])
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.runtime_data.directory.by_number("+49301234567").name == "Jan"
+
+
+async def test_client_form_wording(hass: HomeAssistant, sources: None) -> None:
+    """Times without seconds; one "Phone number" per line (the button says "Add Phone number")."""
+    entry = await setup_entry(hass, entry_with_client())
+    result = await start(hass, entry.entry_id)
+    contact = result["data_schema"].schema["contact"].schema.schema
+    assert [field.serialize() for field in contact.values()][:2] == [
+        {"selector": {"time": {"no_second": True}}}
+    ] * 2
+    labels = {lang: shown_texts(result, CLIENT, lang)["data.numbers"] for lang in LANGUAGES}
+    assert labels == {"en": "Phone number", "pl": "Numer telefonu", "ru": "Номер телефона"}
+
+
+async def test_overnight_contact_hours(hass: HomeAssistant, sources: None) -> None:
+    """The form says an end before the start means overnight, and such hours are taken."""
+    entry = await setup_entry(hass, entry_with_client())
+    result = await start(hass, entry.entry_id)
+    for language in LANGUAGES:
+        hint = shown_texts(result, CLIENT, language)[
+            "sections.contact.data_description.contact_end"
+        ]
+        assert "20:00" in hint
+        assert "02:00" in hint
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        client_form(
+            numbers=["+48601999888"],
+            contact={
+                "contact_start": "20:00:00",
+                "contact_end": "02:00:00",
+                "contact_days": ["mon"],
+            },
+        ),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    hours = entry.runtime_data.directory.by_number("+48601999888").contact_hours
+    assert (hours.start.hour, hours.end.hour) == (20, 2)

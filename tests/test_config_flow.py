@@ -6,7 +6,7 @@ from typing import Any
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
 
 from custom_components.client_etiquette.const import DOMAIN
@@ -27,6 +27,7 @@ from .conftest import (
     make_entry,
     setup_entry,
 )
+from .flow_text import CONFIG, LANGUAGES, OPTIONS, shown_texts
 
 FULL_FORM: dict[str, Any] = {
     "activity": {"driving_entities": [DRIVING], "car_entities": [ANDROID_AUTO]},
@@ -287,3 +288,106 @@ async def test_options_flow_error_keeps_stored_options(hass: HomeAssistant, sour
     assert result["errors"] == {"base": "entity_not_found"}
     assert result["description_placeholders"] == {"entity_id": "sensor.gone"}
     assert dict(entry.options) == before
+
+
+def open_sections(result: Any) -> set[str]:
+    """The sections the form shows unfolded."""
+    return {
+        str(key)
+        for key, field in result["data_schema"].schema.items()
+        if isinstance(field, section) and not field.options["collapsed"]
+    }
+
+
+SECTION_CASES = [
+    pytest.param(form(location={"dead_zones": [METRO]}), "location", id="zones_need_tracker"),
+    pytest.param(
+        form(phone={"dnd_entities": [DND]}, calendar={"meeting_keywords": ["x"]}),
+        "calendar",
+        id="keywords_need_calendar",
+    ),
+    pytest.param(form(hours={"work_start": "09:00:00"}), "hours", id="hours_incomplete"),
+    pytest.param(
+        form(hours={"workday_entity": WORKDAY, "work_days": []}), "hours", id="no_work_days"
+    ),
+    pytest.param(
+        form(phone={"dnd_entities": [DND]}, calendar={"calendar_entities": ["calendar.gone"]}),
+        "calendar",
+        id="calendar_not_found",
+    ),
+    pytest.param(
+        form(activity={"driving_entities": [DRIVING]}, hours={"schedule_entity": "schedule.x"}),
+        "hours",
+        id="schedule_not_found",
+    ),
+    pytest.param(
+        form(activity={"driving_entities": [DRIVING]}, phone={"weak_signal_dbm": -30}),
+        "phone",
+        id="weak_signal_range",
+    ),
+    pytest.param(form(), None, id="no_sources"),
+]
+
+
+@pytest.mark.parametrize(("user_input", "holder"), SECTION_CASES)
+async def test_error_opens_its_section(
+    hass: HomeAssistant, sources: None, user_input: dict[str, Any], holder: str | None
+) -> None:
+    """The section that holds the error is unfolded when the form comes back."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_USER}
+    )
+    assert open_sections(result) == {"activity", "phone"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"name": "Phone", **user_input}
+    )
+    assert result["errors"]
+    assert open_sections(result) == {"activity", "phone"} | ({holder} if holder else set())
+    for language in LANGUAGES:
+        assert shown_texts(result, CONFIG, language)["error.base"]
+
+
+async def test_options_error_opens_its_section(hass: HomeAssistant, sources: None) -> None:
+    """The same in the options flow's sources form."""
+    entry = await setup_entry(hass, make_entry())
+    result = await open_sources(hass, entry.entry_id)
+    assert open_sections(result) == {"activity", "phone"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form(hours={"work_start": "09:00:00"}, phone={"dnd_entities": [DND]})
+    )
+    assert result["errors"] == {"base": "hours_incomplete"}
+    assert open_sections(result) == {"activity", "phone", "hours"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_weak_signal_out_of_range_in_words(
+    hass: HomeAssistant, sources: None, language: str
+) -> None:
+    """A weak signal threshold out of range is refused with the range; nothing is rounded."""
+    entry = await setup_entry(hass, make_entry())
+    before = dict(entry.options)
+    result = await open_sources(hass, entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form(phone={"dnd_entities": [DND], "weak_signal_dbm": -150})
+    )
+    assert result["errors"] == {"base": "weak_signal_range"}
+    text = shown_texts(result, OPTIONS, language)["error.base"]
+    assert "-140" in text
+    assert "-50" in text
+    assert dict(entry.options) == before
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], form(phone={"dnd_entities": [DND], "weak_signal_dbm": -105.5})
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["weak_signal_dbm"] == -105.5
+
+
+async def test_times_without_seconds(hass: HomeAssistant, sources: None) -> None:
+    """The business-hours times are picked without seconds."""
+    flow_id = await start(hass)
+    result = await hass.config_entries.flow.async_configure(flow_id, {"name": "Phone", **form()})
+    hours = result["data_schema"].schema["hours"].schema.schema
+    times = [field for key, field in hours.items() if str(key) in ("work_start", "work_end")]
+    assert [field.serialize() for field in times] == [
+        {"selector": {"time": {"no_second": True}}}
+    ] * 2

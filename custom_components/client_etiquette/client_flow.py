@@ -20,7 +20,6 @@ from .const import (
     CONF_CONTACT_END,
     CONF_CONTACT_START,
     CONF_COUNTRY,
-    CONF_DEFAULT_REGION,
     CONF_EMAIL,
     CONF_LANGUAGE,
     CONF_NOTE,
@@ -35,7 +34,7 @@ from .const import (
     TIERS,
     WEEKDAYS,
 )
-from .form_fields import email_error, select
+from .form_fields import TimeNoSeconds, default_region, email_error, region_shown, select
 from .screening import normalize_number
 from .sources import parse_time
 
@@ -73,8 +72,8 @@ def client_schema(zones: list[str]) -> vol.Schema:
             vol.Required(CONTACT_SECTION): section(
                 vol.Schema(
                     {
-                        vol.Optional(CONF_CONTACT_START): selector.TimeSelector(),
-                        vol.Optional(CONF_CONTACT_END): selector.TimeSelector(),
+                        vol.Optional(CONF_CONTACT_START): TimeNoSeconds(),
+                        vol.Optional(CONF_CONTACT_END): TimeNoSeconds(),
                         vol.Optional(
                             CONF_CONTACT_DAYS, default=list(DEFAULT_WORK_DAYS)
                         ): selector.SelectSelector(
@@ -148,11 +147,12 @@ class ClientSubentryFlow(ConfigSubentryFlow):
         placeholders: dict[str, str],
     ) -> SubentryFlowResult:
         zones = await self.hass.async_add_executor_job(time_zones)
+        region = default_region(self.hass, self._get_entry().options)
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(client_schema(zones), suggested),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders={"default_country": region_shown(region), **placeholders},
         )
 
     def _check(
@@ -179,7 +179,7 @@ class ClientSubentryFlow(ConfigSubentryFlow):
     ) -> tuple[list[str], str | None, dict[str, str]]:
         """Numbers in E.164; the first invalid, repeated or already used one is an error."""
         entry = self._get_entry()
-        region = entry.options.get(CONF_DEFAULT_REGION) or self.hass.config.country
+        region = default_region(self.hass, entry.options)
         owners = {
             number: sub.title
             for sub_id, sub in entry.subentries.items()

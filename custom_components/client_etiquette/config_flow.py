@@ -17,7 +17,7 @@ from homeassistant.core import callback
 from .client_flow import ClientSubentryFlow
 from .const import DOMAIN, SUBENTRY_CLIENT
 from .options_flow import ClientEtiquetteOptionsFlow
-from .sources_form import flatten, options_schema, validate
+from .sources_form import Problem, flatten, options_schema, validate
 
 
 class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -28,26 +28,25 @@ class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name the assistant and pick its sources."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        problem = Problem({}, {})
         if user_input is not None:
             name = str(user_input[CONF_NAME]).strip()
             options = flatten(user_input)
             if not name:
-                errors["base"] = "name_required"
+                problem = Problem({"base": "name_required"}, {})
             elif any(entry.title == name for entry in self._async_current_entries()):
-                errors["base"] = "name_exists"
+                problem = Problem({"base": "name_exists"}, {})
             else:
-                errors, placeholders = validate(self.hass, options)
-            if not errors:
+                problem = validate(self.hass, options)
+            if not problem.errors:
                 return self.async_create_entry(title=name, data={}, options=options)
         return self.async_show_form(
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(
-                options_schema(with_name=True), user_input or {}
+                options_schema(with_name=True, open_section=problem.section), user_input or {}
             ),
-            errors=errors,
-            description_placeholders=placeholders,
+            errors=problem.errors,
+            description_placeholders=problem.placeholders,
         )
 
     @staticmethod

@@ -47,17 +47,25 @@ from .const import (
     DEFAULT_WITHIN_MINUTES,
     DOMAIN,
     LANGUAGES,
-    TEXTING_BACKENDS,
     TIERS,
     UNKNOWN_CALLER_CHOICES,
     Reason,
 )
-from .form_fields import email_error, select
+from .form_fields import (
+    NONE_SHOWN,
+    default_region,
+    email_error,
+    number_box,
+    number_problem,
+    region_shown,
+    select,
+    twilio_sender,
+)
 from .messages import REASON, TEMPLATE_VARIABLES
 from .policy import default_blocking
 from .screening import Language, normalize_number
 from .signature import ed25519_key, new_webhook_id
-from .sources_form import SECTION_OF, flatten, nest, options_schema, validate
+from .sources_form import SECTION_OF, Problem, flatten, nest, options_schema, validate
 from .text_templates import find_break
 from .texting import (
     TWILIO_API_BASE,
@@ -69,23 +77,18 @@ from .texting import (
 from .webhooks import webhook_url
 
 MENU = ["sources", "screening", "texts", "texting", "telephony"]
+TEXTING_MENU = ["texting_twilio", "texting_notify", "texting_off"]
+TWILIO_KEYS = (
+    CONF_TWILIO_ACCOUNT_SID,
+    CONF_TWILIO_AUTH_TOKEN,
+    CONF_TWILIO_FROM_NUMBER,
+    CONF_TWILIO_API_BASE,
+)
 ENABLE_VOICE = "voice_webhook"
 ENABLE_PBX = "pbx_webhook"
 ROTATE = "rotate_secrets"
 # Shown in place of the address of a webhook that is switched off.
-OFF = "—"
-
-
-def _number(low: int, high: int, unit: str = "") -> selector.NumberSelector:
-    return selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=low,
-            max=high,
-            step=1,
-            unit_of_measurement=unit,
-            mode=selector.NumberSelectorMode.BOX,
-        )
-    )
+OFF = NONE_SHOWN
 
 
 def screening_schema() -> vol.Schema:
@@ -104,16 +107,16 @@ def screening_schema() -> vol.Schema:
         )
     fields.update(
         {
-            vol.Optional(CONF_REPEAT_WINDOW, default=DEFAULT_REPEAT_WINDOW_MINUTES): _number(
+            vol.Optional(CONF_REPEAT_WINDOW, default=DEFAULT_REPEAT_WINDOW_MINUTES): number_box(
                 0, 60, "min"
             ),
-            vol.Optional(CONF_TEXT_COOLDOWN, default=DEFAULT_TEXT_COOLDOWN_HOURS): _number(
+            vol.Optional(CONF_TEXT_COOLDOWN, default=DEFAULT_TEXT_COOLDOWN_HOURS): number_box(
                 0, 168, "h"
             ),
-            vol.Optional(CONF_MAX_TEXTS_PER_HOUR, default=DEFAULT_MAX_TEXTS_PER_HOUR): _number(
+            vol.Optional(CONF_MAX_TEXTS_PER_HOUR, default=DEFAULT_MAX_TEXTS_PER_HOUR): number_box(
                 0, 1000
             ),
-            vol.Optional(CONF_WITHIN_MINUTES, default=DEFAULT_WITHIN_MINUTES): _number(
+            vol.Optional(CONF_WITHIN_MINUTES, default=DEFAULT_WITHIN_MINUTES): number_box(
                 1, 1440, "min"
             ),
             vol.Optional(CONF_REPLY_EMAIL): selector.TextSelector(
@@ -135,26 +138,29 @@ def texts_schema() -> vol.Schema:
     )
 
 
-def texting_schema() -> vol.Schema:
-    """The texting backend and its settings."""
+def _password() -> selector.TextSelector:
+    return selector.TextSelector(
+        selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+    )
+
+
+def twilio_schema() -> vol.Schema:
+    """Twilio's settings: account, auth token, sender, and the API address for tests."""
     return vol.Schema(
         {
-            vol.Required(CONF_TEXTING_BACKEND, default="none"): select(
-                TEXTING_BACKENDS, "texting_backend"
-            ),
-            vol.Optional(CONF_TWILIO_ACCOUNT_SID): selector.TextSelector(),
-            vol.Optional(CONF_TWILIO_AUTH_TOKEN): selector.TextSelector(
-                selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
-            ),
-            vol.Optional(CONF_TWILIO_FROM_NUMBER): selector.TextSelector(
-                selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
-            ),
-            vol.Optional(CONF_NOTIFY_ACTION): selector.TextSelector(),
+            vol.Required(CONF_TWILIO_ACCOUNT_SID): selector.TextSelector(),
+            vol.Required(CONF_TWILIO_AUTH_TOKEN): _password(),
+            vol.Required(CONF_TWILIO_FROM_NUMBER): selector.TextSelector(),
             vol.Optional(CONF_TWILIO_API_BASE): selector.TextSelector(
                 selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
             ),
         }
     )
+
+
+def notify_schema() -> vol.Schema:
+    """The notify action that sends the texts."""
+    return vol.Schema({vol.Required(CONF_NOTIFY_ACTION): selector.TextSelector()})
 
 
 def telephony_schema() -> vol.Schema:
@@ -165,7 +171,8 @@ def telephony_schema() -> vol.Schema:
             vol.Optional(CONF_FORWARD_NUMBER): selector.TextSelector(
                 selector.TextSelectorConfig(type=selector.TextSelectorType.TEL)
             ),
-            vol.Optional(CONF_DIAL_TIMEOUT, default=DEFAULT_DIAL_TIMEOUT): _number(5, 120, "s"),
+            vol.Optional(CONF_DIAL_TIMEOUT, default=DEFAULT_DIAL_TIMEOUT): number_box(5, 120, "s"),
+            vol.Optional(CONF_TWILIO_AUTH_TOKEN): _password(),
             vol.Optional(CONF_TELNYX_PUBLIC_KEY): selector.TextSelector(),
             vol.Optional(ENABLE_PBX, default=False): selector.BooleanSelector(),
             vol.Optional(CONF_PBX_LOCAL_ONLY, default=True): selector.BooleanSelector(),
@@ -191,21 +198,20 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """The same source sections as at set-up, prefilled."""
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
+        problem = Problem({}, {})
         if user_input is not None:
             options = flatten(user_input)
-            errors, placeholders = validate(self.hass, options)
-            if not errors:
+            problem = validate(self.hass, options)
+            if not problem.errors:
                 return self._save(options, drop=tuple(SECTION_OF))
         suggested = user_input if user_input is not None else nest(self.config_entry.options)
         return self.async_show_form(
             step_id="sources",
             data_schema=self.add_suggested_values_to_schema(
-                options_schema(with_name=False), suggested
+                options_schema(with_name=False, open_section=problem.section), suggested
             ),
-            errors=errors,
-            description_placeholders=placeholders,
+            errors=problem.errors,
+            description_placeholders=problem.placeholders,
         )
 
     async def async_step_screening(
@@ -213,6 +219,10 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
     ) -> ConfigFlowResult:
         """Screening policy per tier, unknown callers and texting limits."""
         errors: dict[str, str] = {}
+        if user_input is not None and (
+            refused := self._refused_number("screening", screening_schema(), user_input)
+        ):
+            return refused
         if user_input is not None:
             user_input = _stripped_action(user_input)
             errors = self._screening_errors(user_input)
@@ -279,35 +289,45 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
     async def async_step_texting(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Where texts are sent from: Twilio, a notify action, or nowhere."""
+        """Where texts are sent from: one form per backend, or no texts."""
+        return self.async_show_menu(step_id="texting", menu_options=TEXTING_MENU)
+
+    async def async_step_texting_twilio(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Twilio's Messages API: the settings are checked with Twilio before saving."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            error = await self._texting_error(user_input)
-            if error is None:
-                keys = tuple(str(key) for key in texting_schema().schema)
-                return self._save(user_input, drop=keys)
-            errors["base"] = error
-        return self._form("texting", texting_schema(), user_input, errors)
+            settings = {key: str(value).strip() for key, value in user_input.items()}
+            sender = twilio_sender(settings.get(CONF_TWILIO_FROM_NUMBER, ""))
+            if sender is None:
+                empty = not settings.get(CONF_TWILIO_FROM_NUMBER)
+                errors["base"] = "twilio_incomplete" if empty else "invalid_sender"
+            elif (error := await self._twilio_error(settings, sender)) is not None:
+                errors["base"] = error
+            else:
+                changes = {k: v for k, v in settings.items() if v}
+                changes[CONF_TWILIO_FROM_NUMBER] = sender
+                return self._save({CONF_TEXTING_BACKEND: "twilio", **changes}, drop=TWILIO_KEYS)
+        return self._form(
+            "texting_twilio",
+            twilio_schema(),
+            user_input,
+            errors,
+            {"twilio_api_base": TWILIO_API_BASE},
+        )
 
-    async def _texting_error(self, user_input: Mapping[str, Any]) -> str | None:
-        backend = user_input[CONF_TEXTING_BACKEND]
-        if backend == "notify":
-            action = str(user_input.get(CONF_NOTIFY_ACTION, ""))
-            domain, _, service = action.partition(".")
-            if not self.hass.services.has_service(domain, service):
-                return "notify_action_not_found"
-        if backend != "twilio":
-            return None
-        needed = (CONF_TWILIO_ACCOUNT_SID, CONF_TWILIO_AUTH_TOKEN, CONF_TWILIO_FROM_NUMBER)
-        if not all(user_input.get(key) for key in needed):
+    async def _twilio_error(self, settings: Mapping[str, str], sender: str) -> str | None:
+        """Why Twilio does not take these settings, or None."""
+        if not (settings.get(CONF_TWILIO_ACCOUNT_SID) and settings.get(CONF_TWILIO_AUTH_TOKEN)):
             return "twilio_incomplete"
         try:
             await async_validate_twilio(
                 self.hass,
-                user_input[CONF_TWILIO_ACCOUNT_SID],
-                user_input[CONF_TWILIO_AUTH_TOKEN],
-                user_input[CONF_TWILIO_FROM_NUMBER],
-                api_base=user_input.get(CONF_TWILIO_API_BASE) or TWILIO_API_BASE,
+                settings[CONF_TWILIO_ACCOUNT_SID],
+                settings[CONF_TWILIO_AUTH_TOKEN],
+                sender,
+                api_base=settings.get(CONF_TWILIO_API_BASE) or TWILIO_API_BASE,
             )
         except InvalidFromNumber:
             return "invalid_from_number"
@@ -317,24 +337,54 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             return "cannot_connect"
         return None
 
+    async def async_step_texting_notify(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Any notify action that takes the number as its target."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            action = user_input[CONF_NOTIFY_ACTION].strip()
+            domain, _, service = action.partition(".")
+            if self.hass.services.has_service(domain, service):
+                return self._save({CONF_TEXTING_BACKEND: "notify", CONF_NOTIFY_ACTION: action})
+            errors[CONF_NOTIFY_ACTION] = "notify_action_not_found"
+        return self._form("texting_notify", notify_schema(), user_input, errors)
+
+    async def async_step_texting_off(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """No texts; the backends' settings are kept for later."""
+        return self._save({CONF_TEXTING_BACKEND: "none"})
+
     async def async_step_telephony(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Turn the voice and PBX webhooks on or off, rotate their secrets."""
         errors: dict[str, str] = {}
         options = self.config_entry.options
+        region = default_region(self.hass, options)
+        placeholders = {**self._webhook_urls(options), "default_country": region_shown(region)}
+        if user_input is not None and (
+            refused := self._refused_number(
+                "telephony", telephony_schema(), user_input, placeholders
+            )
+        ):
+            return refused
         if user_input is not None:
-            forward = user_input.get(CONF_FORWARD_NUMBER)
-            if user_input[ENABLE_VOICE] and (
-                not forward or normalize_number(forward, None) is None
-            ):
+            forward = str(user_input.get(CONF_FORWARD_NUMBER) or "").strip()
+            number = normalize_number(forward, region) if forward else None
+            if forward and number is None:
+                errors[CONF_FORWARD_NUMBER] = "invalid_number"
+                placeholders["number"] = forward
+            elif user_input[ENABLE_VOICE] and number is None:
                 errors["base"] = "forward_number_needed"
             elif user_input.get(CONF_TELNYX_PUBLIC_KEY) and not ed25519_key(
                 user_input[CONF_TELNYX_PUBLIC_KEY]
             ):
                 errors[CONF_TELNYX_PUBLIC_KEY] = "invalid_telnyx_key"
             else:
-                self._telephony = _telephony_changes(options, user_input)
+                changes = {**user_input, CONF_FORWARD_NUMBER: number}
+                self._telephony = _telephony_changes(options, changes)
                 if user_input[ENABLE_VOICE] or user_input[ENABLE_PBX]:
                     return await self.async_step_webhooks()
                 return self._save(*self._telephony)
@@ -343,9 +393,7 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             ENABLE_VOICE: bool(options.get(CONF_VOICE_WEBHOOK_ID)),
             ENABLE_PBX: bool(options.get(CONF_PBX_WEBHOOK_ID)),
         }
-        return self._form(
-            "telephony", telephony_schema(), suggested, errors, self._webhook_urls(options)
-        )
+        return self._form("telephony", telephony_schema(), suggested, errors, placeholders)
 
     async def async_step_webhooks(
         self, user_input: dict[str, Any] | None = None
@@ -367,6 +415,22 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
             "pbx_url": webhook_url(self.hass, pbx) if pbx else OFF,
             "pbx_secret": str(options.get(CONF_PBX_SECRET)) if pbx else OFF,
         }
+
+    def _refused_number(
+        self,
+        step_id: str,
+        schema: vol.Schema,
+        user_input: Mapping[str, Any],
+        placeholders: Mapping[str, str] | None = None,
+    ) -> ConfigFlowResult | None:
+        """The form again, with the allowed range, when a number is out of it or not whole."""
+        problem = number_problem(schema, user_input)
+        if problem is None:
+            return None
+        key, bounds = problem
+        return self._form(
+            step_id, schema, user_input, {key: "number_range"}, {**(placeholders or {}), **bounds}
+        )
 
     def _form(
         self,
@@ -409,7 +473,9 @@ def _telephony_changes(
         CONF_PBX_LOCAL_ONLY: user_input[CONF_PBX_LOCAL_ONLY],
     }
     if user_input.get(CONF_FORWARD_NUMBER):
-        changes[CONF_FORWARD_NUMBER] = normalize_number(user_input[CONF_FORWARD_NUMBER], None)
+        changes[CONF_FORWARD_NUMBER] = user_input[CONF_FORWARD_NUMBER]
+    if token := str(user_input.get(CONF_TWILIO_AUTH_TOKEN) or "").strip():
+        changes[CONF_TWILIO_AUTH_TOKEN] = token
     if user_input.get(CONF_TELNYX_PUBLIC_KEY):
         changes[CONF_TELNYX_PUBLIC_KEY] = user_input[CONF_TELNYX_PUBLIC_KEY].strip()
     if user_input[ENABLE_VOICE]:
@@ -420,7 +486,7 @@ def _telephony_changes(
         fresh = rotate or not keep_id
         changes[CONF_PBX_WEBHOOK_ID] = new_webhook_id() if fresh else keep_id
         changes[CONF_PBX_SECRET] = new_webhook_id() if fresh else keep_secret
-    drop = (
+    drop: tuple[str, ...] = (
         CONF_VOICE_WEBHOOK_ID,
         CONF_PBX_WEBHOOK_ID,
         CONF_PBX_SECRET,
@@ -429,4 +495,7 @@ def _telephony_changes(
         CONF_PBX_LOCAL_ONLY,
         CONF_TELNYX_PUBLIC_KEY,
     )
+    if options.get(CONF_TEXTING_BACKEND) != "twilio":
+        # Texts through Twilio keep their token; it is changed in Twilio's form there.
+        drop += (CONF_TWILIO_AUTH_TOKEN,)
     return changes, drop

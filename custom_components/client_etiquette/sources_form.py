@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
@@ -35,6 +35,7 @@ from .const import (
     ENTITY_OPTIONS,
     WEEKDAYS,
 )
+from .form_fields import TimeNoSeconds, number_box, number_problem
 from .sources import parse_time
 
 DEFAULT_NAME = "Client Etiquette"
@@ -67,16 +68,8 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_SIGNAL_ENTITIES, default=list): _entities(
             "sensor", "input_number", "input_select"
         ),
-        vol.Optional(
-            CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM
-        ): selector.NumberSelector(
-            selector.NumberSelectorConfig(
-                min=-140,
-                max=-50,
-                step=1,
-                unit_of_measurement="dBm",
-                mode=selector.NumberSelectorMode.BOX,
-            )
+        vol.Optional(CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM): number_box(
+            -140, -50, "dBm", whole=False
         ),
     },
     "calendar": {
@@ -96,8 +89,8 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
             "schedule", "binary_sensor", "input_boolean", multiple=False
         ),
         vol.Optional(CONF_WORKDAY_ENTITY): _entities("binary_sensor", multiple=False),
-        vol.Optional(CONF_WORK_START): selector.TimeSelector(),
-        vol.Optional(CONF_WORK_END): selector.TimeSelector(),
+        vol.Optional(CONF_WORK_START): TimeNoSeconds(),
+        vol.Optional(CONF_WORK_END): TimeNoSeconds(),
         vol.Optional(CONF_WORK_DAYS, default=list(DEFAULT_WORK_DAYS)): selector.SelectSelector(
             selector.SelectSelectorConfig(
                 options=list(WEEKDAYS),
@@ -109,17 +102,39 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
     },
 }
 SECTION_OF = {key.schema: name for name, fields in SECTIONS.items() for key in fields}
+OPEN_SECTIONS = ("activity", "phone")
+# The section that holds what each error is about; the form opens it to show the error.
+ERROR_SECTION = {
+    "zones_need_tracker": "location",
+    "zone_in_two_lists": "location",
+    "car_needs_driving": "activity",
+    "keywords_need_calendar": "calendar",
+    "hours_incomplete": "hours",
+    "hours_empty": "hours",
+    "no_work_days": "hours",
+    "weak_signal_range": "phone",
+}
 
 
-def options_schema(with_name: bool) -> vol.Schema:
-    """The form: an optional name, then one collapsible section per kind of source."""
+class Problem(NamedTuple):
+    """What is wrong with the sources form: its errors, their placeholders, and where."""
+
+    errors: dict[str, str]
+    placeholders: dict[str, str]
+    section: str | None = None
+
+
+def options_schema(with_name: bool, open_section: str | None = None) -> vol.Schema:
+    """The form: an optional name, then one collapsible section per kind of source.
+
+    Driving and phone are open; ``open_section`` too (the one that holds an error).
+    """
     fields: dict[Any, Any] = {}
     if with_name:
         fields[vol.Required(CONF_NAME, default=DEFAULT_NAME)] = selector.TextSelector()
     for name, section_fields in SECTIONS.items():
-        fields[vol.Required(name)] = section(
-            vol.Schema(section_fields), {"collapsed": name not in ("activity", "phone")}
-        )
+        is_open = name in OPEN_SECTIONS or name == open_section
+        fields[vol.Required(name)] = section(vol.Schema(section_fields), {"collapsed": not is_open})
     return vol.Schema(fields)
 
 
@@ -137,19 +152,20 @@ def nest(options: Mapping[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def validate(
-    hass: HomeAssistant, options: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Check options as a whole; returns form errors and their placeholders."""
-    named = [*(e for key in ENTITY_LIST_OPTIONS for e in options.get(key, ()))]
-    named += [options[key] for key in ENTITY_OPTIONS if options.get(key)]
-    missing = next((entity_id for entity_id in named if hass.states.get(entity_id) is None), None)
+def validate(hass: HomeAssistant, options: Mapping[str, Any]) -> Problem:
+    """Check options as a whole: form errors, their placeholders and the section to open."""
+    named = [(key, e) for key in ENTITY_LIST_OPTIONS for e in options.get(key, ())]
+    named += [(key, options[key]) for key in ENTITY_OPTIONS if options.get(key)]
+    missing = next(((k, e) for k, e in named if hass.states.get(e) is None), None)
     if missing is not None:
-        return {"base": "entity_not_found"}, {"entity_id": missing}
+        key, entity_id = missing
+        return Problem({"base": "entity_not_found"}, {"entity_id": entity_id}, SECTION_OF[key])
+    if (number := number_problem(vol.Schema(SECTIONS["phone"]), options)) is not None:
+        return Problem({"base": "weak_signal_range"}, number[1], "phone")
     error = _first_error(
         options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END))
     )
-    return ({"base": error}, {}) if error else ({}, {})
+    return Problem({"base": error}, {}, ERROR_SECTION.get(error)) if error else Problem({}, {})
 
 
 def _first_error(options: Mapping[str, Any], *, has_hours: bool) -> str | None:

@@ -119,7 +119,7 @@ def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots
     form = dialog(page)
     expect(form).to_contain_text("Add a client")
     form.get_by_label("Name").first.fill("Acme Ltd")
-    form.get_by_label("Phone numbers").first.fill("+48 22 123 45 67")
+    form.get_by_label("Phone number").first.fill("+48 22 123 45 67")
     page.screenshot(path=screenshots / "client-flow.png")
     form.get_by_role("button", name="Submit").click()
     expect(form).to_contain_text("Acme Ltd")
