@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -266,14 +267,18 @@ class GoodTimeToCallSensor(BinarySensorEntity):
 
     @property
     def device_info(self) -> DeviceInfo:
-        """The client's device, built when asked (once, as the sensor is added)."""
+        """The client's device, built when asked (once, as the sensor is added).
+
+        Its link to the entry's device is set in the registry once the sensor is added
+        (``_link_to_entry_device``): ``via_device`` here is deprecated since Home
+        Assistant 2026.9 and its replacement, ``via_device_id``, is unknown before it.
+        """
         return DeviceInfo(
             identifiers={(DOMAIN, self.client_id)},
             name=self._client_name,
             manufacturer="Client Etiquette",
             model="Client",
             entry_type=DeviceEntryType.SERVICE,
-            via_device=(DOMAIN, self._entry_id),
         )
 
     @property
@@ -287,8 +292,19 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         return self._group.attributes
 
     async def async_added_to_hass(self) -> None:
-        """Take the group's updates from now on."""
+        """Hang the client's device under the entry's; take the group's updates from now on."""
         await super().async_added_to_hass()
+        self._link_to_entry_device()
         sensors = self._group.sensors
         sensors.add(self)
         self.async_on_remove(lambda: sensors.discard(self))
+
+    @callback
+    def _link_to_entry_device(self) -> None:
+        """Show the client's device as connected via the entry's device (once: it stays)."""
+        device_id = self.registry_entry.device_id if self.registry_entry else None
+        devices = dr.async_get(self.hass)
+        parent = devices.async_get_device(identifiers={(DOMAIN, self._entry_id)})
+        device = devices.async_get(device_id) if device_id else None
+        if parent is not None and device is not None and device.via_device_id != parent.id:
+            devices.async_update_device(device.id, via_device_id=parent.id)
