@@ -28,7 +28,7 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_READY_AGAIN_AT, ATTR_REASONS, ATTR_UNAVAILABLE_SOURCES, DOMAIN
-from .entity import ReadinessEntity
+from .entity import ReadinessEntity, entity_id_changed
 from .models import Readiness
 from .monitor import ReadinessMonitor
 from .outgoing import (
@@ -298,6 +298,11 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         sensors = self._group.sensors
         sensors.add(self)
         self.async_on_remove(lambda: sensors.discard(self))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     @callback
     def _link_to_entry_device(self) -> None:

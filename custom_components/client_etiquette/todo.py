@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .callbacks import CALL_BACK, CallbackItem, ui_language
-from .entity import ClientEtiquetteEntity
+from .entity import ClientEtiquetteEntity, entity_id_changed
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -74,6 +74,11 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         """Follow the queue."""
         await super().async_added_to_hass()
         self.async_on_remove(self._queue.async_add_listener(self._changed))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     @callback
     def _changed(self, uids: Collection[str]) -> None:
