@@ -73,6 +73,10 @@ class Usage:
     keywords: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     # Every attribute and method name the integration reads, calls or defines.
     attributes: set[str] = field(default_factory=set)
+    # Every method name the integration calls on something (``x.name(...)``), and the
+    # keyword arguments passed to it.
+    calls: set[str] = field(default_factory=set)
+    method_keywords: dict[str, set[str]] = field(default_factory=dict)
     # Home Assistant classes we subclass -> the names our subclasses use on ``self``.
     subclassed: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     # Our classes: name -> (Home Assistant bases, our own bases, names used on ``self``).
@@ -160,9 +164,13 @@ def _collect(tree: ast.AST, file: str, usage: Usage) -> None:
             usage.attributes.add(node.name)
         elif isinstance(node, ast.ClassDef):
             _class_uses(node, bound, usage)
-        elif isinstance(node, ast.Call) and node.keywords:
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute):
+                usage.calls.add(node.func.attr)
+                passed = usage.method_keywords.setdefault(node.func.attr, set())
+                passed.update(kw.arg for kw in node.keywords if kw.arg)
             callee = _callee(node.func, bound)
-            if callee is not None:
+            if callee is not None and node.keywords:
                 names = {kw.arg for kw in node.keywords if kw.arg}
                 usage.keywords.setdefault(callee, set()).update(names)
 
@@ -406,27 +414,60 @@ def _is_deprecation(call: ast.Call) -> bool:
     if name in REPORTERS or name in DEFINERS:
         return True
     if any(
-        keyword.arg == "breaks_in_ha_version" and isinstance(keyword.value, ast.Constant)
+        keyword.arg == "breaks_in_ha_version"
+        and isinstance(keyword.value, ast.Constant)
+        and isinstance(keyword.value.value, str)
         for keyword in call.keywords
     ):
         return True  # a literal release: not one passed through
     return name == "warn" and "DeprecationWarning" in ast.dump(call)
 
 
-def _sites(tree: ast.AST, scope: str = "") -> Iterator[tuple[str, ast.Call]]:
-    """(qualified scope, call) for every deprecation call under ``tree``."""
+def _sites(
+    tree: ast.AST,
+    scope: str = "",
+    params: frozenset[str] = frozenset(),
+    guards: frozenset[str] = frozenset(),
+) -> Iterator[tuple[str, ast.Call, frozenset[str]]]:
+    """(qualified scope, call, guarding parameters) for every deprecation call under ``tree``.
+
+    The guarding parameters are those of the enclosing function that an enclosing ``if``
+    tests (``if run_immediately is not UNDEFINED:``): the report needs them passed.
+    """
     for node in ast.iter_child_nodes(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             inner = f"{scope}.{node.name}" if scope else node.name
             for decorator in node.decorator_list:
                 if isinstance(decorator, ast.Call) and _is_deprecation(decorator):
-                    yield inner, decorator
-            yield from _sites(node, inner)
+                    yield inner, decorator, frozenset()
+            names = _parameters(node) if not isinstance(node, ast.ClassDef) else frozenset()
+            yield from _sites(node, inner, names, frozenset())
         elif isinstance(node, ast.Call) and _is_deprecation(node):
-            yield scope, node
-            yield from _sites(node, scope)
+            yield scope, node, guards
+            yield from _sites(node, scope, params, guards)
+        elif isinstance(node, ast.If):
+            tested = {sub.id for sub in ast.walk(node.test) if isinstance(sub, ast.Name)}
+            inner_guards = guards | (tested & params)
+            yield from _sites(node.test, scope, params, guards)
+            for child in node.body:
+                yield from _sites(
+                    ast.Module(body=[child], type_ignores=[]), scope, params, inner_guards
+                )
+            for child in node.orelse:
+                yield from _sites(ast.Module(body=[child], type_ignores=[]), scope, params, guards)
         else:
-            yield from _sites(node, scope)
+            yield from _sites(node, scope, params, guards)
+
+
+def _parameters(node: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    arguments = node.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    return frozenset(arg.arg for arg in every if arg.arg not in ("self", "cls", "hass"))
+
+
+def _applies(guards: frozenset[str], passed: set[str]) -> bool:
+    """Whether a report guarded by ``guards`` can be reached with the keywords we pass."""
+    return not guards or bool(guards & passed)
 
 
 def _tables(tree: ast.Module) -> Iterator[tuple[int, str, str, str]]:
@@ -493,8 +534,13 @@ def _object_reports(source: Source, usage: Usage, used: dict[str, set[str]], res
             continue
         # The methods on our path: those our subclasses use, else any name we use.
         methods = usage.subclassed.get((module, name), usage.attributes)
-        for scope, call in _sites(ast.Module(body=[node], type_ignores=[])):
+        for scope, call, guards in _sites(ast.Module(body=[node], type_ignores=[])):
             method = scope.split(".")[1] if "." in scope else None
+            passed = usage.keywords.get((module, name), set())
+            if method is not None:
+                passed = usage.method_keywords.get(method, set())
+            if not _applies(guards, passed):
+                continue
             if method is None or method in LIFECYCLE or method in methods:
                 report = Report(
                     source.relative(path), call.lineno, scope, _strings(call), _breaks_in(call)
@@ -515,9 +561,21 @@ def _module_reports(
         keywords = set().union(
             *(names for (owner, _), names in usage.keywords.items() if owner == module)
         )
-        for scope, call in _sites(tree):
+        subclassed = {name for owner, name in usage.subclassed if owner == module}
+        for scope, call, guards in _sites(tree):
             text = _strings(call)
-            if set(BACKQUOTED.findall(text)) & keywords or _defined_name(call) in ours:
+            # A method of a class of the module, called by name on an instance we got
+            # from it (``dr.async_get(hass).async_get_device(...)``); the classes we
+            # subclass are looked at more closely by ``_object_reports``.
+            owner, _, method = scope.partition(".")
+            called = (
+                method in usage.calls
+                and "." not in method
+                and method not in LIFECYCLE
+                and owner not in subclassed
+                and _applies(guards, usage.method_keywords.get(method, set()))
+            )
+            if set(BACKQUOTED.findall(text)) & keywords or _defined_name(call) in ours or called:
                 report = Report(source.relative(path), call.lineno, scope, text, _breaks_in(call))
                 result.reports.setdefault(report, set()).update(wheres)
         for line, table, key, text in _tables(tree):

@@ -61,6 +61,17 @@ RELEASE = {
 
             def unused(self):
                 report_usage("calls `unused`", breaks_in_ha_version="2099.7")
+
+        class Registry:
+            def lookup(self):
+                report_usage("calls `lookup`", breaks_in_ha_version="2099.9")
+
+            def update(self, *, old_arg=None, new_arg=None):
+                if old_arg is not None:
+                    report_usage("passes `old_arg`", breaks_in_ha_version="2099.10")
+
+        def get():
+            return Registry()
     """,
     "homeassistant/helpers/reexport.py": "from .devices import Thing as Thing\n",
 }
@@ -79,6 +90,8 @@ OLD_INTEGRATION = {
             unlink()
             dev.vanished()
             Thing().used()
+            dev.get().lookup()
+            dev.get().update(old_arg=1)
     """,
     "other.py": "import homeassistant.nowhere\n",
 }
@@ -86,13 +99,14 @@ OLD_INTEGRATION = {
 NEW_INTEGRATION = {
     "__init__.py": """
         from homeassistant.const import Platform
-        from homeassistant.helpers.devices import passes_through, register
+        from homeassistant.helpers.devices import get, passes_through, register
 
         PLATFORMS = [Platform.SENSOR]
 
         def setup():
             register(new_link="y")
             passes_through("2099.1")
+            get().update(new_arg=1)
     """,
 }
 
@@ -134,6 +148,8 @@ def test_old_integration_gets_every_problem_reported(tmp_path: Path) -> None:
     assert "Thing.__init__: makes a Thing" in reports
     assert "Thing.used: used is old" in reports
     assert "OLD_UNIT is a deprecated constant" in reports
+    assert "Registry.lookup: calls `lookup`" in reports  # a method of an instance we got
+    assert "Registry.update: passes `old_arg`" in reports  # guarded by a keyword we pass
     assert "untouched" not in reports
     assert "unused" not in reports
 
@@ -146,7 +162,7 @@ def test_up_to_date_integration_passes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         "Home Assistant 2099.1.0",
-        "Every homeassistant.* name we use exists (4 uses).",
+        "Every homeassistant.* name we use exists (5 uses).",
         "No deprecation report on our code paths.",
     ]
 

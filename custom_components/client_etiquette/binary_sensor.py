@@ -122,13 +122,24 @@ class GoodTimeScheduler:
         self._loading: asyncio.Task[None] | None = None
         self._years: range | None = None
         self._days: dict[str | None, frozenset[date]] = {}
+        self._entry_device_id: str | None = None
+
+    @callback
+    def entry_device_id(self, entry_id: str) -> str:
+        """The id of the entry's device, registered here if no entity made it yet."""
+        if self._entry_device_id is None:
+            device = dr.async_get(self._hass).async_get_or_create(
+                config_entry_id=entry_id, identifiers={(DOMAIN, entry_id)}
+            )
+            self._entry_device_id = device.id
+        return self._entry_device_id
 
     def sensor_for(self, entry_id: str, target: ClientTarget) -> GoodTimeToCallSensor:
         """A new sensor for ``target``, in the group of the clients that plan alike."""
         key = plan_key(target)
         if (group := self._groups.get(key)) is None:
             group = self._groups[key] = _Group(target)
-        return GoodTimeToCallSensor(group, entry_id, target)
+        return GoodTimeToCallSensor(group, entry_id, target, self)
 
     @callback
     def async_start(self, now: datetime) -> None:
@@ -256,11 +267,13 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         group: _Group,
         entry_id: str,
         target: ClientTarget,
+        scheduler: GoodTimeScheduler,
     ) -> None:
         """One client's sensor, on the client's own device under the entry's."""
         client = target.client
         self._group = group
         self._entry_id = entry_id
+        self._scheduler = scheduler
         self.client_id = client.client_id
         self._client_name = client.name
         self._attr_unique_id = f"{entry_id}_{client.client_id}_good_time_to_call"
@@ -309,7 +322,9 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         """Show the client's device as connected via the entry's device (once: it stays)."""
         device_id = self.registry_entry.device_id if self.registry_entry else None
         devices = dr.async_get(self.hass)
-        parent = devices.async_get_device(identifiers={(DOMAIN, self._entry_id)})
         device = devices.async_get(device_id) if device_id else None
-        if parent is not None and device is not None and device.via_device_id != parent.id:
-            devices.async_update_device(device.id, via_device_id=parent.id)
+        if device is None:
+            return
+        parent_id = self._scheduler.entry_device_id(self._entry_id)
+        if device.via_device_id != parent_id:
+            devices.async_update_device(device.id, via_device_id=parent_id)
