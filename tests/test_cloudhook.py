@@ -204,6 +204,7 @@ async def test_relayed_call_is_checked_against_the_cloudhook(
         f"{EXTERNAL}{VOICE_PATH}",  # the direct address: not what Cloud's caller signed
         f"{HOOKS}/someone-elses-hook",
     ],
+    ids=["direct-address", "other-cloudhook"],
 )
 async def test_relayed_call_signed_for_another_url_is_refused(
     hass: HomeAssistant, cloud: FakeCloud, signed_for: str
@@ -392,7 +393,7 @@ async def test_cloudhook_made_when_cloud_connects(hass: HomeAssistant, cloud: Fa
 
 
 @pytest.mark.parametrize("loaded", [True, False])
-@pytest.mark.parametrize("kept_for", [VOICE_ID, "an-old-voice-id"])
+@pytest.mark.parametrize("kept_for", [VOICE_ID, "an-old-voice-id"], ids=["current", "old"])
 async def test_logged_out_at_start_forgets_the_address(
     hass: HomeAssistant, cloud: FakeCloud, loaded: bool, kept_for: str
 ) -> None:
@@ -426,7 +427,11 @@ async def test_no_cloudhook_without_subscription_or_when_cloud_fails(
     assert ("No Home Assistant Cloud address" in caplog.text) is not expired
 
 
-@pytest.mark.parametrize("kept", ["nonsense", {"webhook_id": VOICE_ID}, {"url": HOOKS}])
+@pytest.mark.parametrize(
+    "kept",
+    ["nonsense", {"webhook_id": VOICE_ID}, {"url": HOOKS}],
+    ids=["not-a-dict", "no-url", "no-id"],
+)
 async def test_stale_address_of_an_unknown_shape_is_ignored(
     hass: HomeAssistant, cloud: FakeCloud, kept: Any
 ) -> None:
