@@ -101,4 +101,5 @@ async def test_secrets_clients_and_callbacks_redacted(
     assert result["webhooks"] == {
         "voice_url": "https://jan.example.com/api/webhook/**REDACTED**",
         "pbx_url": "https://jan.example.com/api/webhook/**REDACTED**",
+        "voice_cloudhook_url": None,  # no Home Assistant Cloud here
     }

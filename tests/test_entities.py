@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import importlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import (
+    entity as entity_helper,
+    entity_platform,
+    entity_registry as er,
+)
+from homeassistant.helpers.entity import Entity
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -409,3 +415,90 @@ async def test_entities_written_only_when_what_they_show_changes(
     assert await writes(DND, "off") == sorted([READY, READY_AGAIN])
     assert hass.states.get(REASON).state == "in_meeting"
     assert dt_util.parse_datetime(hass.states.get(READY_AGAIN).state) is not None
+
+
+def requires_readd(entity_class: type[Entity]) -> bool:
+    """Home Assistant 2026.11's ``_entity_class_requires_readd`` (helpers/entity.py).
+
+    Whether a rename removes and re-adds the entity instead of changing its entity id in
+    place: some class of ours defines an add/remove method with no
+    ``async_entity_id_changed`` in that class or a subclass of it. The installed Home
+    Assistant's own rule is used where it has one.
+    """
+    own = getattr(entity_helper, "_entity_class_requires_readd", None)
+    if own is not None:
+        return bool(own(entity_class))
+    mro = [cls for cls in entity_class.__mro__ if not cls.__module__.startswith("homeassistant.")]
+    hook_owners = [cls for cls in mro if "async_entity_id_changed" in cls.__dict__]
+    methods = ("async_prepare_to_add_to_hass", "async_added_to_hass", "async_will_remove_from_hass")
+    return any(
+        any(method in cls.__dict__ for method in methods)
+        and not any(issubclass(owner, cls) for owner in hook_owners)
+        for cls in mro
+    )
+
+
+def own_entity_classes() -> list[type[Entity]]:
+    """Every entity class of the integration's platforms."""
+    classes = []
+    for name in ("binary_sensor", "event", "select", "sensor", "todo"):
+        module = importlib.import_module(f"custom_components.client_etiquette.{name}")
+        classes += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, type)
+            and issubclass(value, Entity)
+            and value.__module__ == module.__name__
+        ]
+    return classes
+
+
+def test_entities_are_renamed_in_place() -> None:
+    """No entity class of ours is removed and re-added on a rename (Home Assistant 2026.11)."""
+    classes = own_entity_classes()
+    assert {cls.__name__ for cls in classes} >= {
+        "CallReadySensor",
+        "GoodTimeToCallSensor",
+        "ClientCallEvent",
+        "ModeSelect",
+        "ReadinessReasonSensor",
+        "ReadyAgainSensor",
+        "CallbacksTodoList",
+    }
+    assert [cls.__name__ for cls in classes if requires_readd(cls)] == []
+
+
+async def test_renamed_entities_keep_following(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """After a rename each entity shows its state under the new id and still follows."""
+    renamed = {
+        READY: "binary_sensor.renamed_ready",
+        MODE: "select.renamed_mode",
+        "todo.my_phone_callbacks": "todo.renamed_callbacks",
+        "event.my_phone_client_call": "event.renamed_client_call",
+    }
+    for old, new in renamed.items():
+        entity_registry.async_update_entity(old, new_entity_id=new)
+    await hass.async_block_till_done()
+    assert [old for old in renamed if hass.states.get(old) is not None] == []
+    assert hass.states.get("todo.renamed_callbacks").state == "0"
+    await hass.services.async_call(
+        "select", "select_option", {"entity_id": MODE_RENAMED, "option": "busy"}, blocking=True
+    )
+    assert hass.states.get(MODE_RENAMED).state == "busy"
+    assert hass.states.get("binary_sensor.renamed_ready").attributes["reasons"] == ["manual"]
+    platform_entities = [
+        entity
+        for platform in entity_platform.async_get_platforms(hass, DOMAIN)
+        for entity in platform.entities.values()
+    ]
+    for entity in platform_entities:  # what Home Assistant 2026.11 calls after a rename
+        before = hass.states.get(entity.entity_id)
+        entity.async_entity_id_changed(entity.entity_id)
+        entity.async_write_ha_state()
+        after = hass.states.get(entity.entity_id)
+        assert (after.state, after.attributes) == (before.state, before.attributes)
+
+
+MODE_RENAMED = "select.renamed_mode"

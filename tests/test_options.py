@@ -316,6 +316,7 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
         "voice_url": f"{EXTERNAL}/api/webhook/{voice}",
         "pbx_url": f"{EXTERNAL}/api/webhook/{pbx}",
         "pbx_secret": secret,
+        "cloudhook_url": "—",  # no Home Assistant Cloud here
     }
     assert len(voice) >= 43
     assert entry.options["forward_number"] == "+48601234567"

@@ -182,6 +182,40 @@ async def test_sensor_per_client_on_its_own_device(
     assert carla.attributes["next_good_time"] is None
 
 
+async def test_client_devices_hang_under_the_entry_without_via_device(
+    hass: HomeAssistant,
+    sources: None,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The link to the entry's device needs no ``via_device`` (deprecated in 2026.9).
+
+    Home Assistant 2027.8 refuses ``via_device`` as an unexpected keyword argument of
+    ``async_get_or_create``; so does the registry here.
+    """
+    create = dr.DeviceRegistry.async_get_or_create
+
+    def without_via_device(self: dr.DeviceRegistry, **kwargs: Any) -> dr.DeviceEntry:
+        if "via_device" in kwargs:
+            msg = "async_get_or_create() got unexpected keyword arguments 'via_device'"
+            raise TypeError(msg)
+        return create(self, **kwargs)
+
+    monkeypatch.setattr(dr.DeviceRegistry, "async_get_or_create", without_via_device)
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    entry = await setup_entry(hass, make_entry())
+    devices = dr.async_get(hass)
+    parent = devices.async_get_device(identifiers={(DOMAIN, entry.entry_id)})
+    assert parent is not None
+    for sensor in (ANNA_SENSOR, BOB_SENSOR):
+        entity = er.async_get(hass).async_get(sensor)
+        assert entity is not None
+        device = devices.async_get(entity.device_id or "")
+        assert device is not None
+        assert device.via_device_id == parent.id
+        assert hass.states.get(sensor) is not None
+
+
 async def test_contact_hours_edges_move_the_sensor(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:

@@ -6,6 +6,7 @@ keep, against a plain model of the old one (a dict sorted on every read).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, fields
 from datetime import UTC, datetime, timedelta
 import json
@@ -17,6 +18,7 @@ from homeassistant.components.todo import DATA_COMPONENT, TodoListEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.client_etiquette.callbacks import (
     STORAGE_MINOR_VERSION,
@@ -204,6 +206,42 @@ async def test_todo_list_is_cached_until_the_queue_changes(
     hass.config.language = "pl"
     assert [todo.summary for todo in entity.todo_items] == ["Oddzwoń: Bob", "Oddzwoń: Celina"]
     assert "- **Wiadomość:** Wysłano" in (entity.todo_items[0].description or "")
+
+
+async def test_todo_items_copy_as_themselves_and_subscribers_follow(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Home Assistant's copy of an item is the item (2026.10+ copies all on each write).
+
+    So an item must never change: a change gives a new item, the old one keeps what it
+    said; a to-do card subscribed to the list gets the new items.
+    """
+    queue = loaded_entry.runtime_data.callbacks
+    for index, name in enumerate(["Anna", "Bob"]):
+        new = item(f"u{index}", f"+4860100000{index}", BASE + timedelta(minutes=index))
+        new.name = name
+        queue.async_add_call(new, None)
+    await hass.async_block_till_done()
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "todo/item/subscribe", "entity_id": TODO})
+    assert (await client.receive_json())["success"]
+    first = (await client.receive_json())["event"]["items"]
+    assert [entry["summary"] for entry in first] == ["Call back Anna", "Call back Bob"]
+
+    before = todo_entity(hass).todo_items
+    assert all(copy.copy(todo) is todo for todo in before)
+    queue.async_update("u1", text_status="sent")
+    await hass.async_block_till_done()
+    after = todo_entity(hass).todo_items
+    assert after[0] is before[0]
+    assert after[1] is not before[1]
+    assert "Text: sent" not in (before[1].description or "")
+    assert "Text: sent" in (after[1].description or "")
+    pushed = (await client.receive_json())["event"]["items"]
+    assert "Text: sent" in pushed[1]["description"]
+    assert "Text: sent" not in first[1]["description"]
 
 
 async def test_due_reminders_at_start_are_one_change(

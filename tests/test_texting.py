@@ -4,6 +4,7 @@ backend through a real service, and the durable outbox (retries, restarts, idemp
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,7 +14,8 @@ import logging
 import random
 from typing import Any
 
-from aiohttp import BasicAuth, web
+import aiohttp
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -81,8 +83,17 @@ class Received:
     method: str
     path: str
     form: dict[str, str]
-    auth: BasicAuth | None
+    auth: tuple[str, str] | None  # basic auth: (login, password)
     query: dict[str, str]
+
+
+def decode_basic_auth(header: str) -> tuple[str, str] | None:
+    """Login and password of a basic ``Authorization`` header, as Twilio reads it."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    login, _, password = base64.b64decode(encoded).decode().partition(":")
+    return login, password
 
 
 class FakeTwilio:
@@ -119,12 +130,12 @@ class FakeTwilio:
     async def _record(self, request: web.Request) -> bool:
         form = {key: str(value) for key, value in (await request.post()).items()}
         header = request.headers.get("Authorization")
-        auth = BasicAuth.decode(header) if header else None
+        auth = decode_basic_auth(header) if header else None
         self.received.append(
             Received(request.method, request.path, form, auth, dict(request.query))
         )
         self.arrived.set()
-        return auth == BasicAuth(SID, TOKEN) and request.match_info["sid"] == SID
+        return auth == (SID, TOKEN) and request.match_info["sid"] == SID
 
     @staticmethod
     def _unauthorized() -> web.Response:
@@ -266,7 +277,7 @@ async def test_twilio_send_posts_form_with_basic_auth(
     got = twilio.received[0]
     assert got.method == "POST"
     assert got.path == f"/2010-04-01/Accounts/{SID}/Messages.json"
-    assert got.auth == BasicAuth(SID, TOKEN)
+    assert got.auth == (SID, TOKEN)
     assert got.form == {
         "To": TO,
         "From": FROM,
@@ -405,6 +416,29 @@ async def test_twilio_connection_refused_is_temporary(
         await sender.async_send(TO, "Hello")
 
 
+async def test_twilio_needs_no_basic_auth_helper_of_aiohttp(
+    hass: HomeAssistant, twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sending and validating work without ``aiohttp.BasicAuth`` and ``auth=``.
+
+    aiohttp 3.14 (Home Assistant 2026.7 and later) deprecates both, aiohttp 4 drops them;
+    the credentials go in an ``Authorization`` header that is the same on every version.
+    """
+    monkeypatch.delattr(aiohttp, "BasicAuth")
+    real_request = aiohttp.ClientSession._request
+
+    async def no_auth_argument(
+        session: aiohttp.ClientSession, *args: Any, **kwargs: Any
+    ) -> aiohttp.ClientResponse:
+        assert kwargs.get("auth") is None
+        return await real_request(session, *args, **kwargs)
+
+    monkeypatch.setattr(aiohttp.ClientSession, "_request", no_auth_argument)
+    await backend(hass, twilio).async_send(TO, "Hello")
+    await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
+    assert [received.auth for received in twilio.received] == [(SID, TOKEN)] * 3
+
+
 # --- validation ---------------------------------------------------------------------------
 
 
@@ -412,12 +446,12 @@ async def test_validate_twilio_ok(hass: HomeAssistant, twilio: FakeTwilio) -> No
     """Good credentials and an own number pass; both requests carry basic auth."""
     await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
     assert [(r.method, r.path, r.query, r.auth) for r in twilio.received] == [
-        ("GET", f"/2010-04-01/Accounts/{SID}.json", {}, BasicAuth(SID, TOKEN)),
+        ("GET", f"/2010-04-01/Accounts/{SID}.json", {}, (SID, TOKEN)),
         (
             "GET",
             f"/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json",
             {"PhoneNumber": FROM},
-            BasicAuth(SID, TOKEN),
+            (SID, TOKEN),
         ),
     ]
 

@@ -13,6 +13,7 @@ from homeassistant.helpers.typing import ConfigType
 from .blueprint_install import async_install_blueprints
 from .callbacks import CallbackQueue
 from .calls import CallScreener
+from .cloudhook import async_remove_cloudhook, async_setup_cloudhook
 from .const import CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
 from .missing_sources import async_clear_missing_sources, async_track_missing_sources
@@ -103,6 +104,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     entry.async_on_unload(reminders.async_stop)
     await async_install_blueprints(hass)
     entry.async_on_unload(async_register_webhooks(hass, entry))
+    entry.async_on_unload(await async_setup_cloudhook(hass, entry))
     return True
 
 
@@ -112,10 +114,11 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEn
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
-    """Forget the repair issues, the stored queue and the outbox of a removed entry."""
+    """Forget the issues, the stored queue, the outbox and the cloudhook of a removed entry."""
     async_clear_missing_sources(hass, entry.entry_id)
     ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
     ir.async_delete_issue(hass, DOMAIN, reminders_issue_id(entry.entry_id))
     async_delete_template_issues(hass, entry.entry_id)
     await CallbackQueue(hass, entry.entry_id).async_remove_storage()
     await async_remove_outbox(hass, entry.entry_id)
+    await async_remove_cloudhook(hass, entry)

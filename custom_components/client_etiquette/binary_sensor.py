@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.binary_sensor import BinarySensorEntity
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_READY_AGAIN_AT, ATTR_REASONS, ATTR_UNAVAILABLE_SOURCES, DOMAIN
-from .entity import ReadinessEntity
+from .entity import ReadinessEntity, entity_id_changed
 from .models import Readiness
 from .monitor import ReadinessMonitor
 from .outgoing import (
@@ -121,13 +122,24 @@ class GoodTimeScheduler:
         self._loading: asyncio.Task[None] | None = None
         self._years: range | None = None
         self._days: dict[str | None, frozenset[date]] = {}
+        self._entry_device_id: str | None = None
+
+    @callback
+    def entry_device_id(self, entry_id: str) -> str:
+        """The id of the entry's device, registered here if no entity made it yet."""
+        if self._entry_device_id is None:
+            device = dr.async_get(self._hass).async_get_or_create(
+                config_entry_id=entry_id, identifiers={(DOMAIN, entry_id)}
+            )
+            self._entry_device_id = device.id
+        return self._entry_device_id
 
     def sensor_for(self, entry_id: str, target: ClientTarget) -> GoodTimeToCallSensor:
         """A new sensor for ``target``, in the group of the clients that plan alike."""
         key = plan_key(target)
         if (group := self._groups.get(key)) is None:
             group = self._groups[key] = _Group(target)
-        return GoodTimeToCallSensor(group, entry_id, target)
+        return GoodTimeToCallSensor(group, entry_id, target, self)
 
     @callback
     def async_start(self, now: datetime) -> None:
@@ -255,25 +267,31 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         group: _Group,
         entry_id: str,
         target: ClientTarget,
+        scheduler: GoodTimeScheduler,
     ) -> None:
         """One client's sensor, on the client's own device under the entry's."""
         client = target.client
         self._group = group
         self._entry_id = entry_id
+        self._scheduler = scheduler
         self.client_id = client.client_id
         self._client_name = client.name
         self._attr_unique_id = f"{entry_id}_{client.client_id}_good_time_to_call"
 
     @property
     def device_info(self) -> DeviceInfo:
-        """The client's device, built when asked (once, as the sensor is added)."""
+        """The client's device, built when asked (once, as the sensor is added).
+
+        Its link to the entry's device is set in the registry once the sensor is added
+        (``_link_to_entry_device``): ``via_device`` here is deprecated since Home
+        Assistant 2026.9 and its replacement, ``via_device_id``, is unknown before it.
+        """
         return DeviceInfo(
             identifiers={(DOMAIN, self.client_id)},
             name=self._client_name,
             manufacturer="Client Etiquette",
             model="Client",
             entry_type=DeviceEntryType.SERVICE,
-            via_device=(DOMAIN, self._entry_id),
         )
 
     @property
@@ -287,8 +305,26 @@ class GoodTimeToCallSensor(BinarySensorEntity):
         return self._group.attributes
 
     async def async_added_to_hass(self) -> None:
-        """Take the group's updates from now on."""
+        """Hang the client's device under the entry's; take the group's updates from now on."""
         await super().async_added_to_hass()
+        self._link_to_entry_device()
         sensors = self._group.sensors
         sensors.add(self)
         self.async_on_remove(lambda: sensors.discard(self))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
+
+    @callback
+    def _link_to_entry_device(self) -> None:
+        """Show the client's device as connected via the entry's device (once: it stays)."""
+        device_id = self.registry_entry.device_id if self.registry_entry else None
+        devices = dr.async_get(self.hass)
+        device = devices.async_get(device_id) if device_id else None
+        if device is None:
+            return
+        parent_id = self._scheduler.entry_device_id(self._entry_id)
+        if device.via_device_id != parent_id:
+            devices.async_update_device(device.id, via_device_id=parent_id)

@@ -154,6 +154,9 @@ CONF_DIAL_TIMEOUT: Final = "dial_timeout"
 CONF_PBX_WEBHOOK_ID: Final = "pbx_webhook_id"
 CONF_PBX_SECRET: Final = "pbx_secret"
 CONF_PBX_LOCAL_ONLY: Final = "pbx_local_only"
+# In the entry's data: the voice webhook's Home Assistant Cloud cloudhook
+# ({"webhook_id": ..., "url": ...}), kept while Cloud is logged in (cloudhook.py).
+CONF_VOICE_CLOUDHOOK: Final = "voice_cloudhook"
 # Telnyx TeXML signs with Ed25519: the account's public key (base64) checks it.
 CONF_TELNYX_PUBLIC_KEY: Final = "telnyx_public_key"
 DEFAULT_DIAL_TIMEOUT: Final = 20

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
 from homeassistant.core import HomeAssistant
 
+from .cloudhook import voice_cloudhook_url
 from .const import (
     CONF_EMAIL,
     CONF_FORWARD_NUMBER,
@@ -84,6 +86,7 @@ async def async_get_config_entry_diagnostics(
         "webhooks": {
             "voice_url": _redacted_url(hass, entry.options.get(CONF_VOICE_WEBHOOK_ID)),
             "pbx_url": _redacted_url(hass, entry.options.get(CONF_PBX_WEBHOOK_ID)),
+            "voice_cloudhook_url": _redacted_cloudhook(voice_cloudhook_url(entry)),
         },
         "texting": {
             "pending": len(outbox.pending) if outbox else 0,
@@ -120,3 +123,11 @@ def _redacted_url(hass: HomeAssistant, webhook_id: str | None) -> str | None:
     if not webhook_id:
         return None
     return webhook_url(hass, webhook_id).replace(webhook_id, REDACTED)
+
+
+def _redacted_cloudhook(url: str | None) -> str | None:
+    """The cloudhook's address with its secret path masked: only the host shows."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/{REDACTED}"

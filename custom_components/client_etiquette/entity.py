@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
 
 
+def entity_id_changed(parent: object, old_entity_id: str) -> None:
+    """Run Home Assistant's own ``async_entity_id_changed`` of ``parent``, where it has one.
+
+    Home Assistant 2026.11 renames an entity in place when its class (or a subclass)
+    defines ``async_entity_id_changed`` next to each ``async_added_to_hass`` it defines;
+    others are removed and added again until 2027.11. Older releases always re-add.
+    """
+    if (changed := getattr(parent, "async_entity_id_changed", None)) is not None:
+        changed(old_entity_id)
+
+
 class ClientEtiquetteEntity(Entity):
     """An entity of one Client Etiquette entry."""
 
@@ -53,6 +64,11 @@ class ReadinessEntity(ClientEtiquetteEntity):
         self._shown = self._projection(self._monitor.readiness)
         self._update_from(self._monitor.readiness)
         self.async_on_remove(self._monitor.async_add_listener(self._handle_readiness))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     @callback
     def _handle_readiness(self, readiness: Readiness) -> None:

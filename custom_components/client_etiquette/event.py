@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CALL_EVENT_TYPES
-from .entity import ClientEtiquetteEntity
+from .entity import ClientEtiquetteEntity, entity_id_changed
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -40,6 +40,11 @@ class ClientCallEvent(ClientEtiquetteEntity, EventEntity):
         """Listen to the screener from now on."""
         await super().async_added_to_hass()
         self.async_on_remove(self._screener.async_add_event_listener(self._handle))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     @callback
     def _handle(self, event_type: str, data: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.translation import async_get_translations
 import voluptuous as vol
 
+from .cloudhook import async_cloudhook_url, voice_cloudhook_url
 from .const import (
     CONF_BLOCKING_PREFIX,
     CONF_DEFAULT_LANGUAGE,
@@ -401,11 +402,23 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         """Show the full webhook addresses (and the PBX secret) to copy, then save."""
         if user_input is not None:
             return self._save(*self._telephony)
+        placeholders = self._webhook_urls(self._telephony[0])
+        placeholders["cloudhook_url"] = await self._cloudhook_url(self._telephony[0]) or OFF
         return self.async_show_form(
             step_id="webhooks",
             data_schema=vol.Schema({}),
-            description_placeholders=self._webhook_urls(self._telephony[0]),
+            description_placeholders=placeholders,
         )
+
+    async def _cloudhook_url(self, options: Mapping[str, Any]) -> str | None:
+        """The Home Assistant Cloud address of the voice webhook in ``options``, if any."""
+        if not (voice := options.get(CONF_VOICE_WEBHOOK_ID)):
+            return None
+        if voice == self.config_entry.options.get(CONF_VOICE_WEBHOOK_ID) and (
+            kept := voice_cloudhook_url(self.config_entry)
+        ):
+            return kept
+        return await async_cloudhook_url(self.hass, voice)
 
     def _webhook_urls(self, options: Mapping[str, Any]) -> dict[str, str]:
         """The addresses (and PBX secret) of the webhooks in ``options``; "-" when off."""

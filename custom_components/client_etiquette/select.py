@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.select import SelectEntity
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_BUSY_UNTIL, ATTR_REASON, Mode, Reason
-from .entity import ReadinessEntity
+from .entity import ReadinessEntity, entity_id_changed
 from .models import Readiness
 
 if TYPE_CHECKING:
@@ -74,6 +74,11 @@ class ModeSelect(ReadinessEntity, SelectEntity, RestoreEntity):
                 data.reason if data else Reason.MANUAL,
             )
         await super().async_added_to_hass()
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     def _projection(self, readiness: Readiness) -> Hashable:
         """The mode and the snooze end, which a new verdict alone never changes."""

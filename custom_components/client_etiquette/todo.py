@@ -2,8 +2,14 @@
 
 The list of ``TodoItem`` is built when it is read and kept until the queue changes; an
 item's ``TodoItem`` (with its formatted description) is rebuilt only when that item
-changed. The state (the count of waiting callbacks) is the queue's length, so writing
-it does not build the list at all.
+changed. The state (the count of waiting callbacks) is the queue's length.
+
+From Home Assistant 2026.10 every state write also reads the list, compares it with the
+one last pushed to subscribers and, when it differs, copies each item (before, only
+when someone subscribed). So a write after a queue change builds the list again from
+the kept items, and the items are ``CallbackTodo``: never changed once built (a change
+makes a new one), a copy of one is the item itself, and the comparison of the unchanged
+ones is an identity check.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .callbacks import CALL_BACK, CallbackItem, ui_language
-from .entity import ClientEtiquetteEntity
+from .entity import ClientEtiquetteEntity, entity_id_changed
 from .ui_text import describe_callback
 
 if TYPE_CHECKING:
@@ -41,6 +47,14 @@ def describe(item: CallbackItem, language: str) -> str:
     return describe_callback(item, language, dt_util.get_default_time_zone(), dt_util.now())
 
 
+class CallbackTodo(TodoItem):
+    """A to-do item that is never changed once built: its copy is itself."""
+
+    def __copy__(self) -> CallbackTodo:
+        """The item itself: Home Assistant copies every item on each state write."""
+        return self
+
+
 class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
     """Completing or deleting an item clears the callback."""
 
@@ -52,8 +66,8 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         """Show the entry's callback queue."""
         super().__init__(entry, "callbacks")
         self._queue = entry.runtime_data.callbacks
-        self._list: list[TodoItem] | None = None
-        self._by_uid: dict[str, TodoItem] = {}
+        self._list: list[CallbackTodo] | None = None
+        self._by_uid: dict[str, CallbackTodo] = {}
         # The language and time zone the cached items were worded in.
         self._worded_for: tuple[str, str] | None = None
 
@@ -61,6 +75,11 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         """Follow the queue."""
         await super().async_added_to_hass()
         self.async_on_remove(self._queue.async_add_listener(self._changed))
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
 
     @callback
     def _changed(self, uids: Collection[str]) -> None:
@@ -87,7 +106,7 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
             for item in self._queue.items:
                 todo = cache.get(item.uid)
                 if todo is None:
-                    todo = cache[item.uid] = TodoItem(
+                    todo = cache[item.uid] = CallbackTodo(
                         uid=item.uid,
                         summary=summary.format(name=item.name),
                         status=TodoItemStatus.NEEDS_ACTION,

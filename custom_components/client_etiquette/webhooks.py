@@ -22,6 +22,11 @@ response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``.
 bearer: 401; body over 64 KiB: 413; bad JSON or no number: 400. Local network only
 unless ``pbx_local_only`` is switched off.
 
+With Home Assistant Cloud, the voice webhook also has a cloudhook (``cloudhook.py``); a
+request Cloud relays is checked against the cloudhook's URL only. The PBX webhook has
+none: with ``pbx_local_only`` on (the default), Home Assistant 2026.5 and later refuse
+relayed requests to it.
+
 Phone numbers are logged at debug level only.
 """
 
@@ -43,9 +48,11 @@ from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 
 from . import twiml
 from .calls import CallOutcome
+from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
 from .const import (
     CONF_DIAL_TIMEOUT,
     CONF_FORWARD_NUMBER,
@@ -299,9 +306,13 @@ class VoiceWebhook:
     _bases_cache: _BasesCache = field(default_factory=_BasesCache)
 
     async def async_handle(
-        self, hass: HomeAssistant, webhook_id: str, request: Request
+        self, hass: HomeAssistant, webhook_id: str, request: Request | MockRequest
     ) -> Response:
         """Check the request, then answer with TwiML (never raises once authentic)."""
+        if isinstance(request, MockRequest):  # relayed by Home Assistant Cloud
+            if (url := voice_cloudhook_url(self.entry)) is None:
+                return _refusal(_Refused(HTTPStatus.FORBIDDEN, "relayed, but no cloudhook"))
+            request = await async_relayed(request, url)
         try:
             form, base = await self._authentic_form(hass, request)
         except _Refused as refused:
@@ -334,7 +345,7 @@ class VoiceWebhook:
             raise _Refused(HTTPStatus.FORBIDDEN, "no signature")
         body = await _read_body(request)
         form = _parse_form(request, body)
-        bases = _base_urls(hass, request, self._bases_cache)
+        bases = relayed_bases(request) or _base_urls(hass, request, self._bases_cache)
         if signature:
             token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
             algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
@@ -532,9 +543,11 @@ class PbxWebhook:
     entry: ClientEtiquetteConfigEntry
 
     async def async_handle(
-        self, hass: HomeAssistant, webhook_id: str, request: Request
+        self, hass: HomeAssistant, webhook_id: str, request: Request | MockRequest
     ) -> Response:
         """Check the bearer secret and the body, screen the call, answer JSON."""
+        if isinstance(request, MockRequest):  # sent with webhook/handle: no cloudhook here
+            request = await async_relayed(request, None)
         try:
             if not is_valid_bearer(
                 request.headers.get(hdrs.AUTHORIZATION), self.entry.options.get(CONF_PBX_SECRET)
