@@ -87,13 +87,17 @@ def pick_entity(page: Page, picker: Locator, name: str) -> None:
 def test_dashboard_follows_the_driving_helper(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Turning Android Auto on makes the freelancer not ready; off, ready again."""
+    """Turning Android Auto on makes the freelancer not ready; off, ready again.
+
+    "All reasons" names every active reason as the "Reason" row does, not by its code.
+    """
     page.goto(base_url + DASHBOARD)
     readiness = page.locator("hui-entities-card").filter(has_text="Client call readiness")
     expect(readiness).to_be_visible()
     reason_row = readiness.locator("hui-sensor-entity-row, hui-simple-entity-row").filter(
         has_text="Reason"
     )
+    all_reasons = readiness.locator("hui-attribute-row").filter(has_text="All reasons")
     expect(reason_row).to_contain_text("Ready")
     assert state_of(base_url, token, READY) == "on"
     page.screenshot(path=screenshots / "dashboard-ready.png")
@@ -102,14 +106,30 @@ def test_dashboard_follows_the_driving_helper(
     android_auto = phone.locator("hui-toggle-entity-row").filter(has_text="Android Auto")
     android_auto.locator("ha-entity-toggle").click()
     expect(reason_row).to_contain_text("Driving")
+    expect(all_reasons).to_contain_text("Driving")
     assert state_of(base_url, token, DRIVING_HELPER) == "on"
     assert state_of(base_url, token, READY) == "off"
     assert state_of(base_url, token, REASON) == "driving"
+
+    choose(page, phone, "Do not disturb", "priority_only")
+    expect(all_reasons).to_contain_text("Driving, Do not disturb")
+    expect(all_reasons).not_to_contain_text("do_not_disturb")
+    assert api_get(base_url, token, f"/api/states/{READY}")["attributes"]["reasons"] == [
+        "driving",
+        "do_not_disturb",
+    ]
     page.screenshot(path=screenshots / "dashboard-not-ready.png")
 
+    choose(page, phone, "Do not disturb", "off")
     android_auto.locator("ha-entity-toggle").click()
     expect(reason_row).to_contain_text("Ready")
     assert state_of(base_url, token, READY) == "on"
+
+
+def choose(page: Page, card: Locator, row: str, option: str) -> None:
+    """Pick an option of an input_select row of ``card``, as a person would."""
+    card.locator("hui-input-select-entity-row").filter(has_text=row).locator("ha-select").click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots: Path) -> None:
