@@ -61,7 +61,8 @@ def test_add_through_config_flow(page: Page, base_url: str, token: str, screensh
     # Helpers are confirmed first, then the form opens.
     page.get_by_role("button", name="OK").click()
     form = dialog(page)
-    expect(form).to_contain_text("Driving")
+    # The first flow of a freshly started Home Assistant may take a while to open.
+    expect(form).to_contain_text("Driving", timeout=30_000)
     form.get_by_label("Name").fill(ENTRY_NAME)
     pick_entity(page, form.locator("ha-selector-entity").first, "Android Auto")
     page.screenshot(path=screenshots / "config-flow.png")
@@ -111,24 +112,25 @@ def test_dashboard_follows_the_driving_helper(
     assert state_of(base_url, token, READY) == "off"
     assert state_of(base_url, token, REASON) == "driving"
 
-    choose(page, phone, "Do not disturb", "priority_only")
-    expect(all_reasons).to_contain_text("Driving, Do not disturb")
-    expect(all_reasons).not_to_contain_text("do_not_disturb")
+    choose(page, readiness, "Mode", "Busy")
+    expect(all_reasons).to_contain_text("Busy (set by hand), Driving")
+    expect(reason_row).to_contain_text("Busy (set by hand)")
     assert api_get(base_url, token, f"/api/states/{READY}")["attributes"]["reasons"] == [
+        "manual",
         "driving",
-        "do_not_disturb",
     ]
     page.screenshot(path=screenshots / "dashboard-not-ready.png")
 
-    choose(page, phone, "Do not disturb", "off")
+    choose(page, readiness, "Mode", "Automatic")
+    expect(all_reasons).to_contain_text("Driving")
     android_auto.locator("ha-entity-toggle").click()
     expect(reason_row).to_contain_text("Ready")
     assert state_of(base_url, token, READY) == "on"
 
 
 def choose(page: Page, card: Locator, row: str, option: str) -> None:
-    """Pick an option of an input_select row of ``card``, as a person would."""
-    card.locator("hui-input-select-entity-row").filter(has_text=row).locator("ha-select").click()
+    """Pick an option of a select row of ``card``, as a person would."""
+    card.locator("hui-select-entity-row").filter(has_text=row).locator("ha-select").click()
     page.get_by_role("option", name=option, exact=True).click()
 
 
