@@ -149,4 +149,4 @@ def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots
     expect(form).to_be_hidden()
     entries = api_get(base_url, token, ENTRIES)
     assert [entry["num_subentries"] for entry in entries] == [1]
-    expect(page.get_by_text("Acme Ltd")).to_be_visible()
+    expect(page.get_by_text("Acme Ltd")).to_be_visible(timeout=15_000)
