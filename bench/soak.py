@@ -394,7 +394,12 @@ async def main(args: argparse.Namespace) -> int:
             for number in range(args.cycles):
                 if number and time.monotonic() - started > args.budget:
                     break
-                result = await cycle(number, config, twilio, session, port, rng, args.burst)
+                try:
+                    result = await cycle(number, config, twilio, session, port, rng, args.burst)
+                except TimeoutError:
+                    log = (config / "soak-hass.log").read_text(encoding="utf-8", errors="replace")
+                    print(f"hass did not come up; the end of its log:\n{log[-4000:]}")
+                    raise
                 results.append(result)
                 print(f"cycle {number + 1}: {result}", flush=True)
         if args.keep_log:

@@ -61,7 +61,8 @@ def test_add_through_config_flow(page: Page, base_url: str, token: str, screensh
     # Helpers are confirmed first, then the form opens.
     page.get_by_role("button", name="OK").click()
     form = dialog(page)
-    expect(form).to_contain_text("Driving")
+    # The first flow of a freshly started Home Assistant may take a while to open.
+    expect(form).to_contain_text("Driving", timeout=30_000)
     form.get_by_label("Name").fill(ENTRY_NAME)
     pick_entity(page, form.locator("ha-selector-entity").first, "Android Auto")
     page.screenshot(path=screenshots / "config-flow.png")
@@ -87,13 +88,17 @@ def pick_entity(page: Page, picker: Locator, name: str) -> None:
 def test_dashboard_follows_the_driving_helper(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Turning Android Auto on makes the freelancer not ready; off, ready again."""
+    """Turning Android Auto on makes the freelancer not ready; off, ready again.
+
+    "All reasons" names every active reason as the "Reason" row does, not by its code.
+    """
     page.goto(base_url + DASHBOARD)
     readiness = page.locator("hui-entities-card").filter(has_text="Client call readiness")
     expect(readiness).to_be_visible()
     reason_row = readiness.locator("hui-sensor-entity-row, hui-simple-entity-row").filter(
         has_text="Reason"
     )
+    all_reasons = readiness.locator("hui-attribute-row").filter(has_text="All reasons")
     expect(reason_row).to_contain_text("Ready")
     assert state_of(base_url, token, READY) == "on"
     page.screenshot(path=screenshots / "dashboard-ready.png")
@@ -102,14 +107,31 @@ def test_dashboard_follows_the_driving_helper(
     android_auto = phone.locator("hui-toggle-entity-row").filter(has_text="Android Auto")
     android_auto.locator("ha-entity-toggle").click()
     expect(reason_row).to_contain_text("Driving")
+    expect(all_reasons).to_contain_text("Driving")
     assert state_of(base_url, token, DRIVING_HELPER) == "on"
     assert state_of(base_url, token, READY) == "off"
     assert state_of(base_url, token, REASON) == "driving"
+
+    choose(page, readiness, "Mode", "Busy")
+    expect(all_reasons).to_contain_text("Busy (set by hand), Driving")
+    expect(reason_row).to_contain_text("Busy (set by hand)")
+    assert api_get(base_url, token, f"/api/states/{READY}")["attributes"]["reasons"] == [
+        "manual",
+        "driving",
+    ]
     page.screenshot(path=screenshots / "dashboard-not-ready.png")
 
+    choose(page, readiness, "Mode", "Automatic")
+    expect(all_reasons).to_contain_text("Driving")
     android_auto.locator("ha-entity-toggle").click()
     expect(reason_row).to_contain_text("Ready")
     assert state_of(base_url, token, READY) == "on"
+
+
+def choose(page: Page, card: Locator, row: str, option: str) -> None:
+    """Pick an option of a select row of ``card``, as a person would."""
+    card.locator("hui-select-entity-row").filter(has_text=row).locator("ha-select").click()
+    page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots: Path) -> None:
@@ -127,4 +149,4 @@ def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots
     expect(form).to_be_hidden()
     entries = api_get(base_url, token, ENTRIES)
     assert [entry["num_subentries"] for entry in entries] == [1]
-    expect(page.get_by_text("Acme Ltd")).to_be_visible()
+    expect(page.get_by_text("Acme Ltd")).to_be_visible(timeout=15_000)
