@@ -237,10 +237,10 @@ async def test_todo_items_copy_as_themselves_and_subscribers_follow(
     after = todo_entity(hass).todo_items
     assert after[0] is before[0]
     assert after[1] is not before[1]
-    assert "Text: sent" not in (before[1].description or "")
-    assert "Text: sent" in (after[1].description or "")
+    assert "**Text:** Sent" not in (before[1].description or "")
+    assert "**Text:** Sent" in (after[1].description or "")
     pushed = (await client.receive_json())["event"]["items"]
-    assert "Text: sent" in pushed[1]["description"]
+    assert "**Text:** Sent" in pushed[1]["description"]
     assert "Text: sent" not in first[1]["description"]
 
 

@@ -68,7 +68,7 @@ DESCRIPTIONS = {
             "- **Reason:** Driving\n"
             "- **Text:** Not sent: no texting service is set up"
         ),
-        "Call back +48603555444": (
+        "Call back +48 603 555 444": (
             "- **Number:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Last call:** 3 June, 10:05 (1 call)\n"
             "- **Reason:** Driving\n"
@@ -82,7 +82,7 @@ DESCRIPTIONS = {
             "- **Причина:** За рулём\n"
             "- **Сообщение:** Не отправлено: не настроена отправка сообщений"
         ),
-        "Перезвонить: +48603555444": (
+        "Перезвонить: +48 603 555 444": (
             "- **Номер:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Последний звонок:** 3 июня, 10:05 (1 звонок)\n"
             "- **Причина:** За рулём\n"
@@ -96,7 +96,7 @@ DESCRIPTIONS = {
             "- **Powód:** Za kierownicą\n"
             "- **Wiadomość:** Nie wysłano: nie skonfigurowano wysyłania wiadomości"
         ),
-        "Oddzwoń: +48603555444": (
+        "Oddzwoń: +48 603 555 444": (
             "- **Numer:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Ostatnie połączenie:** 3 czerwca, 10:05 (1 połączenie)\n"
             "- **Powód:** Za kierownicą\n"
@@ -123,8 +123,8 @@ async def test_todo_descriptions_readable_in_the_ui_language(
         assert {item["summary"]: item["description"] for item in items} == expected
     hass.config.language = "de"  # no wording in German: English
     items = await todo_items(hass)
-    assert items[0]["summary"] == "Call back +48603555444"
-    assert items[0]["description"] == DESCRIPTIONS["en"]["Call back +48603555444"]
+    assert items[0]["summary"] == "Call back +48 603 555 444"
+    assert items[0]["description"] == DESCRIPTIONS["en"]["Call back +48 603 555 444"]
 
 
 # --- reminders -----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from homeassistant.util import dt as dt_util
 
 from .callbacks import CALL_BACK, CallbackItem, ui_language
 from .entity import ClientEtiquetteEntity, entity_id_changed
-from .ui_text import describe_callback
+from .ui_text import describe_callback, display_name
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -108,7 +108,9 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
                 if todo is None:
                     todo = cache[item.uid] = CallbackTodo(
                         uid=item.uid,
-                        summary=summary.format(name=item.name),
+                        summary=summary.format(
+                            name=display_name(item.name, item.number, worded_for[0])
+                        ),
                         status=TodoItemStatus.NEEDS_ACTION,
                         due=item.promised_at,
                         description=describe(item, worded_for[0]),
