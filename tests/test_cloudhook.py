@@ -311,6 +311,18 @@ async def test_options_and_diagnostics_show_the_cloudhook(
     assert url not in str(found)
 
 
+async def test_pbx_only_has_no_cloud_address(hass: HomeAssistant, cloud: FakeCloud) -> None:
+    """Only the PBX webhook on: no cloudhook is made, the screen shows none."""
+    entry = await setup_entry(hass, make_entry())
+    result = await open_step(hass, entry.entry_id, "telephony")
+    result = await submit(hass, result["flow_id"], {"voice_webhook": False, "pbx_webhook": True})
+    assert result["step_id"] == "webhooks"
+    assert result["description_placeholders"]["cloudhook_url"] == "—"
+    await submit(hass, result["flow_id"], {})
+    assert entry.options["pbx_webhook_id"]
+    assert (cloud.created, entry.data) == ([], {})
+
+
 async def test_rotation_moves_the_cloudhook_and_switching_off_deletes_it(
     hass: HomeAssistant, cloud: FakeCloud
 ) -> None:
