@@ -686,3 +686,59 @@ async def test_todays_stored_format_loads(
 def unfired(raw: dict[str, Any]) -> dict[str, Any]:
     """A stored item without the reminders' flags."""
     return {key: value for key, value in raw.items() if not key.endswith("_fired")}
+
+
+async def test_malformed_call_records_are_left_out(
+    hass: HomeAssistant,
+    sources: None,
+    hass_storage: dict[str, Any],
+    config_dir: Path,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Stored call records or a step key that can't be read are left out: the entry loads,
+    and a call whose record can't be read is screened as a new call."""
+    freezer.move_to(BASE)
+    entry = entry_with_clients()
+    key = storage_key(entry.entry_id)
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 3,
+        "key": key,
+        "data": {
+            "items": [],
+            "history": {},
+            "journal_seq": 0,
+            "seen_calls": {
+                "CA-good": seen(BASE, language="en"),
+                "CA-list": ["voicemail"],
+                "CA-no-time": {"action": "voicemail"},
+                "CA-bad-action": seen(BASE, action="hang up", language="en"),
+            },
+            "step_key": "not base64!",
+        },
+    }
+    journal_path(hass, entry.entry_id).parent.mkdir(parents=True, exist_ok=True)
+    journal_path(hass, entry.entry_id).write_text(
+        json.dumps(
+            {
+                "seq": 1,
+                "items": [],
+                "removed": [],
+                "history": [],
+                "seen": [["CA-short"], ["CA-journal", seen(BASE, language="en")]],
+                "step_key": "c2hvcnQ=",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    await setup_entry(hass, entry)
+    queue = entry.runtime_data.callbacks
+    assert queue.seen_calls == 3  # CA-good, CA-bad-action, CA-journal
+    hass.states.async_set(DRIVING, "in_vehicle")
+    good = await incoming(hass, "+48609000000", call_id="CA-good")
+    assert (good["action"], good["reasons"]) == ("voicemail", ["driving"])
+    assert queue.items == []  # answered from its record: nothing queued
+    fresh = await incoming(hass, "+48609000000", call_id="CA-bad-action")
+    assert fresh["action"] == "voicemail"
+    assert [item.call_ids for item in queue.items] == [["CA-bad-action"]]

@@ -610,18 +610,15 @@ def _via_trusted_proxy(hass: HomeAssistant, request: Request) -> bool:
     Home Assistant's ``http`` refuses ``X-Forwarded-For`` from anyone else (and
     without ``use_x_forwarded_for``); this checks the connected peer again.
     """
-    if hdrs.X_FORWARDED_FOR not in request.headers:
-        return False
-    http = getattr(hass, "http", None)
     transport = request.transport
     peer = transport.get_extra_info("peername") if transport is not None else None
-    if http is None or not peer or not isinstance(peer, tuple):
+    if hdrs.X_FORWARDED_FOR not in request.headers or not isinstance(peer, tuple):
         return False
     try:
         address = ip_address(peer[0])
-    except ValueError:
+    except ValueError:  # not an IP socket
         return False
-    return any(address in network for network in http.trusted_proxies)
+    return any(address in network for network in hass.http.trusted_proxies)
 
 
 def _forwarded_urls(hass: HomeAssistant, request: Request, webhook_id: str) -> tuple[str, ...]:
