@@ -56,7 +56,7 @@ from aiohttp import hdrs
 from aiohttp.web import Request, Response, json_response
 from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.helpers.network import NoURLAvailableError, get_url, is_cloud_connection
 from homeassistant.util import dt as dt_util
 
 from . import twiml
@@ -608,11 +608,17 @@ def _via_trusted_proxy(hass: HomeAssistant, request: Request) -> bool:
     """Whether the request came through a reverse proxy Home Assistant trusts.
 
     Home Assistant's ``http`` refuses ``X-Forwarded-For`` from anyone else (and
-    without ``use_x_forwarded_for``); this checks the connected peer again.
+    without ``use_x_forwarded_for``); this checks the connected peer again. A Home
+    Assistant Cloud request skips that check, so its forwarded headers are never
+    trusted (its own address is one of the trusted ones anyway).
     """
     transport = request.transport
     peer = transport.get_extra_info("peername") if transport is not None else None
-    if hdrs.X_FORWARDED_FOR not in request.headers or not isinstance(peer, tuple):
+    if (
+        hdrs.X_FORWARDED_FOR not in request.headers
+        or not isinstance(peer, tuple)
+        or is_cloud_connection(hass)
+    ):
         return False
     try:
         address = ip_address(peer[0])
