@@ -110,6 +110,8 @@ def write_config(config: Path, http_port: int, twilio_base: str) -> None:
   latitude: 52.23
   longitude: 21.01
   elevation: 100
+  # The address the load signs for: the webhook trusts Home Assistant's own addresses only.
+  internal_url: http://127.0.0.1:{http_port}
 http:
   server_host: 127.0.0.1
   server_port: {http_port}

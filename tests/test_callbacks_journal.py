@@ -23,6 +23,8 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.client_etiquette.callbacks import (
     SAVE_DELAY,
+    SEEN_KEEP,
+    SEEN_MAX,
     SNAPSHOT_DELAY,
     SNAPSHOT_LINES,
     STORAGE_MINOR_VERSION,
@@ -455,8 +457,9 @@ async def test_old_store_version_is_migrated_and_the_journal_replayed(
     await queue.async_flush()
     saved = hass_storage[storage_key("old")]
     assert (saved["version"], saved["minor_version"]) == (STORAGE_VERSION, STORAGE_MINOR_VERSION)
-    assert STORAGE_MINOR_VERSION == 2
+    assert STORAGE_MINOR_VERSION == 3
     assert saved["data"]["journal_seq"] == 2
+    assert saved["data"]["seen_calls"] == {}
     assert not journal_path(hass, "old").exists()
     # Numbering goes on after the replayed lines.
     queue.async_update("u1", calls=2)
@@ -582,3 +585,160 @@ async def test_background_failures_are_logged_and_retried(
     await hass.async_block_till_done()
     restored = await crash_copy(hass, hass_storage, queues, "retry", "retry-kill")
     assert state(restored) == state(queue)
+
+
+def seen(at: datetime, **extra: Any) -> dict[str, Any]:
+    """A call id's record, as the screener makes it."""
+    return {"at": at.timestamp(), "action": "voicemail", "reasons": ["driving"], **extra}
+
+
+async def test_seen_call_ids_are_bounded_and_survive_a_kill(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    queues: Callable[[str], CallbackQueue],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The call ids answered: at most SEEN_MAX (the oldest go), journaled with the next
+    commit (found after a kill), in the snapshot, and forgotten after SEEN_KEEP."""
+    freezer.move_to(BASE)
+    queue = queues("seen")
+    await queue.async_load()
+    for index in range(SEEN_MAX + 3):
+        queue.note_seen_call(f"CA{index}", seen(BASE + timedelta(seconds=index)))
+    assert queue.seen_calls == SEEN_MAX
+    assert queue.seen_call("CA2") is None
+    assert queue.seen_call("CA3") == seen(BASE + timedelta(seconds=3))
+    await queue.async_commit()
+    restored = await crash_copy(hass, hass_storage, queues, "seen", "seen-kill")
+    assert restored.seen_calls == SEEN_MAX
+    assert restored.seen_call(f"CA{SEEN_MAX + 2}") == queue.seen_call(f"CA{SEEN_MAX + 2}")
+    # A change keeps the id's place; a snapshot holds them in order.
+    queue.note_seen_call("CA3", {**seen(BASE + timedelta(seconds=3)), "missed": True})
+    await queue.async_snapshot()
+    stored = hass_storage[storage_key("seen")]["data"]["seen_calls"]
+    assert list(stored)[:2] == ["CA3", "CA4"]
+    assert stored["CA3"]["missed"] is True
+    # Past SEEN_KEEP: a new record pushes the old out, and a load drops them too.
+    freezer.move_to(BASE + SEEN_KEEP + timedelta(seconds=10))
+    later = await crash_copy(hass, hass_storage, queues, "seen", "seen-later")
+    assert later.seen_calls == SEEN_MAX - 7  # CA3 to CA9 were answered before BASE + 10 s
+    assert later.seen_call("CA9") is None
+    assert later.seen_call("CA10") is not None
+    queue.note_seen_call("CA-new", seen(BASE + SEEN_KEEP + timedelta(seconds=10)))
+    assert queue.seen_calls == SEEN_MAX - 6
+    assert queue.seen_call("CA-new") is not None
+
+
+async def test_todays_stored_format_loads(
+    hass: HomeAssistant,
+    sources: None,
+    hass_storage: dict[str, Any],
+    config_dir: Path,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A 1.2 store (no call ids kept) and a journal line of today's format load unchanged; a
+    call retried with an id of a waiting callback is answered alike and, once the callback
+    is done, still is; the store is then 1.3 with the old items as they were."""
+    freezer.move_to(BASE)
+    entry = entry_with_clients()
+    key = storage_key(entry.entry_id)
+    old = waiting("u0", "+48609000000", BASE, call_ids=["CA-old"], text_status="sent").to_json()
+    old["text"] = "Sorry, I'm driving."
+    other = waiting("u1", "+48609000001", BASE).to_json()
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 2,
+        "key": key,
+        "data": {
+            "items": [old],
+            "history": {"calls": {"+48609000000": [BASE.isoformat()]}, "texts": {}},
+            "journal_seq": 4,
+        },
+    }
+    journal_path(hass, entry.entry_id).parent.mkdir(parents=True, exist_ok=True)
+    journal_path(hass, entry.entry_id).write_text(
+        json.dumps({"seq": 5, "items": [other], "removed": [], "history": []}) + "\n",
+        encoding="utf-8",
+    )
+    await setup_entry(hass, entry)
+    queue = entry.runtime_data.callbacks
+    # (The reminders may have marked the items due since: not a stored-format matter.)
+    assert [unfired(item.to_json()) for item in queue.items] == [unfired(old), unfired(other)]
+    hass.states.async_set(DRIVING, "in_vehicle")
+    retried = await incoming(hass, "+48609000000", call_id="CA-old")
+    assert (retried["action"], retried["reasons"], retried["text"]) == (
+        "voicemail",
+        ["driving"],
+        "Sorry, I'm driving.",
+    )
+    assert [item.calls for item in queue.items] == [1, 1]
+    queue.async_remove_items(["u0"])  # the callback was made
+    again = await incoming(hass, "+48609000000", call_id="CA-old")
+    assert (again["action"], again["reasons"]) == ("voicemail", ["driving"])
+    assert [item.uid for item in queue.items] == ["u1"]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    saved = hass_storage[key]
+    assert (saved["version"], saved["minor_version"]) == (1, 3)
+    assert [unfired(raw) for raw in saved["data"]["items"]] == [unfired(other)]
+    assert list(saved["data"]["seen_calls"]) == ["CA-old"]
+
+
+def unfired(raw: dict[str, Any]) -> dict[str, Any]:
+    """A stored item without the reminders' flags."""
+    return {key: value for key, value in raw.items() if not key.endswith("_fired")}
+
+
+async def test_malformed_call_records_are_left_out(
+    hass: HomeAssistant,
+    sources: None,
+    hass_storage: dict[str, Any],
+    config_dir: Path,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Stored call records or a step key that can't be read are left out: the entry loads,
+    and a call whose record can't be read is screened as a new call."""
+    freezer.move_to(BASE)
+    entry = entry_with_clients()
+    key = storage_key(entry.entry_id)
+    hass_storage[key] = {
+        "version": 1,
+        "minor_version": 3,
+        "key": key,
+        "data": {
+            "items": [],
+            "history": {},
+            "journal_seq": 0,
+            "seen_calls": {
+                "CA-good": seen(BASE, language="en"),
+                "CA-list": ["voicemail"],
+                "CA-no-time": {"action": "voicemail"},
+                "CA-bad-action": seen(BASE, action="hang up", language="en"),
+            },
+            "step_key": "not base64!",
+        },
+    }
+    journal_path(hass, entry.entry_id).parent.mkdir(parents=True, exist_ok=True)
+    journal_path(hass, entry.entry_id).write_text(
+        json.dumps(
+            {
+                "seq": 1,
+                "items": [],
+                "removed": [],
+                "history": [],
+                "seen": [["CA-short"], ["CA-journal", seen(BASE, language="en")]],
+                "step_key": "c2hvcnQ=",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    await setup_entry(hass, entry)
+    queue = entry.runtime_data.callbacks
+    assert queue.seen_calls == 3  # CA-good, CA-bad-action, CA-journal
+    hass.states.async_set(DRIVING, "in_vehicle")
+    good = await incoming(hass, "+48609000000", call_id="CA-good")
+    assert (good["action"], good["reasons"]) == ("voicemail", ["driving"])
+    assert queue.items == []  # answered from its record: nothing queued
+    fresh = await incoming(hass, "+48609000000", call_id="CA-bad-action")
+    assert fresh["action"] == "voicemail"
+    assert [item.call_ids for item in queue.items] == [["CA-bad-action"]]

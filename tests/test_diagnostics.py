@@ -103,3 +103,88 @@ async def test_secrets_clients_and_callbacks_redacted(
         "pbx_url": "https://jan.example.com/api/webhook/**REDACTED**",
         "voice_cloudhook_url": None,  # no Home Assistant Cloud here
     }
+
+
+async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
+    hass: HomeAssistant,
+    sources: None,
+    hass_client: ClientSessionGenerator,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
+    transcriptions with numbers: no number, in any spelling, is in the download."""
+    from homeassistant.config_entries import ConfigSubentryData
+
+    from .conftest import BASE_OPTIONS, setup_entry
+    from .test_webhooks import TELEPHONY, VOICE_PATH, sign
+
+    external = "https://ha.example.com"
+    entry = MockConfigEntry(
+        domain="client_etiquette",
+        title="Jan 601 999 000",
+        options={
+            **BASE_OPTIONS,
+            **TELEPHONY,
+            "sender_name": "Jan (601 999 001)",
+            "template_en": "Call me back on +48 601 999 002",
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                data={"numbers": ["+48601999003"]},
+                subentry_type="client",
+                title="Anna 601999003",
+                unique_id=None,
+            ),
+            ConfigSubentryData(
+                data={"numbers": ["+48601999004"]},
+                subentry_type="client",
+                title="Bob",
+                unique_id=None,
+            ),
+        ],
+    )
+    assert await async_setup_component(hass, "diagnostics", {})
+    assert await async_setup_component(hass, "webhook", {})
+    await hass.config.async_update(external_url=external)
+    await setup_entry(hass, entry)
+    client = await hass_client_no_auth()
+    hass.states.async_set(DRIVING, "in_vehicle")
+    numbers = [f"+48602{index:06d}" for index in range(200)]
+    for index, number in enumerate(numbers):
+        name = {"name": f"Caller {number[3:]}"} if index % 2 else {}
+        await hass.services.async_call(
+            "client_etiquette",
+            "incoming_call",
+            {"number": number, "call_id": f"CA{index}", **name},
+            blocking=True,
+        )
+    for index, number in enumerate(numbers[:20]):
+        form = {
+            "CallSid": f"CA{index}",
+            "From": number,
+            "RecordingUrl": f"https://api.example.com/R{number[1:]}",
+            "TranscriptionStatus": "completed",
+            "TranscriptionText": f"Call me on {number[3:6]} {number[6:9]} {number[9:]}",
+        }
+        path = f"{VOICE_PATH}?step=transcription"
+        response = await client.post(
+            path, data=form, headers={"X-Twilio-Signature": sign(external + path, form)}
+        )
+        assert response.status == 200
+    await hass.async_block_till_done()
+    items = entry.runtime_data.callbacks.items
+    assert len(items) == 200
+    assert sum(1 for item in items if item.transcription) == 20
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(result)
+    for number in [*numbers, *(f"+4860199900{digit}" for digit in range(5))]:
+        national = number[3:]
+        for spelling in (number, number[1:], national, national[:3] + " " + national[3:6]):
+            assert spelling not in text
+    assert "CA1" not in text
+    assert {item["key"] for item in result["callbacks"]} == {"**REDACTED**"}
+    assert {item["name"] for item in result["callbacks"]} == {"**REDACTED**"}
+    assert [client["title"] for client in result["clients"]] == ["**REDACTED**", "Bob"]
+    assert result["entry"]["title"] == "**REDACTED**"
+    assert result["entry"]["options"]["sender_name"] == "**REDACTED**"
+    assert result["calls"] == {"numbers_in_history": 200, "call_ids_remembered": 200}

@@ -417,6 +417,139 @@ async def test_retried_call_after_restart_is_answered_alike(
     assert "<Record" in await retry.text()
 
 
+# --- replays ---------------------------------------------------------------------------------
+
+TODO = "todo.my_phone_callbacks"
+
+
+async def complete_callbacks(hass: HomeAssistant) -> int:
+    """Check off every waiting callback in the to-do list (the calls were made)."""
+    result = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    assert result is not None
+    items = list(result[TODO]["items"])  # type: ignore[call-overload]
+    for item in items:
+        await hass.services.async_call(
+            "todo",
+            "update_item",
+            {"entity_id": TODO, "item": item["uid"], "status": "completed"},
+            blocking=True,
+        )
+    await settle(hass)
+    return len(items)
+
+
+async def test_replayed_call_after_its_callback_is_done_does_nothing(
+    hass: HomeAssistant,
+    sources: None,
+    fake: CountingTwilio,
+    hass_client_no_auth: ClientFactory,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A captured signed call request (voice webhook) and PBX request, replayed after the
+    callback was checked off and the text cooldown has passed, then again after a reload:
+    the same kind of answer, no new callback, no second text, no event."""
+    await start(hass)
+    options = twilio_options(fake)
+    entry = await setup_entry(hass, make_entry(options))
+    client = await hass_client_no_auth()
+    screened = async_capture_events(hass, EVENT_CALL_SCREENED)
+    voice_id, pbx_id, secret = (
+        options["voice_webhook_id"],
+        options["pbx_webhook_id"],
+        options["pbx_secret"],
+    )
+    hass.states.async_set(DRIVING, "in_vehicle")
+    captured = call_form(STRANGER, "CA-captured")
+    pbx_call = {"number": BOB, "call_id": "pbx-captured"}
+    assert "<Record" in await (await post_voice(client, voice_id, captured)).text()
+    first_pbx = await (await post_pbx(client, pbx_id, secret, pbx_call)).json()
+    assert first_pbx["action"] == "voicemail"
+    await settle(hass)
+    assert fake.per_recipient() == {STRANGER: 1, BOB: 1}
+    assert await complete_callbacks(hass) == 2
+    await advance(hass, freezer, 13 * 3600)  # past the 12-hour text cooldown
+    hass.states.async_set(DRIVING, "in_vehicle")  # still (again) not ready
+    calls_before = len(screened)
+
+    for _ in ("replayed", "replayed after a reload"):
+        replay = await post_voice(client, voice_id, captured)
+        assert replay.status == 200
+        assert "<Record" in await replay.text()
+        again = await (await post_pbx(client, pbx_id, secret, pbx_call)).json()
+        assert (again["action"], again["reasons"]) == ("voicemail", first_pbx["reasons"])
+        await advance(hass, freezer, 60)
+        assert entry.runtime_data.callbacks.items == []
+        assert fake.per_recipient() == {STRANGER: 1, BOB: 1}
+        assert len(screened) == calls_before
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await settle(hass)
+        hass.states.async_set(DRIVING, "in_vehicle")
+
+    # A new call from the same stranger is a new call: screened, queued and texted.
+    assert (
+        "<Record"
+        in await (await post_voice(client, voice_id, call_form(STRANGER, "CA-new"))).text()
+    )
+    await settle(hass)
+    assert [item.number for item in entry.runtime_data.callbacks.items] == [STRANGER]
+    assert fake.per_recipient() == {STRANGER: 2, BOB: 1}
+
+
+async def test_replayed_missed_call_reports_queue_nothing_again(
+    hass: HomeAssistant,
+    sources: None,
+    fake: CountingTwilio,
+    hass_client_no_auth: ClientFactory,
+) -> None:
+    """A rung-through call nobody answered is queued once; replaying its dial status (voice
+    webhook) or its missed-call report (PBX) after the callback was done, also after a
+    reload, queues nothing."""
+    await start(hass)
+    options = twilio_options(fake)
+    entry = await setup_entry(hass, make_entry(options))
+    client = await hass_client_no_auth()
+    voice_id, pbx_id, secret = (
+        options["voice_webhook_id"],
+        options["pbx_webhook_id"],
+        options["pbx_secret"],
+    )
+    assert "<Dial" in await (await post_voice(client, voice_id, call_form(STRANGER, "CA-m"))).text()
+    ring = await (
+        await post_pbx(client, pbx_id, secret, {"number": BOB, "call_id": "pbx-m"})
+    ).json()
+    assert ring["action"] == "ring"
+    dial_path = f"/api/webhook/{voice_id}?step=dial"
+    dial_form = {**call_form(STRANGER, "CA-m"), "DialCallStatus": "no-answer"}
+    signature = RequestValidator(TOKEN).compute_signature(EXTERNAL + dial_path, dial_form)
+
+    async def dial_status() -> str:
+        response = await client.post(
+            dial_path, data=dial_form, headers={"X-Twilio-Signature": signature}
+        )
+        assert response.status == 200
+        return await response.text()
+
+    async def missed_report() -> Any:
+        body = {"event": "missed", "call_id": "pbx-m"}
+        return await (await post_pbx(client, pbx_id, secret, body)).json()
+
+    assert "<Record" in await dial_status()
+    assert await missed_report() == {"callback_queued": True}
+    await settle(hass)
+    assert sorted(item.number for item in entry.runtime_data.callbacks.items) == [BOB, STRANGER]
+    assert await complete_callbacks(hass) == 2
+    for _ in ("replayed", "replayed after a reload"):
+        assert "<Record" in await dial_status()  # the caller still gets a voicemail
+        assert await missed_report() == {"callback_queued": False}
+        await settle(hass)
+        assert entry.runtime_data.callbacks.items == []
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await settle(hass)
+    assert fake.sent == []  # a missed call is never texted
+
+
 # --- provider failures ------------------------------------------------------------------------
 
 

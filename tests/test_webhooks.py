@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 import json
 import logging
 import time
@@ -15,6 +16,7 @@ import xml.etree.ElementTree as ET
 from aiohttp import ClientResponse, payload
 from aiohttp.test_utils import TestClient, make_mocked_request
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -302,12 +304,13 @@ async def test_done_hangs_up(setup: Setup) -> None:
     "signed_url",
     [
         f"{EXTERNAL}:443{VOICE_PATH}",  # the port spelt out
-        None,  # replaced below by the request's own URL
+        None,  # replaced below by the request's own URL, Home Assistant's internal URL
     ],
-    ids=["port_spelt_out", "request_url"],  # fixed: the webhook id is random per process
+    ids=["port_spelt_out", "internal_url"],  # fixed: the webhook id is random per process
 )
 async def test_accepted_url_variants(setup: Setup, signed_url: str | None) -> None:
-    """Signed for the URL with its port, or for the URL the request really used."""
+    """Signed for the URL with its port, or for the internal URL the request used."""
+    await setup.hass.config.async_update(internal_url=str(setup.client.make_url("/")))
     url = signed_url or str(setup.client.make_url(VOICE_PATH))
     root = await twiml_of(await post_voice(setup, call_form(), signed_url=url))
     assert [verb.tag for verb in root] == ["Dial"]
@@ -329,11 +332,14 @@ async def post_telnyx(
 
 
 async def test_telnyx_texml_call(setup: Setup) -> None:
-    """Telnyx's Ed25519-signed TeXML request is screened like Twilio's."""
+    """Telnyx's Ed25519-signed TeXML request is screened like Twilio's; the later steps'
+    URLs carry their tag."""
     await not_ready(setup.hass)
     root = await twiml_of(await post_telnyx(setup, call_form()))
     assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
-    assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+    status_url = root[1].get("recordingStatusCallback")
+    assert status_url is not None
+    assert status_url.startswith(f"{EXTERNAL}{VOICE_PATH}?step=recording&tag=")
     await setup.hass.async_block_till_done()
     assert [item.number for item in setup.queue] == [CALLER]
 
@@ -358,6 +364,73 @@ async def test_telnyx_replay_and_forgery_refused(setup: Setup) -> None:
     )
     assert response.status == 403
     await assert_nothing_done(setup)
+
+
+async def telnyx_to(
+    setup: Setup, url: str, form: dict[str, str], *, headers: dict[str, str] | None = None
+) -> ClientResponse:
+    """POST a Telnyx-signed form to a URL our TwiML gave (``headers``: replay these)."""
+    body = urlencode(form).encode()
+    if headers is None:
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "telnyx-timestamp": timestamp,
+            "telnyx-signature-ed25519": telnyx_signature(timestamp, body),
+        }
+    path = url.removeprefix(EXTERNAL)
+    return await setup.client.post(path, data=body, headers=headers)
+
+
+async def test_telnyx_steps_are_bound_to_the_call(setup: Setup) -> None:
+    """Telnyx does not sign the URL: a captured call request replayed to ?step=dial, or a
+    later step with another call's tag, is refused (403) and queues nothing; the tagged
+    URLs of our answer work, also after a reload (the key is stored)."""
+    form = call_form()
+    body = urlencode(form).encode()
+    timestamp = str(int(time.time()))
+    captured = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "telnyx-timestamp": timestamp,
+        "telnyx-signature-ed25519": telnyx_signature(timestamp, body),
+    }
+    root = await twiml_of(await setup.client.post(VOICE_PATH, data=body, headers=captured))
+    assert [verb.tag for verb in root] == ["Dial"]
+    dial_url = root[0].get("action")
+    assert dial_url is not None
+    assert dial_url.startswith(f"{EXTERNAL}{VOICE_PATH}?step=dial&tag=")
+
+    replayed = await setup.client.post(f"{VOICE_PATH}?step=dial", data=body, headers=captured)
+    assert replayed.status == 403
+    other = call_form(CallSid="CA" + "2" * 32)
+    root = await twiml_of(await post_telnyx(setup, other))
+    other_dial = root[0].get("action")
+    assert other_dial is not None
+    missed = {**form, "DialCallStatus": "no-answer"}
+    assert (await telnyx_to(setup, other_dial, missed)).status == 403  # another call's tag
+    step_only = dial_url.partition("&")[0]
+    assert (await telnyx_to(setup, step_only, missed)).status == 403  # no tag
+    await setup.hass.async_block_till_done()
+    assert setup.queue == []
+
+    assert await setup.hass.config_entries.async_reload(setup.entry.entry_id)
+    await setup.hass.async_block_till_done()
+    root = await twiml_of(await telnyx_to(setup, dial_url, missed))
+    assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
+    await setup.hass.async_block_till_done()
+    # The call was forgotten by the reload: no callback (as before), but an answer.
+    recording_url = root[1].get("recordingStatusCallback")
+    assert recording_url is not None
+    assert "&tag=" in recording_url
+    status = {
+        "CallSid": form["CallSid"],
+        "RecordingUrl": "https://api.telnyx.com/R1",
+        "RecordingStatus": "completed",
+    }
+    assert (await telnyx_to(setup, recording_url, status)).status == 200
+    assert (await telnyx_to(setup, dial_url, status)).status == 200  # its own tag: the dial
+    done_for_recording = recording_url.replace("step=recording", "step=done")
+    assert (await telnyx_to(setup, done_for_recording, status)).status == 403
 
 
 async def test_signalwire_header(setup: Setup) -> None:
@@ -412,6 +485,113 @@ async def test_bad_signatures_are_refused(
     response = await setup.client.post(VOICE_PATH, data=form, headers=sent)
     assert response.status == 403
     await assert_nothing_done(setup)
+
+
+@pytest.mark.parametrize("scheme", ["https", "http"])
+async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> None:
+    """A client that chooses the Host header does not choose the URL the signature is
+    checked for: signed for its own host, 403; signed for Home Assistant's external URL,
+    the answer's URLs are on the external URL, never on the client's host."""
+    await not_ready(setup.hass)
+    form = call_form()
+    evil = "evil.example.com"
+    headers = {
+        "Host": evil,
+        "X-Twilio-Signature": sign(f"{scheme}://{evil}{VOICE_PATH}", form),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    body = urlencode(form).encode()
+    response = await setup.client.post(VOICE_PATH, data=body, headers=headers)
+    assert response.status == 403
+    await assert_nothing_done(setup)
+    headers["X-Twilio-Signature"] = sign(EXTERNAL + VOICE_PATH, form)
+    root = await twiml_of(await setup.client.post(VOICE_PATH, data=body, headers=headers))
+    assert root[1].get("recordingStatusCallback") == f"{EXTERNAL}{VOICE_PATH}?step=recording"
+    assert evil not in ET.tostring(root, encoding="unicode")
+
+
+@pytest.fixture
+async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
+    """The webhooks behind a reverse proxy on 127.0.0.1 that Home Assistant trusts, with
+    no external URL configured."""
+    assert await async_setup_component(
+        hass,
+        "http",
+        {"http": {"use_x_forwarded_for": True, "trusted_proxies": ["127.0.0.1/32"]}},
+    )
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "webhook", {})
+    screened = async_capture_events(hass, EVENT_CALL_SCREENED)
+    entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
+    return Setup(hass, entry, await hass_client_no_auth(), screened)
+
+
+async def test_a_trusted_proxy_passes_the_host_on(proxied: Setup) -> None:
+    """Through a proxy Home Assistant trusts (http: use_x_forwarded_for, trusted_proxies)
+    the host it forwards is accepted and the answer's URLs use it; without the proxy's
+    forwarded-for header the same Host is not trusted."""
+    form = call_form()
+    proxy = "https://proxy.example.org"
+    body = urlencode(form).encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": sign(proxy + VOICE_PATH, form),
+        "X-Forwarded-For": "203.0.113.9",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "proxy.example.org",
+    }
+    root = await twiml_of(await proxied.client.post(VOICE_PATH, data=body, headers=headers))
+    assert root[0].get("action") == f"{proxy}{VOICE_PATH}?step=dial"
+    direct = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Twilio-Signature": sign(proxy + VOICE_PATH, form),
+        "Host": "proxy.example.org",
+    }
+    response = await proxied.client.post(VOICE_PATH, data=body, headers=direct)
+    assert response.status == 403
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture, webhook: str) -> list[str]:
+    """The warnings about refused requests of one webhook ("voice" or "PBX")."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and f"The {webhook} webhook of" in record.getMessage()
+    ]
+
+
+async def test_refusals_are_warned_about_once_an_hour_with_a_count(
+    setup: Setup, caplog: pytest.LogCaptureFixture, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every refused request counts; a warning at most once an hour says how many, without
+    a number, a secret or a webhook id. For the voice and the PBX webhook."""
+    form = call_form()
+    for _ in range(3):
+        await post_voice(setup, form, token="not-the-token")
+        await post_pbx(setup, {"number": CALLER}, secret="wrong-secret")
+    await setup.client.post(VOICE_PATH, data=form)  # no signature at all
+    assert [count_in(message) for message in warnings_of(caplog, "voice")] == [1]
+    assert [count_in(message) for message in warnings_of(caplog, "PBX")] == [1]
+    freezer.tick(timedelta(minutes=59))
+    await post_voice(setup, form, token="not-the-token")
+    assert len(warnings_of(caplog, "voice")) == 1
+    freezer.tick(timedelta(minutes=2))
+    await post_voice(setup, form, token="not-the-token")
+    await post_pbx(setup, {"number": CALLER}, secret="wrong-secret")
+    assert [count_in(message) for message in warnings_of(caplog, "voice")] == [1, 5]
+    assert [count_in(message) for message in warnings_of(caplog, "PBX")] == [1, 3]
+    ours = [record for record in caplog.records if record.name.startswith("custom_components")]
+    for record in ours:
+        if record.levelno > logging.DEBUG:
+            message = record.getMessage()
+            for private in ("601234567", TOKEN, SECRET, VOICE_ID, PBX_ID, "not-the-token"):
+                assert private not in message
+    await assert_nothing_done(setup)
+
+
+def count_in(message: str) -> int:
+    """The number of refused requests a warning reports."""
+    return int(message.split(" refused ", 1)[1].split(" ", 1)[0])
 
 
 async def test_tampered_form_is_refused(setup: Setup) -> None:

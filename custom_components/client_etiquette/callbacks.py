@@ -1,4 +1,4 @@
-"""The callback queue and the recent call/text history, persisted with a versioned Store.
+"""The callback queue, the recent call/text history and the call ids answered, persisted.
 
 One item per client waiting for a call back (unknown callers: one per number); repeat
 calls merge into it. The todo entity shows the items; the reminders read them.
@@ -28,12 +28,20 @@ costs O(change), not O(queue):
   on disk, the journal is rewritten without the lines it holds.
 - A line that does not parse is a torn write (its commit never returned): replay stops
   there and the journal is rewritten without it before anything is appended.
+
+The call ids answered (``seen_calls``, newest last) are kept ``SEEN_KEEP`` and at most
+``SEEN_MAX`` of them, so a request replayed after its callback was done is answered
+alike and does nothing; they are journaled like the history. ``step_key`` is a random
+key, made on first use, that binds the later steps of a Telnyx call to its call id
+(``signature.step_tag``); a journal line carries it the first time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from bisect import bisect_left, insort
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, field, fields, replace
@@ -43,6 +51,7 @@ from itertools import count
 import json
 import logging
 import os
+import secrets
 import time
 from typing import Any, Final
 from uuid import uuid4
@@ -61,7 +70,9 @@ _LOGGER = logging.getLogger(__name__)
 
 STORAGE_VERSION = 1
 # 1.2: the snapshot records "journal_seq" (1.1 had none: every journal line is newer).
-STORAGE_MINOR_VERSION = 2
+# 1.3: "seen_calls" (the call ids answered) and "step_key"; journal lines may carry
+# "seen" and "step_key" (older lines have neither, and older code ignores them).
+STORAGE_MINOR_VERSION = 3
 # A change no caller commits (a reminder fired, a text's status) is journaled at most
 # this long after it was made.
 SAVE_DELAY = 0.5
@@ -72,6 +83,10 @@ SNAPSHOT_LINES = 1_000
 JOURNAL_SUFFIX = ".journal"
 # Calls and texts older than this are forgotten (longer than any cooldown one can set).
 HISTORY_KEEP = timedelta(days=8)
+# Call ids answered are remembered this long, and at most this many (the oldest go first).
+SEEN_KEEP = timedelta(days=7)
+SEEN_MAX = 5_000
+STEP_KEY_BYTES = 32
 
 # Told the uids of the items that were added, changed or removed.
 type QueueListener = Callable[[Collection[str]], None]
@@ -161,10 +176,14 @@ class CallbackStore(Store[dict[str, Any]]):
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
-        """1.1 had no journal: its snapshot is older than every journal line (seq 0)."""
+        """1.1 had no journal: its snapshot is older than every journal line (seq 0).
+
+        1.2 and older remembered no call ids and had no step key (made on first use).
+        """
         old_data.setdefault("items", [])
         old_data.setdefault("history", {})
         old_data.setdefault("journal_seq", 0)
+        old_data.setdefault("seen_calls", {})
         return old_data
 
 
@@ -284,6 +303,8 @@ class _Line:
     data: bytes
     uids: set[str]
     history: list[tuple[str, str, str]]
+    seen: list[tuple[str, dict[str, Any]]]
+    step_key: bool
 
 
 # JSON of a snapshot in the executor: its data is fresh lists of cached dicts that
@@ -322,6 +343,9 @@ class CallbackQueue:
         self._counter = count()
         self._sorted: list[CallbackItem] | None = None
         self.history = History()
+        # Call id -> what was answered (``calls.CallScreener`` writes it), oldest first.
+        self._seen_calls: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._step_key: bytes | None = None
         self._listeners: list[QueueListener] = []
         self._hass = hass
         self._commit: asyncio.Task[None] | None = None
@@ -331,6 +355,8 @@ class CallbackQueue:
         # Changed since the last journal line was built: uids, history additions.
         self._pending_uids: set[str] = set()
         self._pending_history: list[tuple[str, str, str]] = []
+        self._pending_seen: list[tuple[str, dict[str, Any]]] = []
+        self._pending_key = False
         self._journal_lock = asyncio.Lock()
         self._journal_seq = 0  # the last sequence number assigned
         self._snapshot_seq = 0  # journal_seq of the newest snapshot on disk
@@ -347,6 +373,10 @@ class CallbackQueue:
         for raw in data.get("items", []):
             self._load_item(raw)
         self.history = _history_from_json(data.get("history", {}))
+        seen = data.get("seen_calls", {})
+        for call_id, record in seen.items() if isinstance(seen, dict) else ():
+            self._load_seen(call_id, record)
+        self._load_step_key(data.get("step_key"))
         snapshot_seq = int(data.get("journal_seq", 0))
         async with self._journal_lock:
             lines, torn = await self._hass.async_add_executor_job(_read_journal, self._journal_path)
@@ -367,6 +397,7 @@ class CallbackQueue:
             replayed += 1
         self._journal_seq = last
         self._snapshot_seq = snapshot_seq
+        self._prune_seen(dt_util.utcnow().timestamp())
         _LOGGER.debug("Callback queue: %d items, %d journal lines replayed", len(self), replayed)
         self._unsub_final_write = self._hass.bus.async_listen_once(
             EVENT_HOMEASSISTANT_FINAL_WRITE, self._async_final_write
@@ -395,6 +426,31 @@ class CallbackQueue:
             if at in table.get(number, ()):
                 continue  # already in the snapshot: a text counts once toward the cap
             (note_call if kind == "call" else note_text)(history, number, at)
+        seen = entry.get("seen")
+        for pair in seen if isinstance(seen, list) else ():
+            if isinstance(pair, list) and len(pair) == 2:
+                self._load_seen(*pair)
+        self._load_step_key(entry.get("step_key"))
+
+    def _load_seen(self, call_id: Any, record: Any) -> None:
+        """Remember a stored call id; anything malformed is left out."""
+        if (
+            isinstance(call_id, str)
+            and isinstance(record, dict)
+            and isinstance(record.get("at"), (int, float))
+        ):
+            self._seen_calls[call_id] = record
+
+    def _load_step_key(self, stored: Any) -> None:
+        """The stored step key (base64), when there is a well-formed one."""
+        if not isinstance(stored, str):
+            return
+        try:
+            key = base64.b64decode(stored, validate=True)
+        except ValueError:
+            return
+        if len(key) == STEP_KEY_BYTES:
+            self._step_key = key
 
     async def _async_final_write(self, _event: Event) -> None:
         self._unsub_final_write = None
@@ -445,28 +501,37 @@ class CallbackQueue:
         if self._journal_timer is not None:
             self._journal_timer()
             self._journal_timer = None
-        if not self._pending_uids and not self._pending_history:
+        if not (
+            self._pending_uids or self._pending_history or self._pending_seen or self._pending_key
+        ):
             return None
-        uids, history = self._pending_uids, self._pending_history
-        self._pending_uids, self._pending_history = set(), []
+        uids, history, seen = self._pending_uids, self._pending_history, self._pending_seen
+        step_key = self._pending_key
+        self._pending_uids, self._pending_history, self._pending_seen = set(), [], []
+        self._pending_key = False
         self._journal_seq += 1
         order = self._seq
         # In the order the items came, so a replay keeps the order of equal first calls.
         present = sorted((uid for uid in uids if uid in order), key=order.__getitem__)
-        data = json_bytes(
-            {
-                "seq": self._journal_seq,
-                "items": [self._item_json(uid) for uid in present],
-                "removed": [uid for uid in uids if uid not in order],
-                "history": history,
-            }
-        )
-        return _Line(self._journal_seq, data + b"\n", uids, history)
+        content: dict[str, Any] = {
+            "seq": self._journal_seq,
+            "items": [self._item_json(uid) for uid in present],
+            "removed": [uid for uid in uids if uid not in order],
+            "history": history,
+        }
+        if seen:
+            content["seen"] = seen
+        if step_key and self._step_key is not None:
+            content["step_key"] = base64.b64encode(self._step_key).decode("ascii")
+        data = json_bytes(content)
+        return _Line(self._journal_seq, data + b"\n", uids, history, seen, step_key)
 
     def _requeue(self, line: _Line) -> None:
         """A line that did not reach the disk: its changes go into the next one."""
         self._pending_uids |= line.uids
         self._pending_history[:0] = line.history
+        self._pending_seen[:0] = line.seen
+        self._pending_key = self._pending_key or line.step_key
         self._schedule_journal()
 
     @callback
@@ -567,11 +632,16 @@ class CallbackQueue:
         self._journal_timer = self._snapshot_timer = None
 
     def _data(self) -> dict[str, Any]:
-        return {
+        data = {
             "items": [self._item_json(uid) for uid in self._items],
             "history": _history_to_json(self.history),
             "journal_seq": self._journal_seq,
+            # The records are never changed once made (a change replaces one).
+            "seen_calls": dict(self._seen_calls),
         }
+        if self._step_key is not None:
+            data["step_key"] = base64.b64encode(self._step_key).decode("ascii")
+        return data
 
     def _item_json(self, uid: str) -> dict[str, Any]:
         """The stored form of an item, cached until it changes (never mutated)."""
@@ -685,6 +755,48 @@ class CallbackQueue:
         self._pending_history.append((kind, number, at.isoformat()))
         self._schedule_journal()
         self._mark_unsnapped()
+
+    def seen_call(self, call_id: str) -> Mapping[str, Any] | None:
+        """What was answered to this call id (within SEEN_KEEP), else None."""
+        return self._seen_calls.get(call_id)
+
+    @property
+    def seen_calls(self) -> int:
+        """How many call ids are remembered."""
+        return len(self._seen_calls)
+
+    @callback
+    def note_seen_call(self, call_id: str, record: dict[str, Any]) -> None:
+        """Remember what was answered to a call id (``record["at"]``: POSIX seconds).
+
+        Journaled with the next commit; the record must not be changed afterwards (a
+        later change is a new record for the same id, which keeps its place).
+        """
+        self._seen_calls[call_id] = record
+        self._pending_seen.append((call_id, record))
+        self._prune_seen(record["at"])
+        self._schedule_journal()
+        self._mark_unsnapped()
+
+    def _prune_seen(self, now: float) -> None:
+        """Forget call ids past SEEN_KEEP, and the oldest past SEEN_MAX (O(1) each)."""
+        seen = self._seen_calls
+        while len(seen) > SEEN_MAX:
+            seen.popitem(last=False)
+        oldest = now - SEEN_KEEP.total_seconds()
+        while seen and next(iter(seen.values()))["at"] < oldest:
+            seen.popitem(last=False)
+
+    async def async_step_key(self) -> bytes:
+        """The key that binds a Telnyx call's later steps to it; made and saved once."""
+        if self._step_key is None:
+            self._step_key = secrets.token_bytes(STEP_KEY_BYTES)
+            self._pending_key = True
+            self._mark_unsnapped()
+            # On disk before any URL carries a tag made with it; a failed write is kept
+            # for the next commit (the key works meanwhile, until a restart).
+            await self._async_commit_logged()
+        return self._step_key
 
     @callback
     def async_add_call(self, item: CallbackItem, call_id: str | None) -> CallbackItem:

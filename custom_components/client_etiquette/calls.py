@@ -3,6 +3,11 @@
 ``CallScreener.screen`` is synchronous and fast: it decides from the cached readiness,
 records the call, and leaves the slow parts (saving, sending the text, events) to run
 after the caller (a service or a webhook handler) has its answer.
+
+A call id is decided once: what was answered is kept with the queue (``seen_calls``,
+7 days), so a retried or replayed request with the same call id, even after its
+callback was done or Home Assistant restarted, gets the same kind of answer and
+counts, queues, texts and fires nothing again; a missed call is queued once per id.
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ PRUNE_EVERY = timedelta(hours=1)
 NO_BACKEND = "no_texting_backend"
 # The reason on the callback of a call that rang through and was not answered.
 NO_ANSWER = "no_answer"
+# In a call id's record: its missed-call callback was queued (once is enough).
+MISSED = "missed"
 
 type EventListener = Callable[[str, dict[str, Any]], None]
 type TextSender = Callable[[CallbackItem, str], bool]
@@ -155,7 +162,7 @@ class CallScreener:
         call_id: str | None = None,
     ) -> CallOutcome:
         """Decide a call now; follow-ups run right after."""
-        if call_id and (seen := self._seen.get(call_id) or self._stored_outcome(call_id)):
+        if call_id and (seen := self._seen.get(call_id) or self._stored_outcome(call_id, number)):
             return seen
         now = dt_util.utcnow()
         caller = read_number(number, self.region)
@@ -176,6 +183,8 @@ class CallScreener:
         if outcome.text_sent:
             self._queue.note_text(e164, now)
         self._remember(outcome)
+        if call_id:
+            self._queue.note_seen_call(call_id, _record(outcome, now))
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("Call from %s: %s", e164, outcome.as_response())
         if outcome.action is Action.VOICEMAIL:
@@ -191,14 +200,22 @@ class CallScreener:
             self._hass.loop.call_soon(self._follow_up, outcome, None, name)
         return outcome
 
-    def _stored_outcome(self, call_id: str) -> CallOutcome | None:
-        """The answer given to a call before a restart, from its waiting callback.
+    def _stored_outcome(self, call_id: str, number: str) -> CallOutcome | None:
+        """The answer given to a call id before (a restart), from what the queue kept.
 
         A provider that got no answer (Home Assistant restarted meanwhile) retries with
-        the same call id; the retry must not count, queue or text as a second call.
-        Calls that rang through leave no callback and are decided afresh.
+        the same call id, and a stranger may replay a captured request: neither may
+        count, queue or text as a second call. The call id's record says what was
+        answered; a waiting callback adds its text. A call from before the records
+        were kept is found by its waiting callback, and recorded from then on.
         """
         item = self._queue.find_call(call_id)
+        record = self._queue.seen_call(call_id)
+        if record is not None:
+            outcome = self._recorded_outcome(call_id, number, record, item)
+            if outcome is not None:
+                self._remember(outcome)
+                return outcome
         if item is None:
             return None
         sent = not item.text_status.startswith("not_sent")
@@ -216,7 +233,37 @@ class CallScreener:
             call_id=call_id,
         )
         self._remember(outcome)
+        # Kept from now on, so the call id outlives its callback.
+        self._queue.note_seen_call(call_id, _record(outcome, dt_util.utcnow()))
         return outcome
+
+    def _recorded_outcome(
+        self,
+        call_id: str,
+        number: str,
+        record: Mapping[str, Any],
+        item: CallbackItem | None,
+    ) -> CallOutcome | None:
+        """The outcome a call id's record describes; None when it can't be read."""
+        try:
+            callback_at = record.get("callback_at")
+            client_id = record.get("client_id")
+            breakthrough = record.get("breakthrough")
+            return CallOutcome(
+                action=Action(record["action"]),
+                reasons=tuple(Reason(reason) for reason in record.get("reasons", ())),
+                client=self._directory.by_id(client_id) if client_id else None,
+                language=Language(record["language"]),
+                number=read_number(number, self.region).e164 or number.strip(),
+                text=item.text if item is not None else None,
+                text_sent=bool(record.get("text_sent")),
+                no_text_reason=record.get("no_text_reason"),
+                callback_at=dt_util.parse_datetime(callback_at) if callback_at else None,
+                breakthrough=Breakthrough(breakthrough) if breakthrough else None,
+                call_id=call_id,
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
 
     def _pruned_history(self, now: datetime) -> History:
         """The history, with entries too old to matter dropped at most once an hour.
@@ -417,9 +464,13 @@ class CallScreener:
             return None
         if self._queue.find_call(call_id) is not None:  # already queued for this call
             return None
+        record = self._queue.seen_call(call_id)
+        if record is not None and record.get(MISSED):  # queued once, maybe done since
+            return None
         now = dt_util.utcnow()
         missed = replace(outcome, reasons=(), text_sent=False, no_text_reason=NO_ANSWER)
         item = self._queue_callback(missed, None, now, reasons=[NO_ANSWER])
+        self._queue.note_seen_call(call_id, {**(record or _record(outcome, now)), MISSED: True})
         _LOGGER.debug("Call %s from %s was not answered; callback queued", call_id, item.number)
         return item
 
@@ -440,3 +491,19 @@ class CallScreener:
             changes["transcription"] = transcription
         self._queue.async_update(item.uid, **changes)
         return True
+
+
+def _record(outcome: CallOutcome, now: datetime) -> dict[str, Any]:
+    """What is kept of a call id's answer: enough to answer a replay alike, no number."""
+    callback_at = outcome.callback_at
+    return {
+        "at": now.timestamp(),
+        "action": str(outcome.action),
+        "reasons": [str(reason) for reason in outcome.reasons],
+        "client_id": outcome.client.client_id if outcome.client else None,
+        "language": str(outcome.language),
+        "callback_at": callback_at.isoformat() if callback_at else None,
+        "text_sent": outcome.text_sent,
+        "no_text_reason": outcome.no_text_reason,
+        "breakthrough": str(outcome.breakthrough) if outcome.breakthrough else None,
+    }

@@ -1,4 +1,12 @@
-"""Diagnostics: configuration, the current verdict and the sources' states, redacted."""
+"""Diagnostics: configuration, the current verdict and the sources' states, redacted.
+
+Every field that can hold a phone number is redacted: numbers, a callback's key and
+name (an unknown caller's are the number, or whatever the caller id said), texts,
+transcriptions, recordings, call ids, templates, e-mails and notes; webhook ids and
+secrets. A title or name typed by the user (the entry's, a client's, the sender's)
+is kept only when it has no digit in it. Call ids and the call history are counted,
+never listed.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +24,12 @@ from .const import (
     CONF_NOTE,
     CONF_PBX_WEBHOOK_ID,
     CONF_REPLY_EMAIL,
+    CONF_SENDER_NAME,
+    CONF_TEMPLATE_PREFIX,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_FROM_NUMBER,
     CONF_VOICE_WEBHOOK_ID,
+    LANGUAGES,
     SECRET_OPTIONS,
 )
 from .webhooks import webhook_url
@@ -45,15 +56,27 @@ TO_REDACT = {
     "transcription",
     "recording_url",
     "call_ids",
+    "call_id",
+    # A callback's key and name: an unknown caller's number, or the caller id's name.
+    "key",
+    "name",
+    "caller_name",
+    "incoming_number",
     CONF_EMAIL,
     CONF_NOTE,
     CONF_REPLY_EMAIL,
     CONF_FORWARD_NUMBER,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_FROM_NUMBER,
+    *(CONF_TEMPLATE_PREFIX + language for language in LANGUAGES),
     *SECRET_OPTIONS,
 }
 REDACTED = "**REDACTED**"
+
+
+def _label(text: str) -> str:
+    """A title or name typed by the user, redacted when it has a digit (maybe a number)."""
+    return REDACTED if any(char.isdigit() for char in text) else text
 
 
 async def async_get_config_entry_diagnostics(
@@ -75,14 +98,21 @@ async def async_get_config_entry_diagnostics(
         )
     data = entry.runtime_data
     clients = [
-        async_redact_data({"title": sub.title, **sub.data}, TO_REDACT)
+        async_redact_data({"title": _label(sub.title), **sub.data}, TO_REDACT)
         for sub in entry.subentries.values()
     ]
     callbacks = [async_redact_data(item.to_json(), TO_REDACT) for item in data.callbacks.items]
     outbox = data.sending.outbox if data.sending else None
+    options = async_redact_data(dict(entry.options), TO_REDACT)
+    if isinstance(sender := options.get(CONF_SENDER_NAME), str):
+        options[CONF_SENDER_NAME] = _label(sender)
     return {
         "clients": clients,
         "callbacks": callbacks,
+        "calls": {
+            "numbers_in_history": len(data.callbacks.history.calls),
+            "call_ids_remembered": data.callbacks.seen_calls,
+        },
         "webhooks": {
             "voice_url": _redacted_url(hass, entry.options.get(CONF_VOICE_WEBHOOK_ID)),
             "pbx_url": _redacted_url(hass, entry.options.get(CONF_PBX_WEBHOOK_ID)),
@@ -93,10 +123,10 @@ async def async_get_config_entry_diagnostics(
             "failing": outbox.failing if outbox else False,
         },
         "entry": {
-            "title": entry.title,
+            "title": _label(entry.title),
             "version": entry.version,
             "minor_version": entry.minor_version,
-            "options": async_redact_data(dict(entry.options), TO_REDACT),
+            "options": options,
         },
         "override": {
             "mode": monitor.mode.value,

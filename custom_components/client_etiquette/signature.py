@@ -12,6 +12,10 @@ No Home Assistant imports. Three things live here:
   Ed25519 signature of ``<telnyx-timestamp>|<raw body>``, checked with the account's
   public key; a timestamp more than ``TELNYX_TOLERANCE`` seconds away is refused, so a
   captured request can't be replayed later.
+- Step tags: Telnyx signs the timestamp and the body, not the URL, so the ``step``
+  of a later request (``?step=dial``) is not signed. The URLs of a Telnyx call's later
+  steps carry ``tag``, an HMAC of the step and the call id under a key of our own, so a
+  captured request can't be replayed to another step (or another call's step).
 - The bearer secret of the PBX webhook.
 - Fresh webhook ids and secrets, long and random.
 
@@ -48,6 +52,8 @@ ED25519_KEY_BYTES: Final = 32
 ED25519_SIGNATURE_BYTES: Final = 64
 # Random bytes in a webhook id or secret (the id is the only thing guarding the URL).
 TOKEN_BYTES: Final = 32
+# Bytes of the HMAC kept in a step tag (128 bits: 22 characters of URL-safe base64).
+STEP_TAG_BYTES: Final = 16
 
 type Params = Mapping[str, str] | Iterable[tuple[str, str]]
 
@@ -239,3 +245,17 @@ def is_valid_ed25519(
     except InvalidSignature:
         return False
     return True
+
+
+def step_tag(key: bytes, step: str, call_id: str | None) -> str:
+    """The tag of one step of one call: URL-safe base64 of a truncated HMAC-SHA256."""
+    message = f"{step}\n{call_id or ''}".encode(errors="surrogatepass")
+    digest = hmac.digest(key, message, "sha256")[:STEP_TAG_BYTES]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def is_valid_step_tag(key: bytes, step: str, call_id: str | None, tag: str | None) -> bool:
+    """Whether ``tag`` is the tag of this step of this call (constant-time)."""
+    if not tag:
+        return False
+    return _equal(tag, step_tag(key, step, call_id))

@@ -13,6 +13,17 @@ a form: 415; a form that does not parse: 400. Nothing is screened, queued or tex
 for any of these. Once the request is authentic, the answer is always valid TwiML:
 any failure answers with a voicemail that still records the message.
 
+A Twilio signature is checked only against Home Assistant's own addresses of the
+webhook (``trusted_webhook_urls``: the external, cloud and internal URLs), never one
+made from the request's ``Host``; the request's own host counts only when it came
+through a proxy Home Assistant trusts (``http``: ``use_x_forwarded_for`` and
+``trusted_proxies``). The TwiML's URLs are built on the address that was signed for.
+Telnyx does not sign the URL: the later steps' URLs carry a tag bound to the step and
+the call id (``signature.step_tag``), and a later step without its tag is refused (403).
+A call id is screened once (``calls``): a replayed request is answered alike and does
+nothing again. Refused requests are counted and logged as a warning at most once an
+hour (``_RefusalLog``).
+
 PBX (Asterisk, FreePBX, FreeSWITCH, anything that can POST):
 ``POST /api/webhook/<pbx_webhook_id>`` with ``Authorization: Bearer <pbx_secret>`` and
 ``{"number": ..., "name": ..., "call_id": ...}`` (or the same fields form-encoded, which
@@ -20,7 +31,8 @@ is what Asterisk's ``CURL()`` sends) answers the ``incoming_call`` action's
 response as JSON; with ``?format=text`` just ``ring`` or ``voicemail``.
 ``{"event": "missed", "call_id": ...}`` reports a rung-through call nobody answered. No or a wrong
 bearer: 401; body over 64 KiB: 413; bad JSON or no number: 400. Local network only
-unless ``pbx_local_only`` is switched off.
+unless ``pbx_local_only`` is switched off. With a ``call_id`` a replayed request is
+answered alike and does nothing again, as for the voice webhook.
 
 With Home Assistant Cloud, the voice webhook also has a cloudhook (``cloudhook.py``); a
 request Cloud relays is checked against the cloudhook's URL only. The PBX webhook has
@@ -32,9 +44,12 @@ Phone numbers are logged at debug level only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
 from http import HTTPStatus
+from ipaddress import ip_address
 import json
 import logging
 import time
@@ -46,7 +61,7 @@ from aiohttp import hdrs
 from aiohttp.web import Request, Response, json_response
 from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.helpers.network import NoURLAvailableError, get_url, is_cloud_connection
 from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 
@@ -78,7 +93,9 @@ from .signature import (
     is_valid_bearer,
     is_valid_ed25519,
     is_valid_signature,
+    is_valid_step_tag,
     signature_algorithm,
+    step_tag,
 )
 
 if TYPE_CHECKING:
@@ -95,8 +112,11 @@ MAX_CALL_ID: Final = 200
 MAX_URL: Final = 2048
 # Calls remembered per voice webhook, so the later steps know the caller.
 RECENT_CALLS: Final = 500
-# Request hosts whose candidate base URLs are kept (see ``_BasesCache``).
-HOSTS: Final = 16
+# Home Assistant's own addresses are worked out again at least this often (seconds),
+# and whenever its URL settings change (the cloud's address has no setting to watch).
+ADDRESSES_TTL: Final = 60.0
+# Refused requests are logged as a warning at most this often, with their count.
+WARN_EVERY: Final = timedelta(hours=1)
 
 STEP: Final = "step"
 STEP_CALL: Final = "call"
@@ -104,6 +124,8 @@ STEP_DIAL: Final = "dial"
 STEP_RECORDING: Final = "recording"
 STEP_TRANSCRIPTION: Final = "transcription"
 STEP_DONE: Final = "done"
+# The query parameter of a Telnyx call's later steps that binds them to the call.
+STEP_TAG: Final = "tag"
 SOURCE_TWILIO: Final = "twilio"
 SOURCE_PBX: Final = "pbx"
 FORM_CONTENT_TYPE: Final = "application/x-www-form-urlencoded"
@@ -121,16 +143,53 @@ class _Refused(Exception):
 
 
 @dataclass(slots=True)
-class _BasesCache:
-    """Home Assistant's own base URLs, and the settings they were worked out from.
-
-    ``by_host``: the candidate bases per request scheme and host (a few at most; the
-    host is the client's to choose, so it is cleared when it grows past ``HOSTS``).
-    """
+class _Addresses:
+    """A webhook's trusted addresses, with the settings and time they were worked out."""
 
     settings: tuple[object, ...] | None = None
-    bases: list[str] = field(default_factory=list)
-    by_host: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    checked_at: float = 0.0
+    urls: tuple[str, ...] = ()
+
+    def get(self, hass: HomeAssistant, webhook_id: str) -> tuple[str, ...]:
+        """The trusted addresses, worked out again when the settings change or TTL passed."""
+        settings = _url_settings(hass)
+        now = time.monotonic()
+        if settings != self.settings or now - self.checked_at >= ADDRESSES_TTL:
+            self.settings, self.checked_at = settings, now
+            self.urls = trusted_webhook_urls(hass, webhook_id)
+        return self.urls
+
+
+@dataclass(slots=True)
+class _RefusalLog:
+    """Counts refused requests; a warning (with the count) at most once per WARN_EVERY.
+
+    The warning names the entry and the webhook, never a number, secret or address.
+    """
+
+    what: str
+    why: str
+    advice: str
+    count: int = 0
+    warned_at: datetime | None = None
+
+    def refused(self, title: str) -> None:
+        """One more refused request; warn when the last warning is an hour old."""
+        self.count += 1
+        now = dt_util.utcnow()
+        if self.warned_at is not None and timedelta(0) <= now - self.warned_at < WARN_EVERY:
+            return
+        _LOGGER.warning(
+            "The %s of %s refused %d request(s) %s since %s; %s. (This warning comes at "
+            "most once an hour; many refusals may mean someone is trying the webhook.)",
+            self.what,
+            title,
+            self.count,
+            self.why,
+            "the last warning" if self.warned_at else "it was set up",
+            self.advice,
+        )
+        self.count, self.warned_at = 0, now
 
 
 def _webhook_id(entry: ClientEtiquetteConfigEntry, key: str) -> str | None:
@@ -163,6 +222,18 @@ def pbx_webhook_url(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> s
     """The URL to give the PBX; None when the PBX webhook is off."""
     webhook_id = _webhook_id(entry, CONF_PBX_WEBHOOK_ID)
     return webhook_url(hass, webhook_id) if webhook_id else None
+
+
+@callback
+def trusted_webhook_urls(hass: HomeAssistant, webhook_id: str) -> tuple[str, ...]:
+    """The addresses of a webhook a provider may sign for: Home Assistant's own.
+
+    The external URL, the Home Assistant Cloud URL and the internal URL (else the
+    local IP address), each with the webhook's path; nothing from a request. This is
+    the one list of trusted addresses: add any other address of ours here.
+    """
+    path = webhook.async_generate_path(webhook_id)
+    return tuple(dict.fromkeys(base + path for base in _configured_bases(hass)))
 
 
 @callback
@@ -301,9 +372,16 @@ class VoiceWebhook:
 
     entry: ClientEtiquetteConfigEntry
     recent: dict[str, CallOutcome] = field(default_factory=dict)
-    warned: bool = False
-    last_base: str | None = None
-    _bases_cache: _BasesCache = field(default_factory=_BasesCache)
+    last_url: str | None = None
+    refusals: _RefusalLog = field(
+        default_factory=lambda: _RefusalLog(
+            "voice webhook",
+            "without a valid signature",
+            "check the auth token (or Telnyx public key), that the provider calls the URL "
+            "shown in the options (on Home Assistant's external URL) and the clock",
+        )
+    )
+    _addresses: _Addresses = field(default_factory=_Addresses)
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: Request | MockRequest
@@ -314,13 +392,16 @@ class VoiceWebhook:
                 return _refusal(_Refused(HTTPStatus.FORBIDDEN, "relayed, but no cloudhook"))
             request = await async_relayed(request, url)
         try:
-            form, base = await self._authentic_form(hass, request)
+            form, url, telnyx = await self._authentic_form(hass, webhook_id, request)
+            fields = dict(form)
+            step = request.query.get(STEP, STEP_CALL)
+            urls = await self._step_urls(request, url, fields, step) if telnyx else _StepUrls(url)
         except _Refused as refused:
+            if refused.status is HTTPStatus.FORBIDDEN:
+                self.refusals.refused(self.entry.title)
             return _refusal(refused)
-        step = request.query.get(STEP, STEP_CALL)
-        urls = _StepUrls(base, request)
         try:
-            document = self._answer(hass, step, dict(form), urls)
+            document = self._answer(hass, step, fields, urls)
         except _Refused as refused:
             return _refusal(refused)
         except Exception as err:  # the caller must always reach a voicemail
@@ -334,9 +415,10 @@ class VoiceWebhook:
         return _xml(document)
 
     async def _authentic_form(
-        self, hass: HomeAssistant, request: Request
-    ) -> tuple[list[tuple[str, str]], str]:
-        """The form of a correctly signed request, and the base URL it was signed for."""
+        self, hass: HomeAssistant, webhook_id: str, request: Request
+    ) -> tuple[list[tuple[str, str]], str, bool]:
+        """The form of a correctly signed request, the trusted URL (without query) its
+        later steps go to, and whether Telnyx signed it."""
         telnyx = request.headers.get(TELNYX_SIGNATURE_HEADER)
         signature = request.headers.get(SIGNATURE_HEADER) or request.headers.get(
             SIGNALWIRE_SIGNATURE_HEADER
@@ -345,20 +427,25 @@ class VoiceWebhook:
             raise _Refused(HTTPStatus.FORBIDDEN, "no signature")
         body = await _read_body(request)
         form = _parse_form(request, body)
-        bases = relayed_bases(request) or _base_urls(hass, request, self._bases_cache)
+        urls = relayed_bases(request)
+        if not urls:
+            urls = self._addresses.get(hass, webhook_id)
+            if hdrs.X_FORWARDED_FOR in request.headers:
+                urls = (*urls, *_forwarded_urls(hass, request, webhook_id))
         if signature:
             token = self.entry.options.get(CONF_TWILIO_AUTH_TOKEN)
             algorithm = signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-            last = self.last_base
-            if last is not None and last != bases[0] and last in bases:
+            last = self.last_url
+            if last is not None and urls and last != urls[0] and last in urls:
                 # The URL the provider signed last time first: usually the only one tried.
-                bases = (last, *(base for base in bases if base != last))
-            for base in bases:
+                urls = (last, *(url for url in urls if url != last))
+            query = request.raw_path.partition("?")[1:]
+            for url in urls:
                 if is_valid_signature(
-                    token, [base + request.raw_path], form, signature, algorithm=algorithm
+                    token, [url + "".join(query)], form, signature, algorithm=algorithm
                 ):
-                    self.last_base = base
-                    return form, base
+                    self.last_url = url
+                    return form, url, False
         elif is_valid_ed25519(
             self.entry.options.get(CONF_TELNYX_PUBLIC_KEY),
             timestamp=request.headers.get(TELNYX_TIMESTAMP_HEADER),
@@ -366,16 +453,25 @@ class VoiceWebhook:
             signature=telnyx,
             now=time.time(),
         ):
-            return form, bases[0]
-        if not self.warned:
-            self.warned = True
-            _LOGGER.warning(
-                "The voice webhook of %s refused a request with a wrong signature; check the "
-                "auth token (or Telnyx public key), that the provider calls the URL shown in "
-                "the options, and the clock",
-                self.entry.title,
-            )
+            # The URL is not signed: the first trusted address, else a relative one.
+            return form, urls[0] if urls else request.path, True
         raise _Refused(HTTPStatus.FORBIDDEN, "wrong signature")
+
+    async def _step_urls(
+        self, request: Request, url: str, form: dict[str, str], step: str
+    ) -> _StepUrls:
+        """A Telnyx request's later-step URLs, tagged; 403 for a later step without its tag.
+
+        Telnyx signs the body, not the URL: only our tag says which step a request is
+        for, so a captured request can't be replayed to another step of its call.
+        """
+        key = await self.entry.runtime_data.callbacks.async_step_key()
+        call_id = _field(form, "CallSid", MAX_CALL_ID)
+        if step != STEP_CALL and not is_valid_step_tag(
+            key, step, call_id, request.query.get(STEP_TAG)
+        ):
+            raise _Refused(HTTPStatus.FORBIDDEN, "step not signed for this call")
+        return _StepUrls(url, partial(step_tag, key, call_id=call_id))
 
     def _answer(self, hass: HomeAssistant, step: str, form: dict[str, str], urls: _StepUrls) -> str:
         call_id = _field(form, "CallSid", MAX_CALL_ID)
@@ -470,14 +566,21 @@ class VoiceWebhook:
 
 
 class _StepUrls:
-    """The absolute URLs of the later steps, on the base URL the request was signed for."""
+    """The URLs of the later steps, on the trusted address the request was signed for.
 
-    def __init__(self, base: str, request: Request) -> None:
-        self._prefix = base + request.path
+    ``tag`` (Telnyx): makes the tag of a step, added to its URL.
+    """
+
+    def __init__(self, url: str, tag: Callable[[str], str] | None = None) -> None:
+        self._url = url
+        self._tag = tag
 
     def get(self, step: str) -> str:
+        """The URL of ``step``."""
         query = _STEP_QUERIES.get(step) or urlencode({STEP: step})
-        return f"{self._prefix}?{query}"
+        if self._tag is not None:
+            query += "&" + urlencode({STEP_TAG: self._tag(step)})
+        return f"{self._url}?{query}"
 
 
 _STEP_QUERIES: Final = {
@@ -487,11 +590,12 @@ _STEP_QUERIES: Final = {
 
 
 def _configured_bases(hass: HomeAssistant) -> list[str]:
-    """Home Assistant's own URLs (external first), without a trailing slash."""
+    """Home Assistant's own URLs: external, cloud, internal; without a trailing slash."""
     bases: list[str] = []
     for options in (
         {"prefer_external": True},
-        {"allow_internal": False},
+        {"allow_internal": False, "allow_cloud": False},
+        {"allow_internal": False, "prefer_cloud": True},
         {"allow_external": False},
     ):
         try:
@@ -513,27 +617,36 @@ def _url_settings(hass: HomeAssistant) -> tuple[object, ...]:
     )
 
 
-def _base_urls(hass: HomeAssistant, request: Request, cache: _BasesCache) -> tuple[str, ...]:
-    """Scheme and host the provider may have signed for: the configured URLs first.
+def _via_trusted_proxy(hass: HomeAssistant, request: Request) -> bool:
+    """Whether the request came through a reverse proxy Home Assistant trusts.
 
-    Then the request's own (as the proxy passed it), and that with https, for a
-    TLS-terminating proxy that forwards plain HTTP. Cached until Home Assistant's URL
-    settings change.
+    Home Assistant's ``http`` refuses ``X-Forwarded-For`` from anyone else (and
+    without ``use_x_forwarded_for``); this checks the connected peer again. A Home
+    Assistant Cloud request skips that check, so its forwarded headers are never
+    trusted (its own address is one of the trusted ones anyway).
     """
-    settings = _url_settings(hass)
-    if cache.settings != settings:
-        cache.settings, cache.bases = settings, _configured_bases(hass)
-        cache.by_host.clear()
-    scheme, host = request.scheme, request.host
-    bases = cache.by_host.get((scheme, host))
-    if bases is None:
-        if len(cache.by_host) >= HOSTS:
-            cache.by_host.clear()
-        own = f"{scheme}://{host}"
-        bases = cache.by_host[scheme, host] = tuple(
-            dict.fromkeys((*cache.bases, own, f"https://{host}"))
-        )
-    return bases
+    transport = request.transport
+    peer = transport.get_extra_info("peername") if transport is not None else None
+    if (
+        hdrs.X_FORWARDED_FOR not in request.headers
+        or not isinstance(peer, tuple)
+        or is_cloud_connection(hass)
+    ):
+        return False
+    try:
+        address = ip_address(peer[0])
+    except ValueError:  # not an IP socket
+        return False
+    return any(address in network for network in hass.http.trusted_proxies)
+
+
+def _forwarded_urls(hass: HomeAssistant, request: Request, webhook_id: str) -> tuple[str, ...]:
+    """The webhook at the host a trusted proxy passed on (as sent, and with https)."""
+    if not _via_trusted_proxy(hass, request):
+        return ()
+    path = webhook.async_generate_path(webhook_id)
+    host = request.host
+    return tuple(dict.fromkeys((f"{request.scheme}://{host}{path}", f"https://{host}{path}")))
 
 
 @dataclass(slots=True)
@@ -541,6 +654,13 @@ class PbxWebhook:
     """Answers a PBX's JSON request for one entry."""
 
     entry: ClientEtiquetteConfigEntry
+    refusals: _RefusalLog = field(
+        default_factory=lambda: _RefusalLog(
+            "PBX webhook",
+            "without the right bearer secret",
+            "check the secret in the PBX's Authorization header",
+        )
+    )
 
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: Request | MockRequest
@@ -552,6 +672,7 @@ class PbxWebhook:
             if not is_valid_bearer(
                 request.headers.get(hdrs.AUTHORIZATION), self.entry.options.get(CONF_PBX_SECRET)
             ):
+                self.refusals.refused(self.entry.title)
                 raise _Refused(HTTPStatus.UNAUTHORIZED, "missing or wrong bearer secret")
             body = await _read_body(request)
             if _media_type(request)[0] == FORM_CONTENT_TYPE:
