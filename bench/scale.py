@@ -40,7 +40,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.screening import read_number
+from custom_components.client_etiquette.core.screening import read_number
 
 from ._harness import Stats, client_number, clients, e164, machine, real_hass, table
 
@@ -149,7 +149,7 @@ def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bo
     ``due_fired``: whether each item's "call back now" reminder already fired before the
     restart (the steady state); with ``False`` every item is due at the first check.
     """
-    from custom_components.client_etiquette.callbacks import (  # noqa: PLC0415
+    from custom_components.client_etiquette.callbacks.queue import (  # noqa: PLC0415
         STORAGE_MINOR_VERSION,
         STORAGE_VERSION,
         CallbackItem,

@@ -16,8 +16,8 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
 from custom_components.client_etiquette.const import Mode, Reason
-from custom_components.client_etiquette.models import Evidence, Snapshot
-from custom_components.client_etiquette.sources import (
+from custom_components.client_etiquette.core.models import Evidence, Snapshot
+from custom_components.client_etiquette.sources.states import (
     UNUSABLE_STATES,
     SourceConfig,
     _as_datetime,

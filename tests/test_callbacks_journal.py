@@ -21,7 +21,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.client_etiquette.callbacks import (
+from custom_components.client_etiquette.callbacks.queue import (
     SAVE_DELAY,
     SEEN_KEEP,
     SEEN_MAX,

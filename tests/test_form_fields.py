@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.client_etiquette.form_fields import email_error, select
+from custom_components.client_etiquette.flows.fields import email_error, select
 
 
 @pytest.mark.parametrize(

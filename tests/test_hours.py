@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.client_etiquette import hours
-from custom_components.client_etiquette.models import WorkHours
+from custom_components.client_etiquette.core import hours
+from custom_components.client_etiquette.core.models import WorkHours
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

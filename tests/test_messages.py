@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.messages import (
+from custom_components.client_etiquette.core.messages import (
     TEMPLATE_VARIABLES,
     ask_first_text,
     build_text,
@@ -26,7 +26,7 @@ from custom_components.client_etiquette.messages import (
     sms_segments,
     template_variables,
 )
-from custom_components.client_etiquette.screening import Language, Tier
+from custom_components.client_etiquette.core.screening import Language, Tier
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

@@ -24,10 +24,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.client_etiquette.const import READY_STATE, Mode, Reason
-from custom_components.client_etiquette.models import Readiness
-from custom_components.client_etiquette.monitor import ReadinessMonitor
-from custom_components.client_etiquette.readiness import evaluate
-from custom_components.client_etiquette.sources import SnapshotTracker, SourceConfig
+from custom_components.client_etiquette.core.models import Readiness
+from custom_components.client_etiquette.core.readiness import evaluate
+from custom_components.client_etiquette.sources.monitor import ReadinessMonitor
+from custom_components.client_etiquette.sources.states import SnapshotTracker, SourceConfig
 
 from .conftest import (
     ANDROID_AUTO,

@@ -18,10 +18,10 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.client_etiquette import outgoing
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.messages import ask_first_text
-from custom_components.client_etiquette.screening import Language
+from custom_components.client_etiquette.core.messages import ask_first_text
+from custom_components.client_etiquette.core.screening import Language
+from custom_components.client_etiquette.outgoing import actions as outgoing
 
 from .conftest import BASE_OPTIONS, DRIVING, setup_entry
 from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401

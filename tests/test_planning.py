@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.models import Readiness, WorkHours
-from custom_components.client_etiquette.planning import (
+from custom_components.client_etiquette.core.models import Readiness, WorkHours
+from custom_components.client_etiquette.core.planning import (
     CallPlan,
     NotNow,
     channel_now,
@@ -33,7 +33,7 @@ from custom_components.client_etiquette.planning import (
     next_open,
     plan_call,
 )
-from custom_components.client_etiquette.screening import Channel, Client, Language, Tier
+from custom_components.client_etiquette.core.screening import Channel, Client, Language, Tier
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

@@ -20,14 +20,14 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.client_etiquette.callbacks import (
+from custom_components.client_etiquette.callbacks.queue import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
     CallbackItem,
     CallbackQueue,
 )
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.missing_sources import issue_id
+from custom_components.client_etiquette.sources.missing import issue_id
 
 from .conftest import BASE_OPTIONS, DND, PHONE_STATE, make_entry, setup_entry
 

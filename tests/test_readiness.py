@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.client_etiquette.const import REASON_PRIORITY, Mode, Reason
-from custom_components.client_etiquette.models import Evidence, Readiness, Snapshot, WorkHours
-from custom_components.client_etiquette.readiness import evaluate
+from custom_components.client_etiquette.core.models import Evidence, Readiness, Snapshot, WorkHours
+from custom_components.client_etiquette.core.readiness import evaluate
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")
@@ -1164,7 +1164,7 @@ def _open_at(
     work_hours: WorkHours, moment: datetime, now: datetime, workday_today: bool | None
 ) -> bool:
     """Open at ``moment``; ``workday_today`` overrides the weekday rule on now's date only."""
-    from custom_components.client_etiquette import hours
+    from custom_components.client_etiquette.core import hours
 
     same_day = moment.astimezone(work_hours.tz).date() == now.astimezone(work_hours.tz).date()
     return hours.is_open(work_hours, moment, workday_today if same_day else None)
@@ -1177,7 +1177,7 @@ def _specification(snapshot: Snapshot, now: datetime) -> Readiness:
     active busy mode; listed in priority order; ready again when every known end has
     passed and business hours are open; the next change at the earliest future edge.
     """
-    from custom_components.client_etiquette import hours
+    from custom_components.client_etiquette.core import hours
 
     def instant(moment: datetime) -> datetime:
         return moment.astimezone(UTC)

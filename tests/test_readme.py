@@ -27,10 +27,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
-from custom_components.client_etiquette import outgoing
 from custom_components.client_etiquette.const import CALL_EVENT_TYPES, DOMAIN, Reason
-from custom_components.client_etiquette.messages import TEMPLATE_VARIABLES, template_variables
-from custom_components.client_etiquette.screening import Language
+from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES, template_variables
+from custom_components.client_etiquette.core.screening import Language
+from custom_components.client_etiquette.outgoing import actions as outgoing
 
 from .conftest import BASE_OPTIONS, setup_entry
 

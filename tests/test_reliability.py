@@ -39,7 +39,7 @@ from pytest_homeassistant_custom_component.common import (
 from twilio.request_validator import RequestValidator
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
-from custom_components.client_etiquette.signature import new_secret, new_webhook_id
+from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
 
 from .conftest import BASE_OPTIONS, DRIVING, setup_entry
 

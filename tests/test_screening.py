@@ -19,8 +19,8 @@ from hypothesis import event, given, settings, strategies as st
 import pytest
 
 from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.models import Readiness, WorkHours
-from custom_components.client_etiquette.screening import (
+from custom_components.client_etiquette.core.models import Readiness, WorkHours
+from custom_components.client_etiquette.core.screening import (
     Action,
     Breakthrough,
     Call,

@@ -13,8 +13,8 @@ from hypothesis import given, settings, strategies as st
 import pytest
 from twilio.request_validator import RequestValidator
 
-from custom_components.client_etiquette import signature
-from custom_components.client_etiquette.signature import (
+from custom_components.client_etiquette.telephony import signature
+from custom_components.client_etiquette.telephony.signature import (
     HMAC_SHA1,
     HMAC_SHA256,
     TELNYX_TOLERANCE,

@@ -25,7 +25,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 import voluptuous as vol
 
-from custom_components.client_etiquette.texting import (
+from custom_components.client_etiquette.texting.outbox import (
     INTERRUPTED,
     MAY_HAVE_BEEN_SENT,
     SETTLE_DELAY,

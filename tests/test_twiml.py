@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette import twiml
 from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.messages import (
+from custom_components.client_etiquette.core.messages import (
     callback_phrase,
     excuse,
     format_callback_time,
 )
-from custom_components.client_etiquette.screening import Language
+from custom_components.client_etiquette.core.screening import Language
+from custom_components.client_etiquette.telephony import twiml
 
 ACTION = "https://ha.example.com/api/webhook/abc?step=dial"
 STATUS = "https://ha.example.com/api/webhook/abc?step=recording"

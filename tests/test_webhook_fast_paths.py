@@ -14,8 +14,8 @@ from homeassistant.core import HomeAssistant
 from hypothesis import example, given, strategies as st
 import pytest
 
-from custom_components.client_etiquette import twiml
-from custom_components.client_etiquette.webhooks import (
+from custom_components.client_etiquette.telephony import twiml
+from custom_components.client_etiquette.telephony.webhooks import (
     MAX_FIELDS,
     STEP_DIAL,
     VoiceWebhook,

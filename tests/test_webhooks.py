@@ -23,10 +23,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from twilio.request_validator import RequestValidator
 
-from custom_components.client_etiquette import twiml
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
-from custom_components.client_etiquette.signature import new_secret, new_webhook_id
-from custom_components.client_etiquette.webhooks import (
+from custom_components.client_etiquette.telephony import twiml
+from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
+from custom_components.client_etiquette.telephony.webhooks import (
     MAX_BODY,
     RECENT_CALLS,
     async_register_webhooks,

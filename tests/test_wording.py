@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.messages import (
+from custom_components.client_etiquette.core.messages import (
     NO_TIME,
     REASON,
     UNKNOWN_CALLER,
@@ -28,8 +28,8 @@ from custom_components.client_etiquette.messages import (
     plural_category,
     text_fault,
 )
-from custom_components.client_etiquette.screening import Language, Tier
-from custom_components.client_etiquette.ui_text import (
+from custom_components.client_etiquette.core.screening import Language, Tier
+from custom_components.client_etiquette.core.ui_text import (
     calls_phrase,
     describe_callback,
     display_name,

@@ -11,23 +11,23 @@ from homeassistant.helpers import config_validation as cv, issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .blueprint_install import async_install_blueprints
-from .callbacks import CallbackQueue
-from .calls import CallScreener
-from .cloudhook import async_remove_cloudhook, async_setup_cloudhook
+from .callbacks.queue import CallbackQueue
+from .callbacks.reminders import CallbackReminders, issue_id as reminders_issue_id
 from .const import CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
-from .missing_sources import async_clear_missing_sources, async_track_missing_sources
-from .monitor import ReadinessMonitor
-from .reminders import CallbackReminders, issue_id as reminders_issue_id
-from .sending import TextSending, backend_from_options, issue_id
 from .services import async_setup_services
-from .sources import SourceConfig
-from .text_templates import (
+from .sources.missing import async_clear_missing_sources, async_track_missing_sources
+from .sources.monitor import ReadinessMonitor
+from .sources.states import SourceConfig
+from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
+from .telephony.screener import CallScreener
+from .telephony.webhooks import async_register_webhooks
+from .texting.outbox import async_remove_outbox
+from .texting.sending import TextSending, backend_from_options, issue_id
+from .texting.templates import (
     async_check_templates,
     async_delete_issues as async_delete_template_issues,
 )
-from .texting import async_remove_outbox
-from .webhooks import async_register_webhooks
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,

@@ -28,10 +28,10 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_READY_AGAIN_AT, ATTR_REASONS, ATTR_UNAVAILABLE_SOURCES, DOMAIN
+from .core.models import Readiness
+from .core.planning import holiday_years
 from .entity import ReadinessEntity, entity_id_changed
-from .models import Readiness
-from .monitor import ReadinessMonitor
-from .outgoing import (
+from .outgoing.actions import (
     ClientTarget,
     async_holidays,
     async_preload_holidays,
@@ -43,7 +43,7 @@ from .outgoing import (
     plan_for,
     plan_key,
 )
-from .planning import holiday_years
+from .sources.monitor import ReadinessMonitor
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

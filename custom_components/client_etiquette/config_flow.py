@@ -14,10 +14,10 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 
-from .client_flow import ClientSubentryFlow
 from .const import DOMAIN, SUBENTRY_CLIENT
-from .options_flow import ClientEtiquetteOptionsFlow
-from .sources_form import Problem, flatten, options_schema, validate
+from .flows.client import ClientSubentryFlow
+from .flows.options import ClientEtiquetteOptionsFlow
+from .flows.sources_form import Problem, flatten, options_schema, validate
 
 
 class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):

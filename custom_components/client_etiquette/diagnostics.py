@@ -17,7 +17,6 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import ATTR_LATITUDE, ATTR_LONGITUDE
 from homeassistant.core import HomeAssistant
 
-from .cloudhook import voice_cloudhook_url
 from .const import (
     CONF_EMAIL,
     CONF_FORWARD_NUMBER,
@@ -32,7 +31,8 @@ from .const import (
     LANGUAGES,
     SECRET_OPTIONS,
 )
-from .webhooks import webhook_url
+from .telephony.cloudhook import voice_cloudhook_url
+from .telephony.webhooks import webhook_url
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

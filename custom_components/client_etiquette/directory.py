@@ -25,9 +25,9 @@ from .const import (
     SUBENTRY_CLIENT,
     WEEKDAYS,
 )
-from .models import WorkHours
-from .screening import Channel, Client, Language, Tier
-from .sources import parse_time
+from .core.models import WorkHours
+from .core.screening import Channel, Client, Language, Tier
+from .sources.states import parse_time
 
 
 def client_from_data(client_id: str, name: str, data: Mapping[str, Any]) -> Client:

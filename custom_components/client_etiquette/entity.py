@@ -11,7 +11,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import DOMAIN
-from .models import Readiness
+from .core.models import Readiness
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

@@ -13,8 +13,8 @@ from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .const import ATTR_BUSY_UNTIL, ATTR_REASON, Mode, Reason
+from .core.models import Readiness
 from .entity import ReadinessEntity, entity_id_changed
-from .models import Readiness
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

@@ -10,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import READY_STATE, REASON_PRIORITY
+from .core.models import Readiness
 from .entity import ReadinessEntity
-from .models import Readiness
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

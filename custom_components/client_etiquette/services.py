@@ -37,7 +37,7 @@ from .const import (
     Mode,
     Reason,
 )
-from .outgoing import async_ask_before_calling, async_plan_call
+from .outgoing.actions import async_ask_before_calling, async_plan_call
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

@@ -23,9 +23,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .callbacks import CALL_BACK, CallbackItem, ui_language
+from .callbacks.queue import CALL_BACK, CallbackItem, ui_language
+from .core.ui_text import describe_callback, display_name
 from .entity import ClientEtiquetteEntity, entity_id_changed
-from .ui_text import describe_callback, display_name
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry

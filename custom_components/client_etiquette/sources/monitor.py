@@ -17,10 +17,10 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .const import Mode, Reason
-from .models import Readiness
-from .readiness import evaluate
-from .sources import SnapshotTracker, SourceConfig
+from ..const import Mode, Reason
+from ..core.models import Readiness
+from ..core.readiness import evaluate
+from .states import SnapshotTracker, SourceConfig
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -65,10 +65,7 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url, is_cloud
 from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 
-from . import twiml
-from .calls import CallOutcome
-from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
-from .const import (
+from ..const import (
     CONF_DIAL_TIMEOUT,
     CONF_FORWARD_NUMBER,
     CONF_PBX_LOCAL_ONLY,
@@ -83,7 +80,10 @@ from .const import (
     DEFAULT_WITHIN_MINUTES,
     DOMAIN,
 )
-from .screening import Action, Language
+from ..core.screening import Action, Language
+from . import twiml
+from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
+from .screener import CallOutcome
 from .signature import (
     SIGNALWIRE_SIGNATURE_HEADER,
     SIGNATURE_HEADER,
@@ -99,7 +99,7 @@ from .signature import (
 )
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .. import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

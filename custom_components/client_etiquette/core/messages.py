@@ -40,7 +40,7 @@ from itertools import product
 import re
 from typing import Final, Literal
 
-from .const import Reason
+from ..const import Reason
 from .screening import Language, Tier
 
 DEFAULT_WITHIN_MINUTES: Final = 30

@@ -23,8 +23,8 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
 from homeassistant.util import dt as dt_util
 
-from .callbacks import HISTORY_KEEP, CallbackItem, CallbackQueue, new_uid
-from .const import (
+from ..callbacks.queue import HISTORY_KEEP, CallbackItem, CallbackQueue, new_uid
+from ..const import (
     CONF_DEFAULT_LANGUAGE,
     CONF_DEFAULT_REGION,
     CONF_REPLY_EMAIL,
@@ -38,11 +38,9 @@ from .const import (
     EVENT_SENT_TO_VOICEMAIL,
     Reason,
 )
-from .directory import ClientDirectory
-from .messages import build_text, template_variables, text_fault
-from .monitor import ReadinessMonitor
-from .policy import policy_from_options
-from .screening import (
+from ..core.messages import build_text, template_variables, text_fault
+from ..core.policy import policy_from_options
+from ..core.screening import (
     Action,
     Breakthrough,
     Call,
@@ -55,7 +53,9 @@ from .screening import (
     prune,
     read_number,
 )
-from .text_templates import renderer, report_broken
+from ..directory import ClientDirectory
+from ..sources.monitor import ReadinessMonitor
+from ..texting.templates import renderer, report_broken
 
 _LOGGER = logging.getLogger(__name__)
 # Outcomes remembered per call id, so a retried webhook or service call is answered alike.

@@ -33,14 +33,14 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from . import hours
-from .callbacks import CALL_BACK, CallbackItem, CallbackQueue, ui_language
-from .calls import CallScreener
-from .const import DOMAIN, EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
-from .directory import ClientDirectory
-from .models import Readiness
-from .monitor import ReadinessMonitor
-from .ui_text import display_name, reminder_text
+from ..const import DOMAIN, EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
+from ..core import hours
+from ..core.models import Readiness
+from ..core.ui_text import display_name, reminder_text
+from ..directory import ClientDirectory
+from ..sources.monitor import ReadinessMonitor
+from ..telephony.screener import CallScreener
+from .queue import CALL_BACK, CallbackItem, CallbackQueue, ui_language
 
 _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.

@@ -40,8 +40,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 
+from ..const import Reason
 from . import hours
-from .const import Reason
 from .models import Readiness, WorkHours
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, tzinfo
 
-from .const import Mode, Reason
+from ..const import Mode, Reason
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,15 +18,15 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
-from .const import (
+from ..const import (
     CONF_SENDER_NAME,
     CONF_TEMPLATE_PREFIX,
     CONF_WITHIN_MINUTES,
     DEFAULT_WITHIN_MINUTES,
     DOMAIN,
 )
-from .messages import TemplateBreak, check_template
-from .screening import Language
+from ..core.messages import TemplateBreak, check_template
+from ..core.screening import Language
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from .const import (
+from ..const import (
     CONF_BLOCKING_PREFIX,
     CONF_MAX_TEXTS_PER_HOUR,
     CONF_REPEAT_WINDOW,

@@ -11,7 +11,7 @@ from homeassistant.helpers import selector
 import phonenumbers
 import voluptuous as vol
 
-from .const import CONF_DEFAULT_REGION
+from ..const import CONF_DEFAULT_REGION
 
 # Shown in a form where a value is off or unknown.
 NONE_SHOWN = "—"

@@ -14,8 +14,7 @@ from homeassistant.helpers import selector
 from homeassistant.helpers.translation import async_get_translations
 import voluptuous as vol
 
-from .cloudhook import async_cloudhook_url, voice_cloudhook_url
-from .const import (
+from ..const import (
     CONF_BLOCKING_PREFIX,
     CONF_DEFAULT_LANGUAGE,
     CONF_DEFAULT_REGION,
@@ -52,7 +51,21 @@ from .const import (
     UNKNOWN_CALLER_CHOICES,
     Reason,
 )
-from .form_fields import (
+from ..core.messages import REASON, TEMPLATE_VARIABLES
+from ..core.policy import default_blocking
+from ..core.screening import Language, normalize_number
+from ..telephony.cloudhook import async_cloudhook_url, voice_cloudhook_url
+from ..telephony.signature import ed25519_key, new_webhook_id
+from ..telephony.webhooks import webhook_url
+from ..texting.outbox import (
+    TWILIO_API_BASE,
+    CannotConnect,
+    InvalidAuth,
+    InvalidFromNumber,
+    async_validate_twilio,
+)
+from ..texting.templates import find_break
+from .fields import (
     NONE_SHOWN,
     default_region,
     email_error,
@@ -62,20 +75,7 @@ from .form_fields import (
     select,
     twilio_sender,
 )
-from .messages import REASON, TEMPLATE_VARIABLES
-from .policy import default_blocking
-from .screening import Language, normalize_number
-from .signature import ed25519_key, new_webhook_id
 from .sources_form import SECTION_OF, Problem, flatten, nest, options_schema, validate
-from .text_templates import find_break
-from .texting import (
-    TWILIO_API_BASE,
-    CannotConnect,
-    InvalidAuth,
-    InvalidFromNumber,
-    async_validate_twilio,
-)
-from .webhooks import webhook_url
 
 MENU = ["sources", "screening", "texts", "texting", "telephony"]
 TEXTING_MENU = ["texting_twilio", "texting_notify", "texting_off"]

@@ -27,7 +27,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.util import dt as dt_util
 
-from .const import (
+from ..const import (
     CONF_CALENDAR_ENTITIES,
     CONF_CAR_ENTITIES,
     CONF_DEAD_ZONES,
@@ -51,7 +51,7 @@ from .const import (
     Mode,
     Reason,
 )
-from .models import Evidence, Snapshot, WorkHours
+from ..core.models import Evidence, Snapshot, WorkHours
 
 # Companion app and helper vocabularies (compared in lower case).
 DRIVING_STATES = frozenset({STATE_ON, "true", "in_vehicle", "automotive", "driving"})

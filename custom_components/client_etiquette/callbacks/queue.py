@@ -63,8 +63,8 @@ from homeassistant.helpers.json import json_bytes
 from homeassistant.helpers.storage import STORAGE_DIR, Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
-from .screening import History, note_call, note_text
+from ..const import DOMAIN
+from ..core.screening import History, note_call, note_text
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -12,9 +12,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .callbacks import CallbackItem, CallbackQueue
-from .calls import CallScreener
-from .const import (
+from ..callbacks.queue import CallbackItem, CallbackQueue
+from ..const import (
     CONF_NOTIFY_ACTION,
     CONF_TEXTING_BACKEND,
     CONF_TWILIO_ACCOUNT_SID,
@@ -24,9 +23,10 @@ from .const import (
     DOMAIN,
     EVENT_TEXT_FAILED,
 )
-from .directory import ClientDirectory
-from .outgoing import asked_client_id
-from .texting import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
+from ..directory import ClientDirectory
+from ..outgoing.actions import asked_client_id
+from ..telephony.screener import CallScreener
+from .outbox import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
 FAILURE_THRESHOLD = 3

@@ -23,12 +23,11 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
-from . import hours
-from .const import CONF_COUNTRY, CONF_DEFAULT_REGION, CONF_SENDER_NAME, DOMAIN, SUBENTRY_CLIENT
-from .directory import client_from_data
-from .messages import ask_first_text
-from .models import Readiness
-from .planning import (
+from ..const import CONF_COUNTRY, CONF_DEFAULT_REGION, CONF_SENDER_NAME, DOMAIN, SUBENTRY_CLIENT
+from ..core import hours
+from ..core.messages import ask_first_text
+from ..core.models import Readiness
+from ..core.planning import (
     NO_HOLIDAYS,
     CallPlan,
     client_hours,
@@ -36,11 +35,12 @@ from .planning import (
     holiday_years,
     plan_call,
 )
-from .policy import policy_from_options
-from .screening import Channel, Client, NoText, is_mobile, text_refusal
+from ..core.policy import policy_from_options
+from ..core.screening import Channel, Client, NoText, is_mobile, text_refusal
+from ..directory import client_from_data
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .. import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -27,10 +27,10 @@ from aiohttp.web import Request
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util.aiohttp import MockRequest
 
-from .const import CONF_VOICE_CLOUDHOOK, CONF_VOICE_WEBHOOK_ID
+from ..const import CONF_VOICE_CLOUDHOOK, CONF_VOICE_WEBHOOK_ID
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .. import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from ..const import REASON_PRIORITY, Mode, Reason
 from . import hours
-from .const import REASON_PRIORITY, Mode, Reason
 from .models import Evidence, Readiness, Snapshot
 
 # Rank of each reason in the documented priority; reasons outside it are never listed.

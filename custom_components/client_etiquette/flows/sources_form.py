@@ -11,7 +11,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
 import voluptuous as vol
 
-from .const import (
+from ..const import (
     CONF_CALENDAR_ENTITIES,
     CONF_CAR_ENTITIES,
     CONF_DEAD_ZONES,
@@ -35,8 +35,8 @@ from .const import (
     ENTITY_OPTIONS,
     WEEKDAYS,
 )
-from .form_fields import TimeNoSeconds, number_box, number_problem
-from .sources import parse_time
+from ..sources.states import parse_time
+from .fields import TimeNoSeconds, number_box, number_problem
 
 DEFAULT_NAME = "Client Etiquette"
 ZONE_OPTIONS = (CONF_DEAD_ZONES, CONF_NOISY_ZONES, CONF_PUBLIC_ZONES)

@@ -13,7 +13,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
 import voluptuous as vol
 
-from .const import (
+from ..const import (
     CHANNELS,
     CONF_CHANNEL,
     CONF_CONTACT_DAYS,
@@ -34,9 +34,9 @@ from .const import (
     TIERS,
     WEEKDAYS,
 )
-from .form_fields import TimeNoSeconds, default_region, email_error, region_shown, select
-from .screening import normalize_number
-from .sources import parse_time
+from ..core.screening import normalize_number
+from ..sources.states import parse_time
+from .fields import TimeNoSeconds, default_region, email_error, region_shown, select
 
 CONTACT_SECTION = "contact"
 CONTACT_KEYS = (CONF_CONTACT_START, CONF_CONTACT_END, CONF_CONTACT_DAYS)

@@ -1,0 +1,1 @@
+"""Outgoing of Client Etiquette."""

@@ -1,0 +1,1 @@
+"""Sources of Client Etiquette."""

@@ -1,0 +1,1 @@
+"""Texting of Client Etiquette."""
