@@ -182,6 +182,69 @@ async def test_sensor_per_client_on_its_own_device(
     assert carla.attributes["next_good_time"] is None
 
 
+async def test_registry_entries_of_an_entry_with_clients(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """Every entity's ids and every device's identifiers, exactly as they were stored."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    entry = await setup_entry(hass, make_entry())
+    eid = entry.entry_id
+    anna, bob, carla = (
+        sub_id(entry, name) for name in ("Anna Kowalska", "Bob Smith", "Carla (texts only)")
+    )
+    devices = dr.async_get(hass)
+    parent = devices.async_get_device(identifiers={(DOMAIN, eid)})
+    assert parent is not None
+    entities = {
+        entity.entity_id: (
+            entity.unique_id,
+            entity.translation_key,
+            entity.config_subentry_id,
+            next(iter(devices.async_get(entity.device_id or "").identifiers)),  # type: ignore[union-attr]
+        )
+        for entity in er.async_entries_for_config_entry(er.async_get(hass), eid)
+    }
+    on_entry = (DOMAIN, eid)
+    assert entities == {
+        "binary_sensor.my_phone_client_call_ready": (
+            f"{eid}_call_ready",
+            "call_ready",
+            None,
+            on_entry,
+        ),
+        "sensor.my_phone_reason": (f"{eid}_readiness_reason", "readiness_reason", None, on_entry),
+        "sensor.my_phone_ready_again": (f"{eid}_ready_again", "ready_again", None, on_entry),
+        "select.my_phone_mode": (f"{eid}_mode", "mode", None, on_entry),
+        "event.my_phone_client_call": (f"{eid}_client_call", "client_call", None, on_entry),
+        "todo.my_phone_callbacks": (f"{eid}_callbacks", "callbacks", None, on_entry),
+        ANNA_SENSOR: (f"{eid}_{anna}_good_time_to_call", "good_time_to_call", anna, (DOMAIN, anna)),
+        BOB_SENSOR: (f"{eid}_{bob}_good_time_to_call", "good_time_to_call", bob, (DOMAIN, bob)),
+        CARLA_SENSOR: (
+            f"{eid}_{carla}_good_time_to_call",
+            "good_time_to_call",
+            carla,
+            (DOMAIN, carla),
+        ),
+    }
+    shown = {
+        next(iter(device.identifiers)): (
+            device.name,
+            device.manufacturer,
+            device.model,
+            device.entry_type,
+            device.via_device_id,
+        )
+        for device in dr.async_entries_for_config_entry(devices, eid)
+    }
+    service = dr.DeviceEntryType.SERVICE
+    assert shown == {
+        (DOMAIN, eid): ("My phone", "Client Etiquette", "Client-call readiness", service, None),
+        (DOMAIN, anna): ("Anna Kowalska", "Client Etiquette", "Client", service, parent.id),
+        (DOMAIN, bob): ("Bob Smith", "Client Etiquette", "Client", service, parent.id),
+        (DOMAIN, carla): ("Carla (texts only)", "Client Etiquette", "Client", service, parent.id),
+    }
+
+
 async def test_client_devices_hang_under_the_entry_without_via_device(
     hass: HomeAssistant,
     sources: None,
