@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.core.messages import ask_first_text
 from custom_components.client_etiquette.core.screening import Language
-from custom_components.client_etiquette.outgoing import actions as outgoing
+from custom_components.client_etiquette.outgoing import holidays
 
 from .conftest import BASE_OPTIONS, DRIVING, setup_entry
 from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
@@ -98,9 +98,9 @@ def twilio_options(fake: FakeTwilio, **options: Any) -> dict[str, Any]:
 @pytest.fixture(autouse=True)
 def fresh_holidays() -> Iterator[None]:
     """Each test loads the holidays it needs, whatever ran before it."""
-    outgoing._holiday_cache.clear()
+    holidays._holiday_cache.clear()
     yield
-    outgoing._holiday_cache.clear()
+    holidays._holiday_cache.clear()
 
 
 async def settle(hass: HomeAssistant) -> None:
@@ -402,9 +402,9 @@ async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there
     its holidays are built (in the executor) before the sensor answers."""
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     await setup_entry(hass, make_entry())
-    before = set(outgoing._holiday_cache)
+    before = set(holidays._holiday_cache)
     await jump(hass, freezer, ANNAS_NEXT_OPENING)
-    assert ("PL", 2029, 2032) in set(outgoing._holiday_cache) - before
+    assert ("PL", 2029, 2032) in set(holidays._holiday_cache) - before
     assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
     await jump(hass, freezer, "2030-11-01 09:00:00+01:00")
     state = hass.states.get(ANNA_SENSOR)
@@ -449,10 +449,10 @@ async def test_holiday_cache_stays_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Old entries make room for new ones, and each sensor still gets its own country's."""
-    monkeypatch.setattr(outgoing, "HOLIDAY_CACHE_SIZE", 1)
+    monkeypatch.setattr(holidays, "HOLIDAY_CACHE_SIZE", 1)
     freezer.move_to("2025-11-11 10:00:00+01:00")
     await setup_entry(hass, make_entry())
-    assert len(outgoing._holiday_cache) == 1
+    assert len(holidays._holiday_cache) == 1
     assert hass.states.get(ANNA_SENSOR).attributes["not_now"] == ["holiday"]  # type: ignore[union-attr]
     assert hass.states.get(BOB_SENSOR).state == "on"  # type: ignore[union-attr]
 

@@ -30,7 +30,7 @@ import yaml
 from custom_components.client_etiquette.const import CALL_EVENT_TYPES, DOMAIN, Reason
 from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES, template_variables
 from custom_components.client_etiquette.core.screening import Language
-from custom_components.client_etiquette.outgoing import actions as outgoing
+from custom_components.client_etiquette.outgoing import holidays
 
 from .conftest import BASE_OPTIONS, setup_entry
 
@@ -303,9 +303,9 @@ def test_slug_follows_github() -> None:
 @pytest.fixture(autouse=True)
 def fresh_holidays() -> Iterator[None]:
     """plan_call loads the holidays it needs, whatever ran before."""
-    outgoing._holiday_cache.clear()
+    holidays._holiday_cache.clear()
     yield
-    outgoing._holiday_cache.clear()
+    holidays._holiday_cache.clear()
 
 
 async def readme_entry(hass: HomeAssistant, texts: list[ServiceCall]) -> MockConfigEntry:

@@ -1,4 +1,4 @@
-"""Base entity: one device per entry, state pushed by the readiness monitor."""
+"""Base entity: on the entry's device or on a client's device under it; readiness-pushed states."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
@@ -15,6 +16,7 @@ from .core.models import Readiness
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
+    from .core.screening import Client
 
 
 def entity_id_changed(parent: object, old_entity_id: str) -> None:
@@ -29,23 +31,78 @@ def entity_id_changed(parent: object, old_entity_id: str) -> None:
 
 
 class ClientEtiquetteEntity(Entity):
-    """An entity of one Client Etiquette entry."""
+    """An entity of one Client Etiquette entry: on the entry's device, or on a client's.
+
+    A client's device is shown as connected via the entry's device: the link is set in
+    the registry once the entity is added (``_link_to_entry_device``), as ``via_device``
+    in the device info is deprecated since Home Assistant 2026.9 and its replacement,
+    ``via_device_id``, is unknown before it.
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
 
-    def __init__(self, entry: ClientEtiquetteConfigEntry, key: str) -> None:
-        """Name the entity by its translation key under the entry's device."""
+    def __init__(
+        self, entry: ClientEtiquetteConfigEntry, key: str, client: Client | None = None
+    ) -> None:
+        """Name the entity by its translation key, under the entry's device or ``client``'s."""
         self._monitor = entry.runtime_data.monitor
+        self._entry_id = entry.entry_id
+        self._entry_title = entry.title
         self._attr_translation_key = key
-        self._attr_unique_id = f"{entry.entry_id}_{key}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.title,
+        self.client_id = client.client_id if client is not None else None
+        self._client_name = client.name if client is not None else None
+        self._attr_unique_id = (
+            f"{entry.entry_id}_{key}"
+            if client is None
+            else f"{entry.entry_id}_{client.client_id}_{key}"
+        )
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """The entry's device or the client's, built when asked (once, as the entity is added)."""
+        if self.client_id is None:
+            return DeviceInfo(
+                identifiers={(DOMAIN, self._entry_id)},
+                name=self._entry_title,
+                manufacturer="Client Etiquette",
+                model="Client-call readiness",
+                entry_type=DeviceEntryType.SERVICE,
+            )
+        return DeviceInfo(
+            identifiers={(DOMAIN, self.client_id)},
+            name=self._client_name,
             manufacturer="Client Etiquette",
-            model="Client-call readiness",
+            model="Client",
             entry_type=DeviceEntryType.SERVICE,
         )
+
+    async def async_added_to_hass(self) -> None:
+        """Hang a client's device under the entry's."""
+        await super().async_added_to_hass()
+        if self.client_id is not None:
+            self._link_to_entry_device()
+
+    @callback
+    def async_entity_id_changed(self, old_entity_id: str) -> None:
+        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        entity_id_changed(super(), old_entity_id)
+
+    @callback
+    def _link_to_entry_device(self) -> None:
+        """Show the client's device as connected via the entry's device (once: it stays)."""
+        device_id = self.registry_entry.device_id if self.registry_entry else None
+        devices = dr.async_get(self.hass)
+        device = devices.async_get(device_id) if device_id else None
+        if device is None:
+            return
+        identifiers = {(DOMAIN, self._entry_id)}
+        parent = devices.async_get_device(identifiers=identifiers) or (
+            # Registered here if no entity of the entry made it yet.
+            devices.async_get_or_create(config_entry_id=self._entry_id, identifiers=identifiers)
+        )
+        if device.via_device_id != parent.id:
+            devices.async_update_device(device.id, via_device_id=parent.id)
 
 
 class ReadinessEntity(ClientEtiquetteEntity):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
@@ -37,7 +37,9 @@ from .const import (
     Mode,
     Reason,
 )
-from .outgoing.actions import async_ask_before_calling, async_plan_call
+from .core.policy import policy_from_options
+from .core.screening import Client, NoText, text_refusal
+from .outgoing.actions import async_ask_before_calling, async_plan_call, mobile_number
 
 if TYPE_CHECKING:
     from . import ClientEtiquetteConfigEntry
@@ -73,67 +75,111 @@ OUTGOING_SCHEMA = vol.Schema(
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
-
-    async def snooze(call: ServiceCall) -> None:
-        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-        duration: timedelta = call.data[ATTR_DURATION]
-        if not timedelta(0) < duration <= MAX_SNOOZE:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_duration",
-                translation_placeholders={
-                    "max_hours": str(int(MAX_SNOOZE.total_seconds() // 3600))
-                },
-            )
-        entry.runtime_data.monitor.async_set_mode(
-            Mode.BUSY, dt_util.utcnow() + duration, Reason(call.data[ATTR_REASON])
-        )
-
-    hass.services.async_register(DOMAIN, SERVICE_SNOOZE, snooze, schema=SNOOZE_SCHEMA)
-
-    async def incoming_call(call: ServiceCall) -> ServiceResponse:
-        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-        outcome = entry.runtime_data.screener.screen(
-            number=call.data[ATTR_NUMBER],
-            name=call.data.get(ATTR_NAME),
-            source=call.data.get(ATTR_SOURCE),
-            call_id=call.data.get(ATTR_CALL_ID),
-        )
-        await entry.runtime_data.screener.async_commit()  # acknowledged means saved
-        return outcome.as_response() if call.return_response else None
-
+    hass.services.async_register(DOMAIN, SERVICE_SNOOZE, _async_snooze, schema=SNOOZE_SCHEMA)
     hass.services.async_register(
         DOMAIN,
         SERVICE_INCOMING_CALL,
-        incoming_call,
+        _async_incoming_call,
         schema=INCOMING_CALL_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
-
-    async def plan_call(call: ServiceCall) -> ServiceResponse:
-        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-        return await async_plan_call(hass, entry, call.data[ATTR_CLIENT], call.data.get(ATTR_TOPIC))
-
     hass.services.async_register(
         DOMAIN,
         SERVICE_PLAN_CALL,
-        plan_call,
+        _async_plan_call,
         schema=OUTGOING_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
-
-    async def ask_before_calling(call: ServiceCall) -> ServiceResponse:
-        entry = resolve_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-        result = async_ask_before_calling(entry, call.data[ATTR_CLIENT], call.data.get(ATTR_TOPIC))
-        return result if call.return_response else None
-
     hass.services.async_register(
         DOMAIN,
         SERVICE_ASK_BEFORE_CALLING,
-        ask_before_calling,
+        _async_ask_before_calling,
         schema=OUTGOING_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
+
+
+async def _async_snooze(call: ServiceCall) -> None:
+    """Set busy for the given duration (at most ``MAX_SNOOZE``)."""
+    entry = resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    duration: timedelta = call.data[ATTR_DURATION]
+    if not timedelta(0) < duration <= MAX_SNOOZE:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_duration",
+            translation_placeholders={"max_hours": str(int(MAX_SNOOZE.total_seconds() // 3600))},
+        )
+    entry.runtime_data.monitor.async_set_mode(
+        Mode.BUSY, dt_util.utcnow() + duration, Reason(call.data[ATTR_REASON])
+    )
+
+
+async def _async_incoming_call(call: ServiceCall) -> ServiceResponse:
+    """Screen a call reported by an automation; answer with the decision when asked."""
+    entry = resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    outcome = entry.runtime_data.screener.screen(
+        number=call.data[ATTR_NUMBER],
+        name=call.data.get(ATTR_NAME),
+        source=call.data.get(ATTR_SOURCE),
+        call_id=call.data.get(ATTR_CALL_ID),
+    )
+    await entry.runtime_data.screener.async_commit()  # acknowledged means saved
+    return outcome.as_response() if call.return_response else None
+
+
+async def _async_plan_call(call: ServiceCall) -> ServiceResponse:
+    """Answer whether now is a good time to call a client, and what to do instead."""
+    entry = resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    client = resolve_client(entry, call.data[ATTR_CLIENT])
+    return await async_plan_call(call.hass, entry, client, call.data.get(ATTR_TOPIC))
+
+
+async def _async_ask_before_calling(call: ServiceCall) -> ServiceResponse:
+    """Text a client to ask whether now is a good time for a call (rule E12).
+
+    The same limits as the polite texts of call screening: a mobile number, the text
+    cooldown per number and the hourly cap.
+    """
+    entry = resolve_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    client = resolve_client(entry, call.data[ATTR_CLIENT])
+    if (sending := entry.runtime_data.sending) is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_texting_backend"
+        )
+    if (number := mobile_number(client)) is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="client_not_mobile",
+            translation_placeholders={"client": client.name},
+        )
+    now = dt_util.utcnow()
+    check_text_allowed(entry, client, number, now)
+    result = async_ask_before_calling(
+        entry, sending, client, number, topic=call.data.get(ATTR_TOPIC), now=now
+    )
+    return result if call.return_response else None
+
+
+def check_text_allowed(
+    entry: ClientEtiquetteConfigEntry, client: Client, number: str, now: datetime
+) -> None:
+    """Refuse a text to ``number`` within its cooldown or over the hourly cap."""
+    policy = policy_from_options(entry.options)
+    history = entry.runtime_data.callbacks.history
+    refusal = text_refusal(number, policy, history, now, mobile=True)
+    if refusal is NoText.COOLDOWN:
+        hours_left = (policy.text_cooldown.total_seconds() + 3599) // 3600
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="text_cooldown",
+            translation_placeholders={"client": client.name, "hours": str(int(hours_left))},
+        )
+    if refusal is not None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="texts_hourly_cap",
+            translation_placeholders={"limit": str(policy.max_texts_per_hour)},
+        )
 
 
 def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteConfigEntry:
@@ -164,3 +210,28 @@ def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteC
             translation_placeholders={"entry_title": entry.title},
         )
     return entry
+
+
+def resolve_client(entry: ClientEtiquetteConfigEntry, ref: str) -> Client:
+    """The client an action means: a sub-entry id, or a name in any letter case."""
+    directory = entry.runtime_data.directory
+    wanted = ref.strip()
+    if (client := directory.by_id(wanted)) is not None:
+        return client
+    name = " ".join(wanted.split()).casefold()
+    matches = [
+        client for client in directory.clients if " ".join(client.name.split()).casefold() == name
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="client_ambiguous",
+            translation_placeholders={"client": wanted},
+        )
+    raise ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="client_not_found",
+        translation_placeholders={"client": wanted},
+    )
