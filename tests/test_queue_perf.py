@@ -27,7 +27,7 @@ from custom_components.client_etiquette.callbacks.queue import (
     CallbackQueue,
 )
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.sources.missing import issue_id
+from custom_components.client_etiquette.issues import missing_source_issue_id as issue_id
 
 from .conftest import BASE_OPTIONS, DND, PHONE_STATE, make_entry, setup_entry
 

@@ -11,7 +11,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.sources.missing import issue_id
+from custom_components.client_etiquette.issues import missing_source_issue_id as issue_id
 
 from .conftest import BASE_OPTIONS, DND, DRIVING, TRACKER, make_entry, setup_entry
 

@@ -491,3 +491,28 @@ async def test_template_that_breaks_only_at_send_time(
     pl = issue(hass, f"template_broken_{entry.entry_id}_pl")
     assert pl is not None
     assert "division by zero" in (pl.translation_placeholders or {})["text"]
+
+
+async def test_removing_the_entry_clears_its_template_and_reminder_issues(
+    hass: HomeAssistant,
+    sources: None,
+    texts: list[ServiceCall],  # noqa: F811
+) -> None:
+    """A broken template and a reminder action that is gone: both issues leave with the entry."""
+    entry = await setup_entry(
+        hass, entry_with_clients(template_en="Hi {{ client_name }}, {{ reason_text }}.")
+    )
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await incoming(hass, ANNA)
+    hass.states.async_set(DRIVING, "still")
+    await settle(hass)
+    keys = [f"template_broken_{entry.entry_id}_en", f"reminders_failing_{entry.entry_id}"]
+    raised = [issue(hass, key) for key in keys]
+    assert [i.translation_key if i else None for i in raised] == [
+        "template_broken_en",
+        "reminder_action_missing",
+    ]
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert [key for key in keys if issue(hass, key) is not None] == []

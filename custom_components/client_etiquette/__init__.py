@@ -7,27 +7,25 @@ from dataclasses import dataclass
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, issue_registry as ir
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .blueprint_install import async_install_blueprints
 from .callbacks.queue import CallbackQueue
-from .callbacks.reminders import CallbackReminders, issue_id as reminders_issue_id
+from .callbacks.reminders import CallbackReminders
 from .const import CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
+from .issues import async_delete_entry_issues
 from .services import async_setup_services
-from .sources.missing import async_clear_missing_sources, async_track_missing_sources
+from .sources.missing import async_track_missing_sources
 from .sources.monitor import ReadinessMonitor
 from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
 from .texting.outbox import async_remove_outbox
-from .texting.sending import TextSending, backend_from_options, issue_id
-from .texting.templates import (
-    async_check_templates,
-    async_delete_issues as async_delete_template_issues,
-)
+from .texting.sending import TextSending, backend_from_options
+from .texting.templates import async_check_templates
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -115,10 +113,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEn
 
 async def async_remove_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> None:
     """Forget the issues, the stored queue, the outbox and the cloudhook of a removed entry."""
-    async_clear_missing_sources(hass, entry.entry_id)
-    ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id))
-    ir.async_delete_issue(hass, DOMAIN, reminders_issue_id(entry.entry_id))
-    async_delete_template_issues(hass, entry.entry_id)
+    async_delete_entry_issues(hass, entry.entry_id)
     await CallbackQueue(hass, entry.entry_id).async_remove_storage()
     await async_remove_outbox(hass, entry.entry_id)
     await async_remove_cloudhook(hass, entry)

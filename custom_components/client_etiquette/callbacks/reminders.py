@@ -29,15 +29,19 @@ from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ServiceNotFound
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN, EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
+from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from ..core import hours
 from ..core.models import Readiness
 from ..core.ui_text import display_name, reminder_text
 from ..directory import ClientDirectory
+from ..issues import (
+    async_create_reminders_failing,
+    async_delete_reminders_failing,
+    async_delete_stale_reminders_issue,
+)
 from ..sources.monitor import ReadinessMonitor
 from ..telephony.screener import CallScreener
 from .queue import CALL_BACK, CallbackItem, CallbackQueue, ui_language
@@ -47,11 +51,6 @@ _LOGGER = logging.getLogger(__name__)
 OVERDUE_GRACE = timedelta(minutes=15)
 
 CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
-
-
-def issue_id(entry_id: str) -> str:
-    """The repair issue raised while reminders do not reach the phone."""
-    return f"reminders_failing_{entry_id}"
 
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
@@ -285,31 +284,18 @@ class CallbackReminders:
                 "no such action" if missing else type(err).__name__,
             )
         self._issue = key
-        ir.async_create_issue(
-            self._hass,
-            DOMAIN,
-            issue_id(self._entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=key,
-            translation_placeholders={"action": action},
-        )
+        async_create_reminders_failing(self._hass, self._entry_id, key, action)
 
     def _delivered(self, action: str) -> None:
         """A reminder got through: the issue, if any, goes away."""
         if self._issue is not None:
             _LOGGER.info("Callback reminders reach %s again", action)
             self._issue = None
-        ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
+        async_delete_reminders_failing(self._hass, self._entry_id)
 
     def _clear_stale_issue(self) -> None:
         """Forget an issue about reminders switched off or sent through another action."""
-        issue = ir.async_get(self._hass).async_get_issue(DOMAIN, issue_id(self._entry_id))
-        if issue is None:
-            return
-        placeholders = issue.translation_placeholders or {}
-        if placeholders.get("action") != self._notify_action:
-            ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
+        async_delete_stale_reminders_issue(self._hass, self._entry_id, self._notify_action)
 
 
 def _event_data(item: CallbackItem) -> dict[str, Any]:

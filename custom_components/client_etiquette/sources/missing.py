@@ -1,4 +1,4 @@
-"""Repair issues for configured source entities that were deleted.
+"""Watch the configured source entities: a repair issue while one is deleted.
 
 Ordinary state changes of the sources never reach this module: the bus listener's filter
 (one set lookup) passes only a watched entity that appears (its old state is None) or one
@@ -13,18 +13,12 @@ import logging
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.start import async_at_started
 
-from ..const import DOMAIN
+from ..issues import async_create_missing_source, async_delete_missing_source
 
 _LOGGER = logging.getLogger(__name__)
-ISSUE_MISSING_SOURCE = "missing_source"
-
-
-def issue_id(entry_id: str, entity_id: str) -> str:
-    """The repair issue id for one missing source of one entry."""
-    return f"{ISSUE_MISSING_SOURCE}_{entry_id}_{entity_id}"
 
 
 @callback
@@ -46,7 +40,7 @@ def async_track_missing_sources(
 
     def clear(entity_id: str) -> None:
         missing.discard(entity_id)
-        ir.async_delete_issue(hass, DOMAIN, issue_id(entry.entry_id, entity_id))
+        async_delete_missing_source(hass, entry.entry_id, entity_id)
 
     @callback
     def check_all(_hass: HomeAssistant) -> None:
@@ -89,26 +83,6 @@ def async_track_missing_sources(
     return stop
 
 
-@callback
-def async_clear_missing_sources(hass: HomeAssistant, entry_id: str) -> None:
-    """Drop every missing-source issue of an entry (used when it is removed)."""
-    registry = ir.async_get(hass)
-    prefix = f"{ISSUE_MISSING_SOURCE}_{entry_id}_"
-    for domain, existing_id in list(registry.issues):
-        if domain == DOMAIN and existing_id.startswith(prefix):
-            ir.async_delete_issue(hass, DOMAIN, existing_id)
-
-
 def _create(hass: HomeAssistant, entry: ConfigEntry, entity_id: str) -> None:
     _LOGGER.warning("%s: configured source %s no longer exists", entry.title, entity_id)
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id(entry.entry_id, entity_id),
-        is_fixable=True,
-        is_persistent=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=ISSUE_MISSING_SOURCE,
-        translation_placeholders={"entity_id": entity_id, "entry_title": entry.title},
-        data={"entry_id": entry.entry_id, "entity_id": entity_id},
-    )
+    async_create_missing_source(hass, entry, entity_id)

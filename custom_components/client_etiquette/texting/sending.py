@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 
 from ..callbacks.queue import CallbackItem, CallbackQueue
 from ..const import (
@@ -20,10 +19,10 @@ from ..const import (
     CONF_TWILIO_API_BASE,
     CONF_TWILIO_AUTH_TOKEN,
     CONF_TWILIO_FROM_NUMBER,
-    DOMAIN,
     EVENT_TEXT_FAILED,
 )
 from ..directory import ClientDirectory
+from ..issues import async_create_texts_failing, async_delete_texts_failing
 from ..outgoing.actions import asked_client_id
 from ..telephony.screener import CallScreener
 from .outbox import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
@@ -48,11 +47,6 @@ def backend_from_options(hass: HomeAssistant, options: Mapping[str, Any]) -> Tex
     return None
 
 
-def issue_id(entry_id: str) -> str:
-    """The repair issue raised while an entry's texts keep failing."""
-    return f"texts_failing_{entry_id}"
-
-
 class TextSending:
     """The outbox of one entry and what its outcomes mean to the rest."""
 
@@ -72,7 +66,7 @@ class TextSending:
         """Load unsent texts (they are sent again after a restart)."""
         await self.outbox.async_load()
         if not self.outbox.failing:
-            ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
+            async_delete_texts_failing(self._hass, self._entry_id)
 
     async def async_shutdown(self) -> None:
         """Stop retry timers and save."""
@@ -91,7 +85,7 @@ class TextSending:
             self._queue.async_update(uid, text_status="sent")
             self._reported.discard(message.key)
             if not self.outbox.failing:
-                ir.async_delete_issue(self._hass, DOMAIN, issue_id(self._entry_id))
+                async_delete_texts_failing(self._hass, self._entry_id)
             return
         failed = message.state == "failed"
         if not failed and message.attempts < FAILURE_THRESHOLD:
@@ -110,15 +104,7 @@ class TextSending:
         return client.name if client else None
 
     def _report(self, item: CallbackItem | None, message: OutboxItem) -> None:
-        ir.async_create_issue(
-            self._hass,
-            DOMAIN,
-            issue_id(self._entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="texts_failing",
-            translation_placeholders={"error": str(message.last_error or "")},
-        )
+        async_create_texts_failing(self._hass, self._entry_id, str(message.last_error or ""))
         if self.screener is not None:
             self.screener.fire(
                 EVENT_TEXT_FAILED,

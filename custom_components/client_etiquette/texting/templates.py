@@ -14,7 +14,6 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
@@ -23,17 +22,12 @@ from ..const import (
     CONF_TEMPLATE_PREFIX,
     CONF_WITHIN_MINUTES,
     DEFAULT_WITHIN_MINUTES,
-    DOMAIN,
 )
 from ..core.messages import TemplateBreak, check_template
 from ..core.screening import Language
+from ..issues import async_create_template_broken, async_delete_template_broken
 
 _LOGGER = logging.getLogger(__name__)
-
-
-def issue_id(entry_id: str, language: str) -> str:
-    """The repair issue raised while an entry's template for ``language`` can't be used."""
-    return f"template_broken_{entry_id}_{language}"
 
 
 def renderer(hass: HomeAssistant, source: str) -> Callable[[Mapping[str, str]], str]:
@@ -70,7 +64,7 @@ def async_check_templates(hass: HomeAssistant, entry_id: str, options: Mapping[s
             else:
                 shown = broken.text if broken is not None else None
         if shown is None:
-            ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id, language))
+            async_delete_template_broken(hass, entry_id, language)
         else:
             report_broken(hass, entry_id, language, shown)
 
@@ -83,19 +77,4 @@ def report_broken(hass: HomeAssistant, entry_id: str, language: Language, shown:
         "(see Repairs)",
         language,
     )
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id(entry_id, language),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key=f"template_broken_{language}",
-        translation_placeholders={"text": shown},
-    )
-
-
-@callback
-def async_delete_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """Forget the template issues of a removed entry."""
-    for language in Language:
-        ir.async_delete_issue(hass, DOMAIN, issue_id(entry_id, language))
+    async_create_template_broken(hass, entry_id, language, shown)
