@@ -14,7 +14,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_platform, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
@@ -393,6 +393,35 @@ async def test_readiness_changes_reach_the_sensor(
 
     await jump(hass, freezer, "2025-06-03 10:30:00+02:00")
     assert hass.states.get(ANNA_SENSOR).state == "on"  # type: ignore[union-attr]
+
+
+async def test_renamed_sensor_keeps_its_device_and_follows(
+    hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
+) -> None:
+    """A renamed good-time-to-call sensor stays on the client's device and still follows."""
+    freezer.move_to("2025-06-03 10:00:00+02:00")
+    await setup_entry(hass, make_entry())
+    registry = er.async_get(hass)
+    renamed = "binary_sensor.anna"
+    registry.async_update_entity(ANNA_SENSOR, new_entity_id=renamed)
+    await settle(hass)
+    assert hass.states.get(ANNA_SENSOR) is None
+    device = registry.async_get(renamed).device_id  # type: ignore[union-attr]
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    assert hass.states.get(renamed).attributes["not_now"] == ["not_ready"]  # type: ignore[union-attr]
+
+    platform = next(
+        platform
+        for platform in entity_platform.async_get_platforms(hass, DOMAIN)
+        if platform.domain == "binary_sensor"
+    )
+    sensor = next(e for e in platform.entities.values() if e.entity_id == renamed)
+    sensor.async_entity_id_changed(ANNA_SENSOR)  # what Home Assistant 2026.11 calls
+    hass.states.async_set(DRIVING, "still")
+    await settle(hass)
+    assert hass.states.get(renamed).state == "on"  # type: ignore[union-attr]
+    assert registry.async_get(renamed).device_id == device  # type: ignore[union-attr]
 
 
 async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there(
