@@ -34,9 +34,8 @@ from .const import (
     SERVICE_INCOMING_CALL,
     SERVICE_PLAN_CALL,
     SERVICE_SNOOZE,
-    Mode,
-    Reason,
 )
+from .core.models import Mode, Reason
 from .outgoing.actions import async_ask_before_calling, async_plan_call
 
 if TYPE_CHECKING:

@@ -49,12 +49,12 @@ from ..const import (
     LANGUAGES,
     TIERS,
     UNKNOWN_CALLER_CHOICES,
-    Reason,
 )
 from ..core.messages import REASON, TEMPLATE_VARIABLES
-from ..core.policy import default_blocking
-from ..core.screening import Language, normalize_number
+from ..core.models import Language, Reason
+from ..core.phone import normalize_number
 from ..telephony.cloudhook import async_cloudhook_url, voice_cloudhook_url
+from ..telephony.policy import default_blocking
 from ..telephony.signature import ed25519_key, new_webhook_id
 from ..telephony.webhooks import webhook_url
 from ..texting.outbox import (

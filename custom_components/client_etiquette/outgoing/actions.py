@@ -26,18 +26,12 @@ from homeassistant.util.ulid import ulid_now
 from ..const import CONF_COUNTRY, CONF_DEFAULT_REGION, CONF_SENDER_NAME, DOMAIN, SUBENTRY_CLIENT
 from ..core import hours
 from ..core.messages import ask_first_text
-from ..core.models import Readiness
-from ..core.planning import (
-    NO_HOLIDAYS,
-    CallPlan,
-    client_hours,
-    country_of_numbers,
-    holiday_years,
-    plan_call,
-)
-from ..core.policy import policy_from_options
-from ..core.screening import Channel, Client, NoText, is_mobile, text_refusal
+from ..core.models import CallPlan, Channel, Client, NoText, Readiness
+from ..core.phone import country_of_numbers, is_mobile
+from ..core.planning import NO_HOLIDAYS, client_hours, holiday_years, plan_call
+from ..core.screening import text_refusal
 from ..directory import client_from_data
+from ..telephony.policy import policy_from_options
 
 if TYPE_CHECKING:
     from .. import ClientEtiquetteConfigEntry

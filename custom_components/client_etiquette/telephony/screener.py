@@ -36,26 +36,15 @@ from ..const import (
     EVENT_CALL_SCREENED,
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
-    Reason,
 )
 from ..core.messages import build_text, template_variables, text_fault
-from ..core.policy import policy_from_options
-from ..core.screening import (
-    Action,
-    Breakthrough,
-    Call,
-    Client,
-    Decision,
-    History,
-    Language,
-    decide,
-    normalize_number,
-    prune,
-    read_number,
-)
+from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
+from ..core.phone import normalize_number, read_number
+from ..core.screening import History, decide, prune
 from ..directory import ClientDirectory
 from ..sources.monitor import ReadinessMonitor
 from ..texting.templates import renderer, report_broken
+from .policy import policy_from_options
 
 _LOGGER = logging.getLogger(__name__)
 # Outcomes remembered per call id, so a retried webhook or service call is answered alike.

@@ -80,7 +80,7 @@ from ..const import (
     DEFAULT_WITHIN_MINUTES,
     DOMAIN,
 )
-from ..core.screening import Action, Language
+from ..core.models import Action, Language
 from . import twiml
 from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
 from .screener import CallOutcome

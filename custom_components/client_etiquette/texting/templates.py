@@ -26,7 +26,7 @@ from ..const import (
     DOMAIN,
 )
 from ..core.messages import TemplateBreak, check_template
-from ..core.screening import Language
+from ..core.models import Language
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Screening options from an entry's stored options into the pure ScreeningPolicy."""
+"""Read the screening options stored in an entry into the pure ScreeningPolicy."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from ..const import (
     DEFAULT_MAX_TEXTS_PER_HOUR,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
-    Reason,
 )
-from .screening import VIP_REASONS, ScreeningPolicy, Tier, UnknownCallers
+from ..core.models import VIP_REASONS, Reason, ScreeningPolicy, Tier, UnknownCallers
 
 
 def default_blocking(tier: str) -> list[str]:
