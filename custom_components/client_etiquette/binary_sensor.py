@@ -46,7 +46,7 @@ from .outgoing.actions import (
 from .sources.monitor import ReadinessMonitor
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -14,7 +14,7 @@ from .const import DOMAIN
 from .core.models import Readiness
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 
 def entity_id_changed(parent: object, old_entity_id: str) -> None:

@@ -17,7 +17,7 @@ from .core.models import Mode, Readiness, Reason
 from .entity import ReadinessEntity, entity_id_changed
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 

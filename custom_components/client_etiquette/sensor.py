@@ -14,7 +14,7 @@ from .core.models import REASON_PRIORITY, Readiness
 from .entity import ReadinessEntity
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -39,7 +39,7 @@ from .core.models import Mode, Reason
 from .outgoing.actions import async_ask_before_calling, async_plan_call
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 SNOOZE_SCHEMA = vol.Schema(
     {

@@ -34,7 +34,7 @@ from ..directory import client_from_data
 from ..telephony.policy import policy_from_options
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

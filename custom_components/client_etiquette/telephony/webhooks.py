@@ -99,7 +99,7 @@ from .signature import (
 )
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
