@@ -9,7 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from .core.models import Channel, Language, Tier, UnknownCallers
+from .core.models import (
+    DEFAULT_REPEAT_WINDOW,
+    DEFAULT_TEXT_COOLDOWN,
+    Channel,
+    Language,
+    Tier,
+    UnknownCallers,
+)
 
 DOMAIN: Final = "client_etiquette"
 
@@ -104,10 +111,10 @@ CONF_BLOCKING_PREFIX: Final = "blocking_"
 # Text templates per language: "template_en", "template_ru", "template_pl".
 CONF_TEMPLATE_PREFIX: Final = "template_"
 UNKNOWN_CALLER_CHOICES: Final = tuple(choice.value for choice in UnknownCallers)
-DEFAULT_REPEAT_WINDOW_MINUTES: Final = 3
-DEFAULT_TEXT_COOLDOWN_HOURS: Final = 12
-DEFAULT_MAX_TEXTS_PER_HOUR: Final = 10
-DEFAULT_WITHIN_MINUTES: Final = 30
+# The screening defaults of core.models in the units the options store (minutes, hours);
+# the hourly cap and the "within N minutes" default are core's own numbers.
+DEFAULT_REPEAT_WINDOW_MINUTES: Final = DEFAULT_REPEAT_WINDOW // timedelta(minutes=1)
+DEFAULT_TEXT_COOLDOWN_HOURS: Final = DEFAULT_TEXT_COOLDOWN // timedelta(hours=1)
 
 # Texting backend.
 CONF_TEXTING_BACKEND: Final = "texting_backend"

@@ -12,11 +12,17 @@ from ..const import (
     CONF_REPEAT_WINDOW,
     CONF_TEXT_COOLDOWN,
     CONF_UNKNOWN_CALLERS,
-    DEFAULT_MAX_TEXTS_PER_HOUR,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
 )
-from ..core.models import VIP_REASONS, Reason, ScreeningPolicy, Tier, UnknownCallers
+from ..core.models import (
+    DEFAULT_MAX_TEXTS_PER_HOUR,
+    VIP_REASONS,
+    Reason,
+    ScreeningPolicy,
+    Tier,
+    UnknownCallers,
+)
 
 
 def default_blocking(tier: str) -> list[str]:

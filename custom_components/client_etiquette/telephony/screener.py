@@ -31,12 +31,11 @@ from ..const import (
     CONF_SENDER_NAME,
     CONF_TEMPLATE_PREFIX,
     CONF_WITHIN_MINUTES,
-    DEFAULT_WITHIN_MINUTES,
     DOMAIN,
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
 )
-from ..core.messages import build_text, template_variables, text_fault
+from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text, template_variables, text_fault
 from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
 from ..core.phone import normalize_number, read_number
 from ..core.screening import History, decide, prune

@@ -77,9 +77,9 @@ from ..const import (
     CONF_VOICE_WEBHOOK_ID,
     CONF_WITHIN_MINUTES,
     DEFAULT_DIAL_TIMEOUT,
-    DEFAULT_WITHIN_MINUTES,
     DOMAIN,
 )
+from ..core.messages import DEFAULT_WITHIN_MINUTES
 from ..core.models import Action, Language
 from . import twiml
 from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url

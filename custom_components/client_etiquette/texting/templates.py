@@ -18,14 +18,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
-from ..const import (
-    CONF_SENDER_NAME,
-    CONF_TEMPLATE_PREFIX,
-    CONF_WITHIN_MINUTES,
-    DEFAULT_WITHIN_MINUTES,
-    DOMAIN,
-)
-from ..core.messages import TemplateBreak, check_template
+from ..const import CONF_SENDER_NAME, CONF_TEMPLATE_PREFIX, CONF_WITHIN_MINUTES, DOMAIN
+from ..core.messages import DEFAULT_WITHIN_MINUTES, TemplateBreak, check_template
 from ..core.models import Language
 
 _LOGGER = logging.getLogger(__name__)
