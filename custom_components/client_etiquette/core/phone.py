@@ -135,5 +135,5 @@ def readable_number(number: str) -> str:
 
 
 def calling_code(region: str) -> int:
-    """The country calling code of an ISO 3166 region ("PL" gives 48); 0 when unknown."""
+    """Return the country calling code of an ISO 3166 region ("PL" gives 48); 0 when unknown."""
     return int(phonenumbers.country_code_for_region(region))

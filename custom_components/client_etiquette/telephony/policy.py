@@ -45,7 +45,9 @@ def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
         repeat_window=timedelta(
             minutes=options.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW_MINUTES)
         ),
-        unknown_callers=UnknownCallers(options.get(CONF_UNKNOWN_CALLERS, "screen_as_new")),
+        unknown_callers=UnknownCallers(
+            options.get(CONF_UNKNOWN_CALLERS, UnknownCallers.SCREEN_AS_NEW)
+        ),
         text_cooldown=timedelta(hours=options.get(CONF_TEXT_COOLDOWN, DEFAULT_TEXT_COOLDOWN_HOURS)),
         max_texts_per_hour=int(options.get(CONF_MAX_TEXTS_PER_HOUR, DEFAULT_MAX_TEXTS_PER_HOUR)),
     )
