@@ -40,7 +40,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.core.screening import read_number
+from custom_components.client_etiquette.core.phone import read_number
 
 from ._harness import Stats, client_number, clients, e164, machine, real_hass, table
 

@@ -15,8 +15,7 @@ from homeassistant.const import STATE_OFF
 from homeassistant.core import HomeAssistant, State
 from homeassistant.util import dt as dt_util
 
-from custom_components.client_etiquette.const import Mode, Reason
-from custom_components.client_etiquette.core.models import Evidence, Snapshot
+from custom_components.client_etiquette.core.models import Evidence, Mode, Reason, Snapshot
 from custom_components.client_etiquette.sources.states import (
     UNUSABLE_STATES,
     SourceConfig,

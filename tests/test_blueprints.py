@@ -332,11 +332,11 @@ async def test_callback_reminder(hass: HomeAssistant, entry: MockConfigEntry) ->
         "callback_reminder.yaml",
         {"call_event": EVENT_ENTITY, "phone": phone_device(hass), "include_overdue": False},
     )
-    screener = entry.runtime_data.screener
-    screener.fire(EVENT_SENT_TO_VOICEMAIL, {"client_name": "Anna Kowalska", "number": CALLER})
+    events = entry.runtime_data.events
+    events.fire(EVENT_SENT_TO_VOICEMAIL, {"client_name": "Anna Kowalska", "number": CALLER})
     await settle(hass)
     assert notify == []
-    screener.fire(
+    events.fire(
         EVENT_CALLBACK_DUE,
         {"client_name": "Anna Kowalska", "number": CALLER, "callback_at": None},
     )
@@ -348,7 +348,7 @@ async def test_callback_reminder(hass: HomeAssistant, entry: MockConfigEntry) ->
     assert data["data"]["actions"] == [
         {"action": "URI", "title": "Call Anna Kowalska", "uri": f"tel:{CALLER}"}
     ]
-    screener.fire(EVENT_CALLBACK_OVERDUE, {"client_name": "Anna Kowalska", "number": CALLER})
+    events.fire(EVENT_CALLBACK_OVERDUE, {"client_name": "Anna Kowalska", "number": CALLER})
     await settle(hass)
     assert len(notify) == 1
 
@@ -359,9 +359,7 @@ async def test_callback_reminder_overdue(hass: HomeAssistant, entry: MockConfigE
     await use(
         hass, "callback_reminder.yaml", {"call_event": EVENT_ENTITY, "phone": phone_device(hass)}
     )
-    entry.runtime_data.screener.fire(
-        EVENT_CALLBACK_OVERDUE, {"client_name": None, "number": CALLER}
-    )
+    entry.runtime_data.events.fire(EVENT_CALLBACK_OVERDUE, {"client_name": None, "number": CALLER})
     await settle(hass)
     assert [call.data["title"] for call in notify] == [f"Overdue: call back {CALLER}"]
     assert notify[0].data["data"]["actions"][0]["uri"] == f"tel:{CALLER}"

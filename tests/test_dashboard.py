@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.core.planning import NotNow
+from custom_components.client_etiquette.core.models import NotNow
 from custom_components.client_etiquette.flows.sources_form import DEFAULT_NAME
 
 from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry

@@ -24,7 +24,8 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.client_etiquette.const import DOMAIN, Reason
+from custom_components.client_etiquette.const import DOMAIN
+from custom_components.client_etiquette.core.models import Reason
 
 from .conftest import (
     ANDROID_AUTO,

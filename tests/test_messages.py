@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.client_etiquette.const import Reason
 from custom_components.client_etiquette.core.messages import (
     TEMPLATE_VARIABLES,
     ask_first_text,
@@ -26,7 +25,7 @@ from custom_components.client_etiquette.core.messages import (
     sms_segments,
     template_variables,
 )
-from custom_components.client_etiquette.core.screening import Language, Tier
+from custom_components.client_etiquette.core.models import Language, Reason, Tier
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

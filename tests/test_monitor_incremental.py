@@ -23,8 +23,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.client_etiquette.const import READY_STATE, Mode, Reason
-from custom_components.client_etiquette.core.models import Readiness
+from custom_components.client_etiquette.const import READY_STATE
+from custom_components.client_etiquette.core.models import Mode, Readiness, Reason
 from custom_components.client_etiquette.core.readiness import evaluate
 from custom_components.client_etiquette.sources.monitor import ReadinessMonitor
 from custom_components.client_etiquette.sources.states import SnapshotTracker, SourceConfig

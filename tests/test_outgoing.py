@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.core.messages import ask_first_text
-from custom_components.client_etiquette.core.screening import Language
+from custom_components.client_etiquette.core.models import Language
 from custom_components.client_etiquette.outgoing import holidays
 
 from .conftest import BASE_OPTIONS, DRIVING, setup_entry

@@ -19,21 +19,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.core.models import Readiness, WorkHours
-from custom_components.client_etiquette.core.planning import (
+from custom_components.client_etiquette.core.models import (
     CallPlan,
+    Channel,
+    Client,
+    Language,
     NotNow,
+    Readiness,
+    Reason,
+    Tier,
+    WorkHours,
+)
+from custom_components.client_etiquette.core.phone import country_of_number, country_of_numbers
+from custom_components.client_etiquette.core.planning import (
     channel_now,
     client_hours,
-    country_of_number,
-    country_of_numbers,
     holiday_years,
     is_holiday,
     next_open,
     plan_call,
 )
-from custom_components.client_etiquette.core.screening import Channel, Client, Language, Tier
 
 WAW = ZoneInfo("Europe/Warsaw")
 NY = ZoneInfo("America/New_York")

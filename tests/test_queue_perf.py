@@ -286,7 +286,7 @@ async def test_queue_change_checks_the_named_items_and_marks_them_at_once(
     queue = entry.runtime_data.callbacks
     fired: list[str] = []
     told: list[list[str]] = []
-    entry.runtime_data.screener.async_add_event_listener(
+    entry.runtime_data.events.async_add_listener(
         lambda event_type, data: fired.append(f"{event_type}:{data['uid']}")
     )
     queue.async_add_listener(lambda uids: told.append(sorted(uids)))
@@ -317,7 +317,7 @@ async def test_reminders_fire_when_ready_again_as_one_change(
     queue = entry.runtime_data.callbacks
     fired: list[str] = []
     told: list[int] = []
-    entry.runtime_data.screener.async_add_event_listener(
+    entry.runtime_data.events.async_add_listener(
         lambda event_type, data: fired.append(f"{event_type}:{data['uid']}")
     )
     queue.async_add_listener(lambda uids: told.append(len(uids)))
@@ -368,7 +368,7 @@ async def test_overdue_promises_fire_in_order_of_their_deadlines(
     await setup_entry(hass, entry)
     queue = entry.runtime_data.callbacks
     fired: list[str] = []
-    entry.runtime_data.screener.async_add_event_listener(
+    entry.runtime_data.events.async_add_listener(
         lambda event_type, data: fired.append(f"{event_type}:{data['uid']}")
     )
     queue.async_remove_items(["u2"])

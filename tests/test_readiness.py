@@ -14,8 +14,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.client_etiquette.const import REASON_PRIORITY, Mode, Reason
-from custom_components.client_etiquette.core.models import Evidence, Readiness, Snapshot, WorkHours
+from custom_components.client_etiquette.core.models import (
+    REASON_PRIORITY,
+    Evidence,
+    Mode,
+    Readiness,
+    Reason,
+    Snapshot,
+    WorkHours,
+)
 from custom_components.client_etiquette.core.readiness import evaluate
 
 WAW = ZoneInfo("Europe/Warsaw")

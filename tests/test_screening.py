@@ -18,26 +18,27 @@ from zoneinfo import ZoneInfo
 from hypothesis import event, given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.const import Reason
-from custom_components.client_etiquette.core.models import Readiness, WorkHours
-from custom_components.client_etiquette.core.screening import (
+from custom_components.client_etiquette.core.models import (
     Action,
     Breakthrough,
     Call,
     Client,
     Decision,
-    History,
     Language,
     NoText,
+    Readiness,
+    Reason,
     ScreeningPolicy,
     Tier,
     UnknownCallers,
+    WorkHours,
+)
+from custom_components.client_etiquette.core.phone import is_anonymous, is_mobile, normalize_number
+from custom_components.client_etiquette.core.screening import (
+    History,
     callback_time,
     decide,
-    is_anonymous,
-    is_mobile,
     is_repeat_call,
-    normalize_number,
     note_call,
     note_text,
     prune,

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.const import Reason
 from custom_components.client_etiquette.core.messages import (
     callback_phrase,
     excuse,
     format_callback_time,
 )
-from custom_components.client_etiquette.core.screening import Language
+from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.telephony import twiml
 
 ACTION = "https://ha.example.com/api/webhook/abc?step=dial"

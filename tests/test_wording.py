@@ -16,24 +16,22 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.const import Reason
 from custom_components.client_etiquette.core.messages import (
     NO_TIME,
     REASON,
     UNKNOWN_CALLER,
-    TextFault,
     build_text,
     check_template,
     plural,
     plural_category,
     text_fault,
 )
-from custom_components.client_etiquette.core.screening import Language, Tier
+from custom_components.client_etiquette.core.models import Language, Reason, TextFault, Tier
+from custom_components.client_etiquette.core.phone import readable_number
 from custom_components.client_etiquette.core.ui_text import (
     calls_phrase,
     describe_callback,
     display_name,
-    readable_number,
     reminder_text,
 )
 

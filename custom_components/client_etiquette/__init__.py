@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
@@ -15,7 +12,9 @@ from .callbacks.queue import CallbackQueue
 from .callbacks.reminders import CallbackReminders
 from .const import CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
+from .events import CallEvents
 from .issues import async_delete_entry_issues
+from .runtime import ClientEtiquetteConfigEntry, ClientEtiquetteData
 from .services import async_setup_services
 from .sources.missing import async_track_missing_sources
 from .sources.monitor import ReadinessMonitor
@@ -37,21 +36,6 @@ PLATFORMS: list[Platform] = [
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-@dataclass(slots=True)
-class ClientEtiquetteData:
-    """What a loaded entry keeps at run time."""
-
-    monitor: ReadinessMonitor
-    directory: ClientDirectory
-    callbacks: CallbackQueue
-    screener: CallScreener
-    reminders: CallbackReminders
-    sending: TextSending | None
-
-
-type ClientEtiquetteConfigEntry = ConfigEntry[ClientEtiquetteData]
-
-
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once for all entries."""
     async_setup_services(hass)
@@ -63,9 +47,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     monitor = ReadinessMonitor(hass, SourceConfig.from_options(entry.options))
     queue = CallbackQueue(hass, entry.entry_id)
     await queue.async_load()
-    backend = backend_from_options(hass, entry.options)
-    sending = TextSending(hass, entry.entry_id, backend, queue) if backend else None
     directory = ClientDirectory(entry)
+    events = CallEvents(hass, entry.entry_id)
+    backend = backend_from_options(hass, entry.options)
+    sending = (
+        TextSending(hass, entry.entry_id, backend, queue=queue, directory=directory, events=events)
+        if backend
+        else None
+    )
     screener = CallScreener(
         hass,
         entry.entry_id,
@@ -73,12 +62,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
         monitor=monitor,
         directory=directory,
         queue=queue,
+        events=events,
         send_text=sending.send if sending else None,
     )
     reminders = CallbackReminders(
         hass,
         entry.entry_id,
-        screener=screener,
+        events=events,
         queue=queue,
         monitor=monitor,
         directory=directory,
@@ -86,11 +76,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     )
     async_check_templates(hass, entry.entry_id, entry.options)
     entry.runtime_data = ClientEtiquetteData(
-        monitor, directory, queue, screener, reminders, sending
+        monitor=monitor,
+        directory=directory,
+        callbacks=queue,
+        events=events,
+        screener=screener,
+        reminders=reminders,
+        sending=sending,
     )
     if sending is not None:
-        sending.screener = screener
-        sending.directory = directory
         await sending.async_load()
         entry.async_on_unload(sending.async_shutdown)
     entry.async_on_unload(queue.async_flush)

@@ -21,7 +21,7 @@ from .outgoing.scheduler import GoodTimeGroup, GoodTimeScheduler
 from .outgoing.targets import ClientTarget, client_target, entry_clients
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -1,13 +1,22 @@
-"""Constants for Client Etiquette: domain, option keys, reason codes and defaults.
+"""Constants for Client Etiquette: domain, option keys, service fields, event types and defaults.
 
-This module imports nothing from Home Assistant so the pure decision modules can use it.
+The core vocabulary (reasons, tiers, languages, ...) lives in ``core.models``; the
+option values offered here are derived from it.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
-from enum import StrEnum
 from typing import Final
+
+from .core.models import (
+    DEFAULT_REPEAT_WINDOW,
+    DEFAULT_TEXT_COOLDOWN,
+    Channel,
+    Language,
+    Tier,
+    UnknownCallers,
+)
 
 DOMAIN: Final = "client_etiquette"
 
@@ -65,38 +74,8 @@ ATTR_REASONS: Final = "reasons"
 ATTR_READY_AGAIN_AT: Final = "ready_again_at"
 ATTR_UNAVAILABLE_SOURCES: Final = "unavailable_sources"
 ATTR_BUSY_UNTIL: Final = "busy_until"
-
-
-class Reason(StrEnum):
-    """Why the freelancer is not ready for a client call.
-
-    The member order is the documented priority: the first active reason is the
-    primary one shown by the reason sensor.
-    """
-
-    MANUAL = "manual"
-    DRIVING = "driving"
-    ON_CALL = "on_call"
-    DEAD_ZONE = "dead_zone"
-    IN_MEETING = "in_meeting"
-    DO_NOT_DISTURB = "do_not_disturb"
-    NOISY_PLACE = "noisy_place"
-    WEAK_SIGNAL = "weak_signal"
-    PUBLIC_PLACE = "public_place"
-    AFTER_HOURS = "after_hours"
-
-
-REASON_PRIORITY: Final = tuple(Reason)
+# The reason sensor's state when no reason is active.
 READY_STATE: Final = "ready"
-
-
-class Mode(StrEnum):
-    """The manual override, Focus-like."""
-
-    AUTO = "auto"
-    AVAILABLE = "available"
-    BUSY = "busy"
-
 
 # Client sub-entries (one per client).
 SUBENTRY_CLIENT: Final = "client"
@@ -110,9 +89,9 @@ CONF_CONTACT_DAYS: Final = "contact_days"
 CONF_CHANNEL: Final = "channel"
 CONF_EMAIL: Final = "email"
 CONF_NOTE: Final = "note"
-TIERS: Final = ("new", "regular", "vip")
-LANGUAGES: Final = ("en", "ru", "pl")
-CHANNELS: Final = ("call", "text", "email")
+TIERS: Final = tuple(tier.value for tier in Tier)
+LANGUAGES: Final = tuple(language.value for language in Language)
+CHANNELS: Final = tuple(channel.value for channel in Channel)
 DEFAULT_CONTACT_START: Final = "09:00:00"
 DEFAULT_CONTACT_END: Final = "18:00:00"
 
@@ -131,11 +110,11 @@ CONF_REMINDER_NOTIFY: Final = "reminder_notify"
 CONF_BLOCKING_PREFIX: Final = "blocking_"
 # Text templates per language: "template_en", "template_ru", "template_pl".
 CONF_TEMPLATE_PREFIX: Final = "template_"
-UNKNOWN_CALLER_CHOICES: Final = ("screen_as_new", "leave_alone")
-DEFAULT_REPEAT_WINDOW_MINUTES: Final = 3
-DEFAULT_TEXT_COOLDOWN_HOURS: Final = 12
-DEFAULT_MAX_TEXTS_PER_HOUR: Final = 10
-DEFAULT_WITHIN_MINUTES: Final = 30
+UNKNOWN_CALLER_CHOICES: Final = tuple(choice.value for choice in UnknownCallers)
+# The screening defaults of core.models in the units the options store (minutes, hours);
+# the hourly cap and the "within N minutes" default are core's own numbers.
+DEFAULT_REPEAT_WINDOW_MINUTES: Final = DEFAULT_REPEAT_WINDOW // timedelta(minutes=1)
+DEFAULT_TEXT_COOLDOWN_HOURS: Final = DEFAULT_TEXT_COOLDOWN // timedelta(hours=1)
 
 # Texting backend.
 CONF_TEXTING_BACKEND: Final = "texting_backend"

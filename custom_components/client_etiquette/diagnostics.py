@@ -35,7 +35,7 @@ from .telephony.cloudhook import voice_cloudhook_url
 from .telephony.webhooks import webhook_url
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 # Locations, calendar contents and phone numbers never leave the house.
 TO_REDACT = {

@@ -25,8 +25,7 @@ from .const import (
     SUBENTRY_CLIENT,
     WEEKDAYS,
 )
-from .core.models import WorkHours
-from .core.screening import Channel, Client, Language, Tier
+from .core.models import Channel, Client, Language, Tier, WorkHours
 from .sources.states import parse_time
 
 

@@ -15,8 +15,8 @@ from .const import DOMAIN
 from .core.models import Readiness
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
-    from .core.screening import Client
+    from .core.models import Client
+    from .runtime import ClientEtiquetteConfigEntry
 
 
 def entity_id_changed(parent: object, old_entity_id: str) -> None:

@@ -12,7 +12,7 @@ from .const import CALL_EVENT_TYPES
 from .entity import ClientEtiquetteEntity, entity_id_changed
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -32,14 +32,14 @@ class ClientCallEvent(ClientEtiquetteEntity, EventEntity):
     _attr_event_types = list(CALL_EVENT_TYPES)
 
     def __init__(self, entry: ClientEtiquetteConfigEntry) -> None:
-        """Attach to the entry's screener."""
+        """Attach to the entry's events."""
         super().__init__(entry, "client_call")
-        self._screener = entry.runtime_data.screener
+        self._events = entry.runtime_data.events
 
     async def async_added_to_hass(self) -> None:
-        """Listen to the screener from now on."""
+        """Listen to the entry's events from now on."""
         await super().async_added_to_hass()
-        self.async_on_remove(self._screener.async_add_event_listener(self._handle))
+        self.async_on_remove(self._events.async_add_listener(self._handle))
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:

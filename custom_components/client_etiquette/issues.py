@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN
-from .core.screening import Language
+from .core.models import Language
 
 ISSUE_MISSING_SOURCE = "missing_source"
 ISSUE_TEXTS_FAILING = "texts_failing"

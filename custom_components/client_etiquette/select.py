@@ -12,12 +12,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import ExtraStoredData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
-from .const import ATTR_BUSY_UNTIL, ATTR_REASON, Mode, Reason
-from .core.models import Readiness
+from .const import ATTR_BUSY_UNTIL, ATTR_REASON
+from .core.models import Mode, Readiness, Reason
 from .entity import ReadinessEntity, entity_id_changed
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -9,12 +9,12 @@ from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import READY_STATE, REASON_PRIORITY
-from .core.models import Readiness
+from .const import READY_STATE
+from .core.models import REASON_PRIORITY, Readiness
 from .entity import ReadinessEntity
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -31,7 +31,7 @@ async def async_setup_entry(
 
 
 class ReadinessReasonSensor(ReadinessEntity, SensorEntity):
-    """``ready``, or the most important reason why not (priority in const.Reason)."""
+    """``ready``, or the most important reason why not (priority in core.models.Reason)."""
 
     _attr_device_class = SensorDeviceClass.ENUM
     _attr_options = [READY_STATE, *(reason.value for reason in REASON_PRIORITY)]

@@ -34,15 +34,14 @@ from .const import (
     SERVICE_INCOMING_CALL,
     SERVICE_PLAN_CALL,
     SERVICE_SNOOZE,
-    Mode,
-    Reason,
 )
-from .core.policy import policy_from_options
-from .core.screening import Client, NoText, text_refusal
+from .core.models import Client, Mode, NoText, Reason
+from .core.screening import text_refusal
 from .outgoing.actions import async_ask_before_calling, async_plan_call, mobile_number
+from .telephony.policy import policy_from_options
 
 if TYPE_CHECKING:
-    from . import ClientEtiquetteConfigEntry
+    from .runtime import ClientEtiquetteConfigEntry
 
 SNOOZE_SCHEMA = vol.Schema(
     {

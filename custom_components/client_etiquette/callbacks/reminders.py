@@ -37,13 +37,13 @@ from ..core import hours
 from ..core.models import Readiness
 from ..core.ui_text import display_name, reminder_text
 from ..directory import ClientDirectory
+from ..events import CallEvents
 from ..issues import (
     async_create_reminders_failing,
     async_delete_reminders_failing,
     async_delete_stale_reminders_issue,
 )
 from ..sources.monitor import ReadinessMonitor
-from ..telephony.screener import CallScreener
 from .queue import CALL_BACK, CallbackItem, CallbackQueue, ui_language
 
 _LOGGER = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class CallbackReminders:
         hass: HomeAssistant,
         entry_id: str,
         *,
-        screener: CallScreener,
+        events: CallEvents,
         queue: CallbackQueue,
         monitor: ReadinessMonitor,
         directory: ClientDirectory,
@@ -95,7 +95,7 @@ class CallbackReminders:
         """Keep the parts; start with async_start."""
         self._hass = hass
         self._entry_id = entry_id
-        self._screener = screener
+        self._events = events
         self._queue = queue
         self._monitor = monitor
         self._directory = directory
@@ -188,7 +188,7 @@ class CallbackReminders:
                 self._marking = False
         self._arm()
         for item in check.overdue:
-            self._screener.fire(EVENT_CALLBACK_OVERDUE, _event_data(item))
+            self._events.fire(EVENT_CALLBACK_OVERDUE, _event_data(item))
         for item in check.due:
             self._due(item)
 
@@ -244,7 +244,7 @@ class CallbackReminders:
         return hours.next_open(client.contact_hours, now)
 
     def _due(self, item: CallbackItem) -> None:
-        self._screener.fire(EVENT_CALLBACK_DUE, _event_data(item))
+        self._events.fire(EVENT_CALLBACK_DUE, _event_data(item))
         if not self._notify_action:
             return
         task = self._hass.async_create_task(

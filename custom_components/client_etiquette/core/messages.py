@@ -22,7 +22,7 @@ Template variables (the same names are offered to user templates in the options 
 
 - ``client_name``: the client's name from the directory, "" for an unknown caller
   ("Anna Kowalska").
-- ``reason``: the primary reason code, a ``const.Reason`` value ("noisy_place").
+- ``reason``: the primary reason code, a ``models.Reason`` value ("noisy_place").
 - ``reason_text``: the polite apology for it in the client's language
   ("I can't talk properly right now"); never says where the freelancer is.
 - ``callback_time``: when the callback comes, in the client's time zone and language
@@ -35,13 +35,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
-from enum import StrEnum
 from itertools import product
 import re
 from typing import Final, Literal
 
-from ..const import Reason
-from .screening import Language, Tier
+from .models import Language, Reason, TextFault, Tier
 
 DEFAULT_WITHIN_MINUTES: Final = 30
 # Promised times are rounded up to this many minutes: "at 15:30", not "at 15:27".
@@ -490,15 +488,6 @@ def sms_segments(text: str) -> int:
 
 
 # --- Checking text templates ---------------------------------------------------------
-
-
-class TextFault(StrEnum):
-    """Why a rendered text must not be sent."""
-
-    EMPTY = "empty"
-    EMPTY_SLOT = "empty_slot"
-    DOUBLED_SPACE = "doubled_space"
-    DANGLING_PUNCTUATION = "dangling_punctuation"
 
 
 # What a variable that came out empty leaves behind: punctuation at the very start

@@ -23,18 +23,14 @@ e-mail when none of their numbers can receive texts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Container
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from typing import Final
-
-import phonenumbers
 
 from . import hours
 from .messages import ask_first_text
-from .models import Readiness, WorkHours
-from .screening import Channel, Client, is_mobile
+from .models import CallPlan, Channel, Client, NotNow, Readiness, WorkHours
+from .phone import is_mobile
 
 type HolidayCheck = Callable[[date], bool] | Container[date]
 
@@ -43,39 +39,6 @@ NO_HOLIDAYS: Final[frozenset[date]] = frozenset()
 SEARCH_DAYS: Final = 62
 _STEP: Final = timedelta(days=7)
 _EVERY_DAY: Final = frozenset(range(7))
-# phonenumbers' region for numbers that belong to no country (+800, +882, ...).
-_NON_GEOGRAPHIC: Final = "001"
-
-
-class NotNow(StrEnum):
-    """Why now is not a good time to call."""
-
-    NOT_READY = "not_ready"
-    OUTSIDE_HOURS = "outside_hours"
-    HOLIDAY = "holiday"
-    CHANNEL = "channel"
-
-
-@dataclass(frozen=True, slots=True)
-class CallPlan:
-    """The answer for one client at one moment.
-
-    ``client_local_time`` is ``now`` in the client's time zone. ``next_good_time`` is
-    the first moment at or after ``now`` that is a good time on the client's side and not
-    before the freelancer's ``ready_again_at``; None when calls are not the client's
-    channel, when the freelancer is not ready with no known end, or when no such moment
-    comes within ``SEARCH_DAYS``. ``client_available_at`` is the client's side alone
-    (contact hours, working day, holiday), whatever the channel and the freelancer.
-    Both are in the client's time zone. ``not_now`` lists why ``ok_to_call`` is False.
-    """
-
-    ok_to_call: bool
-    channel: Channel
-    client_local_time: datetime
-    next_good_time: datetime | None
-    client_available_at: datetime | None
-    suggested_text: str
-    not_now: tuple[NotNow, ...] = ()
 
 
 def plan_call(
@@ -193,26 +156,3 @@ def holiday_years(now: datetime) -> range:
     search horizon.
     """
     return range(now.year - 1, (now + timedelta(days=SEARCH_DAYS)).year + 1)
-
-
-def country_of_number(e164: str) -> str | None:
-    """The ISO 3166 country (region) of a valid number, e.g. "PL"; None when unknown.
-
-    Numbers of the North American plan give their actual country ("US", "CA"), as
-    ``phonenumbers`` tells them apart by area code. Non-geographic numbers give None.
-    """
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    region = phonenumbers.region_code_for_number(parsed)
-    if not region or region == _NON_GEOGRAPHIC:
-        return None
-    return str(region)
-
-
-def country_of_numbers(numbers: Iterable[str]) -> str | None:
-    """The country of the first of ``numbers`` that has one."""
-    return next((country for country in map(country_of_number, numbers) if country), None)

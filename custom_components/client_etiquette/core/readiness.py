@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from ..const import REASON_PRIORITY, Mode, Reason
 from . import hours
-from .models import Evidence, Readiness, Snapshot
+from .models import REASON_PRIORITY, Evidence, Mode, Readiness, Reason, Snapshot
 
 # Rank of each reason in the documented priority; reasons outside it are never listed.
 _RANK = {reason: rank for rank, reason in enumerate(REASON_PRIORITY)}

@@ -33,209 +33,25 @@ from bisect import bisect_right, insort
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from functools import lru_cache
 from typing import Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import phonenumbers
-
-from ..const import Reason
 from . import hours
-from .models import Readiness, WorkHours
-
-
-class Tier(StrEnum):
-    """How close the client is (rule E9)."""
-
-    NEW = "new"
-    REGULAR = "regular"
-    VIP = "vip"
-
-
-class Language(StrEnum):
-    """Languages the polite texts are written in."""
-
-    EN = "en"
-    RU = "ru"
-    PL = "pl"
-
-
-class Channel(StrEnum):
-    """The client's preferred way to be contacted (rule E8)."""
-
-    CALL = "call"
-    TEXT = "text"
-    EMAIL = "email"
-
-
-class UnknownCallers(StrEnum):
-    """What to do with numbers that belong to no client."""
-
-    SCREEN_AS_NEW = "screen_as_new"
-    LEAVE_ALONE = "leave_alone"
-
-
-class Action(StrEnum):
-    """What happens to the call."""
-
-    RING = "ring"
-    VOICEMAIL = "voicemail"
-
-
-class Breakthrough(StrEnum):
-    """Why a call rang although the freelancer was not ready."""
-
-    REPEAT_CALL = "repeat_call"
-    TIER = "tier"
-    UNKNOWN_CALLER = "unknown_caller"
-
-
-class NoText(StrEnum):
-    """Why no polite text is sent."""
-
-    RINGING = "ringing"
-    ANONYMOUS = "anonymous"
-    NOT_MOBILE = "not_mobile"
-    COOLDOWN = "cooldown"
-    HOURLY_CAP = "hourly_cap"
-
-
-ALL_REASONS: Final = frozenset(Reason)
-VIP_REASONS: Final = frozenset(
-    {Reason.DRIVING, Reason.DEAD_ZONE, Reason.ON_CALL, Reason.DO_NOT_DISTURB}
+from .models import (
+    Action,
+    Breakthrough,
+    Call,
+    Client,
+    Decision,
+    NoText,
+    Readiness,
+    Reason,
+    ScreeningPolicy,
+    Tier,
+    UnknownCallers,
 )
-# While any of these is active, a repeated call does not ring through.
-NO_BREAKTHROUGH_REASONS: Final = frozenset({Reason.DRIVING, Reason.DEAD_ZONE, Reason.ON_CALL})
-DEFAULT_REPEAT_WINDOW: Final = timedelta(minutes=3)
-DEFAULT_TEXT_COOLDOWN: Final = timedelta(hours=12)
-DEFAULT_MAX_TEXTS_PER_HOUR: Final = 10
+from .phone import is_anonymous
+
 HOURLY_WINDOW: Final = timedelta(hours=1)
-
-# Caller IDs that stand for a withheld number. The digit strings are the words
-# ANONYMOUS, UNAVAILABLE, UNKNOWN, BLOCKED and RESTRICTED typed on a phone keypad,
-# which Twilio and some carriers send in place of the number.
-HIDDEN_CALLER_IDS: Final = frozenset(
-    {
-        "",
-        "anonymous",
-        "unknown",
-        "private",
-        "restricted",
-        "unavailable",
-        "withheld",
-        "blocked",
-        "hidden",
-    }
-)
-KEYPAD_HIDDEN_NUMBERS: Final = frozenset(
-    {"266696687", "86282452253", "8656696", "2562533", "7378742833"}
-)
-_ASCII_DIGITS: Final = frozenset("0123456789")
-_MOBILE_TYPES: Final = frozenset(
-    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Client:
-    """One client from the directory.
-
-    ``numbers`` are E.164 strings. ``time_zone`` is an IANA name ("Europe/Warsaw").
-    ``contact_hours`` are the agreed hours for calls (rule E8), in their own time
-    zone; None means any time.
-    """
-
-    client_id: str
-    name: str
-    numbers: tuple[str, ...]
-    tier: Tier = Tier.REGULAR
-    language: Language = Language.EN
-    time_zone: str = "UTC"
-    contact_hours: WorkHours | None = None
-    channel: Channel = Channel.CALL
-    email: str | None = None
-    note: str = ""
-
-    @property
-    def tz(self) -> ZoneInfo:
-        """The client's time zone; UTC when the stored name is not a known zone."""
-        try:
-            return ZoneInfo(self.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            return ZoneInfo("UTC")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Call:
-    """An incoming call as reported by the phone system.
-
-    ``number`` is the caller ID: E.164 when the glue could normalise it, else as received
-    (it may be a hidden-number word such as "anonymous").
-    """
-
-    number: str
-    name: str | None = None
-    source: str | None = None
-    call_id: str | None = None
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What to do with a call.
-
-    ``reasons`` are all active readiness reasons at the time of the call;
-    ``blocking`` those of them that count for the caller's tier. ``tier`` is the tier
-    the call was screened as (``new`` for unknown callers screened as new, None when
-    unknown callers are left alone). ``callback_at`` is the promised callback time
-    when known (voicemail only).
-    """
-
-    action: Action
-    reasons: tuple[Reason, ...] = ()
-    client: Client | None = None
-    breakthrough: Breakthrough | None = None
-    send_text: bool = False
-    no_text_reason: NoText | None = None
-    callback_at: datetime | None = None
-    blocking: tuple[Reason, ...] = ()
-    tier: Tier | None = None
-
-    @property
-    def primary(self) -> Reason | None:
-        """The most important blocking reason: the one the polite text talks about."""
-        return self.blocking[0] if self.blocking else None
-
-    @property
-    def outside_hours(self) -> bool:
-        """True when the call came outside working hours and that counted (rule E9)."""
-        return Reason.AFTER_HOURS in self.blocking
-
-
-def _default_blocking() -> dict[Tier, frozenset[Reason]]:
-    return {Tier.NEW: ALL_REASONS, Tier.REGULAR: ALL_REASONS, Tier.VIP: VIP_REASONS}
-
-
-@dataclass(frozen=True, slots=True)
-class ScreeningPolicy:
-    """The user's screening options.
-
-    ``blocking`` maps a tier to the reasons that send its calls to voicemail; a tier
-    missing from the map is blocked by every reason. Unknown callers screened as new
-    use the ``new`` entry.
-    """
-
-    blocking: Mapping[Tier, frozenset[Reason]] = field(default_factory=_default_blocking)
-    repeat_window: timedelta = DEFAULT_REPEAT_WINDOW
-    no_breakthrough: frozenset[Reason] = NO_BREAKTHROUGH_REASONS
-    unknown_callers: UnknownCallers = UnknownCallers.SCREEN_AS_NEW
-    text_cooldown: timedelta = DEFAULT_TEXT_COOLDOWN
-    max_texts_per_hour: int = DEFAULT_MAX_TEXTS_PER_HOUR
-
-    def blocking_for(self, tier: Tier) -> frozenset[Reason]:
-        """The reasons that send a call from this tier to voicemail."""
-        return self.blocking.get(tier, ALL_REASONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,66 +123,6 @@ def _drop_before(
 ) -> dict[str, tuple[datetime, ...]]:
     kept = {number: tuple(at for at in ats if at >= cutoff) for number, ats in times.items()}
     return {number: ats for number, ats in kept.items() if ats}
-
-
-def is_anonymous(number: str) -> bool:
-    """True for a withheld caller ID: empty, a word such as "anonymous", no digits at all.
-
-    The keypad spellings count only in the international form Twilio sends
-    (``+266696687``), which is never a valid number; written without the ``+`` they can
-    be a real national number (``266696687`` is a Polish landline).
-    """
-    text = number.strip()
-    if text.lower() in HIDDEN_CALLER_IDS:
-        return True
-    digits = "".join(char for char in text if char in _ASCII_DIGITS)
-    return not digits or (text.startswith("+") and digits in KEYPAD_HIDDEN_NUMBERS)
-
-
-@dataclass(frozen=True, slots=True)
-class CallerNumber:
-    """A caller's number read once: its E.164 form (None when hidden or invalid), and
-    whether it can receive texts."""
-
-    e164: str | None
-    mobile: bool
-
-
-@lru_cache(maxsize=4096)
-def read_number(raw: str, default_region: str | None) -> CallerNumber:
-    """Parse a number once, for both ``normalize_number`` and ``is_mobile``.
-
-    ``default_region`` (ISO 3166 alpha-2, e.g. "PL") is used for numbers written
-    without a country code. Results are cached: a number that calls again, or is looked
-    at again, is not parsed again.
-    """
-    if is_anonymous(raw):
-        return CallerNumber(None, mobile=False)
-    region = default_region.upper() if default_region else None
-    try:
-        parsed = phonenumbers.parse(raw.strip(), region)
-    except phonenumbers.NumberParseException:
-        return CallerNumber(None, mobile=False)
-    if not phonenumbers.is_valid_number(parsed):
-        return CallerNumber(None, mobile=False)
-    return CallerNumber(
-        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164),
-        mobile=phonenumbers.number_type(parsed) in _MOBILE_TYPES,
-    )
-
-
-def normalize_number(raw: str, default_region: str | None) -> str | None:
-    """The E.164 form of a phone number, or None when it is hidden or not a valid number."""
-    return read_number(raw, default_region).e164
-
-
-def is_mobile(e164: str) -> bool:
-    """True when an E.164 number is a valid number that can receive texts.
-
-    Numbering plans that do not tell mobile from fixed lines (the US and Canada) count
-    as mobile, or their clients would never get a text.
-    """
-    return read_number(e164, None).mobile
 
 
 def decide(

@@ -22,14 +22,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from functools import lru_cache
 import re
 from typing import Final, Protocol
 
-import phonenumbers
-
 from .messages import PluralCategory, day_and_month, plural
-from .screening import Language, is_anonymous
+from .models import Language
+from .phone import is_anonymous, readable_number
 
 
 class CallbackFacts(Protocol):
@@ -215,18 +213,6 @@ def ui_language(language: str) -> Language:
     """Home Assistant's language ("pl", "en-GB") as one there is wording in; else English."""
     base = language.split("-", maxsplit=1)[0].lower()
     return Language(base) if base in Language.__members__.values() else Language.EN
-
-
-@lru_cache(maxsize=4096)
-def readable_number(number: str) -> str:
-    """A number in international format for reading ("+48 601 234 567"); else as given."""
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    if not phonenumbers.is_possible_number(parsed):
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def display_name(name: str, number: str, language: str) -> str:

@@ -34,7 +34,7 @@ from ..const import (
     TIERS,
     WEEKDAYS,
 )
-from ..core.screening import normalize_number
+from ..core.phone import normalize_number
 from ..sources.states import parse_time
 from .fields import TimeNoSeconds, default_region, email_error, region_shown, select
 

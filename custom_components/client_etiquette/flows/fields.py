@@ -8,10 +8,10 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
-import phonenumbers
 import voluptuous as vol
 
 from ..const import CONF_DEFAULT_REGION
+from ..core.phone import calling_code
 
 # Shown in a form where a value is off or unknown.
 NONE_SHOWN = "—"
@@ -121,7 +121,7 @@ def region_shown(region: str | None) -> str:
     """That country as the forms show it, e.g. "PL (+48)"; "—" when there is none."""
     if not region:
         return NONE_SHOWN
-    code = phonenumbers.country_code_for_region(region)
+    code = calling_code(region)
     return f"{region} (+{code})" if code else region
 
 

@@ -41,20 +41,18 @@ from ..const import (
     CONF_VOICE_WEBHOOK_ID,
     CONF_WITHIN_MINUTES,
     DEFAULT_DIAL_TIMEOUT,
-    DEFAULT_MAX_TEXTS_PER_HOUR,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
-    DEFAULT_WITHIN_MINUTES,
     DOMAIN,
     LANGUAGES,
     TIERS,
     UNKNOWN_CALLER_CHOICES,
-    Reason,
 )
-from ..core.messages import REASON, TEMPLATE_VARIABLES
-from ..core.policy import default_blocking
-from ..core.screening import Language, normalize_number
+from ..core.messages import DEFAULT_WITHIN_MINUTES, REASON, TEMPLATE_VARIABLES
+from ..core.models import DEFAULT_MAX_TEXTS_PER_HOUR, Language, Reason
+from ..core.phone import normalize_number
 from ..telephony.cloudhook import async_cloudhook_url, voice_cloudhook_url
+from ..telephony.policy import default_blocking
 from ..telephony.signature import ed25519_key, new_webhook_id
 from ..telephony.webhooks import webhook_url
 from ..texting.outbox import (

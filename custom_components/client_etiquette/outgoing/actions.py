@@ -16,13 +16,13 @@ from homeassistant.util.ulid import ulid_now
 
 from ..const import CONF_SENDER_NAME
 from ..core.messages import ask_first_text
-from ..core.planning import CallPlan
-from ..core.screening import Client, is_mobile
+from ..core.models import CallPlan, Client
+from ..core.phone import is_mobile
 from .holidays import async_holidays
 from .targets import client_target, plan_attributes, plan_for
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
     from ..texting.sending import TextSending
 
 _LOGGER = logging.getLogger(__name__)

@@ -24,9 +24,9 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..core import hours
-from ..core.models import Readiness
+from ..core.models import Channel, Client, Readiness
+from ..core.phone import is_mobile
 from ..core.planning import client_hours, holiday_years
-from ..core.screening import Channel, Client, is_mobile
 from ..sources.monitor import ReadinessMonitor
 from .holidays import async_holidays, cached_holidays
 from .targets import ClientTarget, plan_attributes, plan_for

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.core import HomeAssistant
 
 from ..const import CONF_COUNTRY, CONF_DEFAULT_REGION, CONF_SENDER_NAME, SUBENTRY_CLIENT
-from ..core.models import Readiness
-from ..core.planning import CallPlan, country_of_numbers, plan_call
-from ..core.screening import Client
+from ..core.models import CallPlan, Client, Readiness
+from ..core.phone import country_of_numbers
+from ..core.planning import plan_call
 from ..directory import client_from_data
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
 
 ATTR_CLIENT_LOCAL_TIME: Final = "client_local_time"
 ATTR_NEXT_GOOD_TIME: Final = "next_good_time"

@@ -17,8 +17,7 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from ..const import Mode, Reason
-from ..core.models import Readiness
+from ..core.models import Mode, Readiness, Reason
 from ..core.readiness import evaluate
 from .states import SnapshotTracker, SourceConfig
 

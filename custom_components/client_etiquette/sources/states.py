@@ -48,10 +48,8 @@ from ..const import (
     DEFAULT_WEAK_SIGNAL_DBM,
     DEFAULT_WORK_DAYS,
     WEEKDAYS,
-    Mode,
-    Reason,
 )
-from ..core.models import Evidence, Snapshot, WorkHours
+from ..core.models import Evidence, Mode, Reason, Snapshot, WorkHours
 
 # Companion app and helper vocabularies (compared in lower case).
 DRIVING_STATES = frozenset({STATE_ON, "true", "in_vehicle", "automotive", "driving"})

@@ -30,7 +30,7 @@ from homeassistant.util.aiohttp import MockRequest
 from ..const import CONF_VOICE_CLOUDHOOK, CONF_VOICE_WEBHOOK_ID
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
 from homeassistant.util import dt as dt_util
 
@@ -31,31 +31,19 @@ from ..const import (
     CONF_SENDER_NAME,
     CONF_TEMPLATE_PREFIX,
     CONF_WITHIN_MINUTES,
-    DEFAULT_WITHIN_MINUTES,
     DOMAIN,
-    EVENT_CALL_SCREENED,
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
-    Reason,
 )
-from ..core.messages import build_text, template_variables, text_fault
-from ..core.policy import policy_from_options
-from ..core.screening import (
-    Action,
-    Breakthrough,
-    Call,
-    Client,
-    Decision,
-    History,
-    Language,
-    decide,
-    normalize_number,
-    prune,
-    read_number,
-)
+from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text, template_variables, text_fault
+from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
+from ..core.phone import normalize_number, read_number
+from ..core.screening import History, decide, prune
 from ..directory import ClientDirectory
+from ..events import CallEvents
 from ..sources.monitor import ReadinessMonitor
 from ..texting.templates import renderer, report_broken
+from .policy import policy_from_options
 
 _LOGGER = logging.getLogger(__name__)
 # Outcomes remembered per call id, so a retried webhook or service call is answered alike.
@@ -68,7 +56,6 @@ NO_ANSWER = "no_answer"
 # In a call id's record: its missed-call callback was queued (once is enough).
 MISSED = "missed"
 
-type EventListener = Callable[[str, dict[str, Any]], None]
 type TextSender = Callable[[CallbackItem, str], bool]
 
 
@@ -116,6 +103,7 @@ class CallScreener:
         monitor: ReadinessMonitor,
         directory: ClientDirectory,
         queue: CallbackQueue,
+        events: CallEvents,
         send_text: TextSender | None,
     ) -> None:
         """Keep what a decision needs; nothing here does I/O."""
@@ -125,27 +113,15 @@ class CallScreener:
         self._monitor = monitor
         self._directory = directory
         self._queue = queue
+        self._events = events
         self._send_text = send_text
         self._policy = policy_from_options(options)
         self._keep = max(HISTORY_KEEP, self._policy.text_cooldown, self._policy.repeat_window)
         self._pruned_at: datetime | None = None
         self._seen: dict[str, CallOutcome] = {}
         self._unsaved = False
-        self._listeners: list[EventListener] = []
         # Languages whose template failed since set-up (told once each).
         self._broken_templates: set[Language] = set()
-
-    @callback
-    def async_add_event_listener(self, listener: EventListener) -> CALLBACK_TYPE:
-        """Tell ``listener`` (event type, data) about every decision and reminder."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
-    @callback
-    def fire(self, event_type: str, data: dict[str, Any]) -> None:
-        """Pass an event to the event entity and automations."""
-        for listener in list(self._listeners):
-            listener(event_type, data)
 
     @property
     def region(self) -> str | None:
@@ -396,15 +372,15 @@ class CallScreener:
             "no_text_reason": outcome.no_text_reason,
         }
         # The logbook's: the same without the number (it stays off the logbook).
-        logbook = {"entry_id": self._entry_id, **data}
+        logbook = dict(data)
         del logbook["number"]
         if item is not None:
             if outcome.text_sent and outcome.text is not None and self._send_text is not None:
                 self._send_text(item, outcome.text)
-            self.fire(EVENT_SENT_TO_VOICEMAIL, data)
+            self._events.fire(EVENT_SENT_TO_VOICEMAIL, data)
         else:
-            self.fire(EVENT_RANG_THROUGH, data)
-        self._hass.bus.async_fire(EVENT_CALL_SCREENED, logbook)
+            self._events.fire(EVENT_RANG_THROUGH, data)
+        self._events.fire_call_screened(logbook)
 
     async def async_commit(self) -> None:
         """Save the callbacks and history now; a failed write is logged, never raised.

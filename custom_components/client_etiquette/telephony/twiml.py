@@ -30,9 +30,8 @@ import re
 from typing import Final
 import xml.etree.ElementTree as ET
 
-from ..const import Reason
 from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text
-from ..core.screening import Language
+from ..core.models import Language, Reason
 
 CONTENT_TYPE: Final = "text/xml"
 XML_DECLARATION: Final = '<?xml version="1.0" encoding="UTF-8"?>'

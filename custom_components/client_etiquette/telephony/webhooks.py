@@ -77,10 +77,10 @@ from ..const import (
     CONF_VOICE_WEBHOOK_ID,
     CONF_WITHIN_MINUTES,
     DEFAULT_DIAL_TIMEOUT,
-    DEFAULT_WITHIN_MINUTES,
     DOMAIN,
 )
-from ..core.screening import Action, Language
+from ..core.messages import DEFAULT_WITHIN_MINUTES
+from ..core.models import Action, Language
 from . import twiml
 from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
 from .screener import CallOutcome
@@ -99,7 +99,7 @@ from .signature import (
 )
 
 if TYPE_CHECKING:
-    from .. import ClientEtiquetteConfigEntry
+    from ..runtime import ClientEtiquetteConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """Sending the polite texts: the configured backend behind a durable outbox.
 
 Wires texting.Outbox to the callback queue (each item shows its text's status), the
-client_call event (``text_failed``) and a repair issue while texts keep failing.
+client_call event (``text_failed``, through ``events``) and a repair issue while texts
+keep failing.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from ..const import (
     EVENT_TEXT_FAILED,
 )
 from ..directory import ClientDirectory
+from ..events import CallEvents
 from ..issues import async_create_texts_failing, async_delete_texts_failing
 from ..outgoing.actions import asked_client_id
-from ..telephony.screener import CallScreener
 from .outbox import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
@@ -51,14 +52,21 @@ class TextSending:
     """The outbox of one entry and what its outcomes mean to the rest."""
 
     def __init__(
-        self, hass: HomeAssistant, entry_id: str, backend: TextBackend, queue: CallbackQueue
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        backend: TextBackend,
+        *,
+        queue: CallbackQueue,
+        directory: ClientDirectory,
+        events: CallEvents,
     ) -> None:
         """Create the outbox; load it with async_load."""
         self._hass = hass
         self._entry_id = entry_id
         self._queue = queue
-        self.screener: CallScreener | None = None
-        self.directory: ClientDirectory | None = None
+        self._directory = directory
+        self._events = events
         self.outbox = Outbox(hass, entry_id, backend, on_change=self._on_change)
         self._reported: set[str] = set()
 
@@ -98,20 +106,19 @@ class TextSending:
     def _asked_client(self, key: str) -> str | None:
         """The name of the client an ask-before-calling text went to."""
         client_id = asked_client_id(key)
-        if client_id is None or self.directory is None:
+        if client_id is None:
             return None
-        client = self.directory.by_id(client_id)
+        client = self._directory.by_id(client_id)
         return client.name if client else None
 
     def _report(self, item: CallbackItem | None, message: OutboxItem) -> None:
         async_create_texts_failing(self._hass, self._entry_id, str(message.last_error or ""))
-        if self.screener is not None:
-            self.screener.fire(
-                EVENT_TEXT_FAILED,
-                {
-                    "client_name": item.name if item else self._asked_client(message.key),
-                    "number": message.to,
-                    "error": message.last_error,
-                    "final": message.state == "failed",
-                },
-            )
+        self._events.fire(
+            EVENT_TEXT_FAILED,
+            {
+                "client_name": item.name if item else self._asked_client(message.key),
+                "number": message.to,
+                "error": message.last_error,
+                "final": message.state == "failed",
+            },
+        )

@@ -17,14 +17,9 @@ from homeassistant.exceptions import TemplateError
 from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
-from ..const import (
-    CONF_SENDER_NAME,
-    CONF_TEMPLATE_PREFIX,
-    CONF_WITHIN_MINUTES,
-    DEFAULT_WITHIN_MINUTES,
-)
-from ..core.messages import TemplateBreak, check_template
-from ..core.screening import Language
+from ..const import CONF_SENDER_NAME, CONF_TEMPLATE_PREFIX, CONF_WITHIN_MINUTES
+from ..core.messages import DEFAULT_WITHIN_MINUTES, TemplateBreak, check_template
+from ..core.models import Language
 from ..issues import async_create_template_broken, async_delete_template_broken
 
 _LOGGER = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Screening options from an entry's stored options into the pure ScreeningPolicy."""
+"""Read the screening options stored in an entry into the pure ScreeningPolicy."""
 
 from __future__ import annotations
 
@@ -12,12 +12,17 @@ from ..const import (
     CONF_REPEAT_WINDOW,
     CONF_TEXT_COOLDOWN,
     CONF_UNKNOWN_CALLERS,
-    DEFAULT_MAX_TEXTS_PER_HOUR,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
-    Reason,
 )
-from .screening import VIP_REASONS, ScreeningPolicy, Tier, UnknownCallers
+from ..core.models import (
+    DEFAULT_MAX_TEXTS_PER_HOUR,
+    VIP_REASONS,
+    Reason,
+    ScreeningPolicy,
+    Tier,
+    UnknownCallers,
+)
 
 
 def default_blocking(tier: str) -> list[str]:
@@ -40,7 +45,9 @@ def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
         repeat_window=timedelta(
             minutes=options.get(CONF_REPEAT_WINDOW, DEFAULT_REPEAT_WINDOW_MINUTES)
         ),
-        unknown_callers=UnknownCallers(options.get(CONF_UNKNOWN_CALLERS, "screen_as_new")),
+        unknown_callers=UnknownCallers(
+            options.get(CONF_UNKNOWN_CALLERS, UnknownCallers.SCREEN_AS_NEW)
+        ),
         text_cooldown=timedelta(hours=options.get(CONF_TEXT_COOLDOWN, DEFAULT_TEXT_COOLDOWN_HOURS)),
         max_texts_per_hour=int(options.get(CONF_MAX_TEXTS_PER_HOUR, DEFAULT_MAX_TEXTS_PER_HOUR)),
     )

@@ -1,0 +1,33 @@
+"""Hold what a loaded entry keeps at run time, and type the config entry that holds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import ConfigEntry
+
+if TYPE_CHECKING:
+    from .callbacks.queue import CallbackQueue
+    from .callbacks.reminders import CallbackReminders
+    from .directory import ClientDirectory
+    from .events import CallEvents
+    from .sources.monitor import ReadinessMonitor
+    from .telephony.screener import CallScreener
+    from .texting.sending import TextSending
+
+
+@dataclass(slots=True, kw_only=True)
+class ClientEtiquetteData:
+    """What a loaded entry keeps at run time."""
+
+    monitor: ReadinessMonitor
+    directory: ClientDirectory
+    callbacks: CallbackQueue
+    events: CallEvents
+    screener: CallScreener
+    reminders: CallbackReminders
+    sending: TextSending | None
+
+
+type ClientEtiquetteConfigEntry = ConfigEntry[ClientEtiquetteData]
