@@ -26,7 +26,9 @@ from ..const import (
 from ..directory import ClientDirectory
 from ..outgoing.actions import asked_client_id
 from ..telephony.screener import CallScreener
-from .outbox import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
+from .notify import NotifyBackend
+from .outbox import Outbox, OutboxItem, TextBackend
+from .twilio import TWILIO_API_BASE, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
 FAILURE_THRESHOLD = 3
