@@ -40,7 +40,8 @@ from ..core.ui_text import display_name, reminder_text
 from ..directory import ClientDirectory
 from ..sources.monitor import ReadinessMonitor
 from ..telephony.screener import CallScreener
-from .queue import CALL_BACK, CallbackItem, CallbackQueue, ui_language
+from .models import CALL_BACK, CallbackItem, ui_language
+from .queue import CallbackQueue
 
 _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.

@@ -12,7 +12,8 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from ..callbacks.queue import CallbackItem, CallbackQueue
+from ..callbacks.models import CallbackItem
+from ..callbacks.queue import CallbackQueue
 from ..const import (
     CONF_NOTIFY_ACTION,
     CONF_TEXTING_BACKEND,
