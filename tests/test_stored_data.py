@@ -8,6 +8,7 @@ expected.json is what that version showed right before the files were taken.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncGenerator, Iterator
 import contextlib
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 import shutil
 from typing import Any
 
-from aiohttp import BasicAuth, web
+from aiohttp import web
 from aiohttp.test_utils import TestServer
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigSubentryData
@@ -80,11 +81,10 @@ class FakeTwilio:
 
     @staticmethod
     def _authorized(request: web.Request) -> bool:
-        auth = BasicAuth.decode(request.headers.get("Authorization", ""))
-        return (auth.login, auth.password) == (
-            OPTIONS["twilio_account_sid"],
-            OPTIONS["twilio_auth_token"],
-        )
+        """Whether the request has the stored credentials (HTTP basic authentication)."""
+        credentials = f"{OPTIONS['twilio_account_sid']}:{OPTIONS['twilio_auth_token']}"
+        expected = "Basic " + base64.b64encode(credentials.encode()).decode("ascii")
+        return request.headers.get("Authorization") == expected
 
     async def send(self, request: web.Request) -> web.Response:
         """Accept a message."""
