@@ -149,10 +149,10 @@ def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bo
     ``due_fired``: whether each item's "call back now" reminder already fired before the
     restart (the steady state); with ``False`` every item is due at the first check.
     """
-    from custom_components.client_etiquette.callbacks.queue import (  # noqa: PLC0415
+    from custom_components.client_etiquette.callbacks.models import CallbackItem  # noqa: PLC0415
+    from custom_components.client_etiquette.callbacks.store import (  # noqa: PLC0415
         STORAGE_MINOR_VERSION,
         STORAGE_VERSION,
-        CallbackItem,
     )
 
     now = dt_util.utcnow()

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.client_etiquette.callbacks.queue import HISTORY_KEEP
+from custom_components.client_etiquette.callbacks.models import HISTORY_KEEP
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.logbook import describe_decision
 

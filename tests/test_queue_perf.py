@@ -20,11 +20,11 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.client_etiquette.callbacks.queue import (
+from custom_components.client_etiquette.callbacks.models import CallbackItem
+from custom_components.client_etiquette.callbacks.queue import CallbackQueue
+from custom_components.client_etiquette.callbacks.store import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
-    CallbackItem,
-    CallbackQueue,
 )
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.issues import missing_source_issue_id as issue_id

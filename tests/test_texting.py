@@ -25,25 +25,29 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 import voluptuous as vol
 
+from custom_components.client_etiquette.texting.errors import (
+    CannotConnect,
+    InvalidAuth,
+    InvalidFromNumber,
+    PermanentTextError,
+    TemporaryTextError,
+    TextError,
+    UnsureTextError,
+    redact_numbers,
+)
+from custom_components.client_etiquette.texting.notify import NotifyBackend
 from custom_components.client_etiquette.texting.outbox import (
     INTERRUPTED,
     MAY_HAVE_BEEN_SENT,
     SETTLE_DELAY,
-    CannotConnect,
-    InvalidAuth,
-    InvalidFromNumber,
-    NotifyBackend,
     Outbox,
     OutboxItem,
-    PermanentTextError,
-    TemporaryTextError,
-    TextError,
     TextState,
+)
+from custom_components.client_etiquette.texting.twilio import (
     TwilioBackend,
-    UnsureTextError,
     async_validate_twilio,
     parse_retry_after,
-    redact_numbers,
     same_text,
 )
 

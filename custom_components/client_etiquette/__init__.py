@@ -22,8 +22,8 @@ from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
-from .texting.outbox import async_remove_outbox
 from .texting.sending import TextSending, backend_from_options
+from .texting.store import async_remove_outbox
 from .texting.templates import async_check_templates
 
 PLATFORMS: list[Platform] = [

@@ -44,35 +44,29 @@ from bisect import bisect_left, insort
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping
 import contextlib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-import inspect
 from itertools import count
-import json
 import logging
-import os
 import secrets
 import time
-from typing import Any, Final
-from uuid import uuid4
+from typing import Any
 
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.json import json_bytes
-from homeassistant.helpers.storage import STORAGE_DIR, Store
+from homeassistant.helpers.storage import STORAGE_DIR
 from homeassistant.util import dt as dt_util
 
 from ..const import DOMAIN
 from ..core.screening import History, note_call, note_text
+from .journal import JOURNAL_SUFFIX, append_line, read_journal, remove_journal, rewrite_journal
+from .models import ITEM_KEYS, CallbackItem, history_from_json, history_to_json
+from .store import callback_store, storage_key
 
 _LOGGER = logging.getLogger(__name__)
 
-STORAGE_VERSION = 1
-# 1.2: the snapshot records "journal_seq" (1.1 had none: every journal line is newer).
-# 1.3: "seen_calls" (the call ids answered) and "step_key"; journal lines may carry
-# "seen" and "step_key" (older lines have neither, and older code ignores them).
-STORAGE_MINOR_VERSION = 3
 # A change no caller commits (a reminder fired, a text's status) is journaled at most
 # this long after it was made.
 SAVE_DELAY = 0.5
@@ -80,9 +74,6 @@ SAVE_DELAY = 0.5
 SNAPSHOT_DELAY = 30.0
 # ...or as soon as the journal holds more lines than this since the last snapshot.
 SNAPSHOT_LINES = 1_000
-JOURNAL_SUFFIX = ".journal"
-# Calls and texts older than this are forgotten (longer than any cooldown one can set).
-HISTORY_KEEP = timedelta(days=8)
 # Call ids answered are remembered this long, and at most this many (the oldest go first).
 SEEN_KEEP = timedelta(days=7)
 SEEN_MAX = 5_000
@@ -90,209 +81,6 @@ STEP_KEY_BYTES = 32
 
 # Told the uids of the items that were added, changed or removed.
 type QueueListener = Callable[[Collection[str]], None]
-
-# "Call back Anna": the to-do item's summary and the reminder's title.
-CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
-
-
-def ui_language(language: str) -> str:
-    """Home Assistant's language ("pl", "en-GB") as one we have wording in; else "en"."""
-    base = language.split("-", maxsplit=1)[0]
-    return base if base in CALL_BACK else "en"
-
-
-@dataclass(slots=True)
-class CallbackItem:
-    """A client (or unknown caller) waiting for a call back."""
-
-    uid: str
-    key: str
-    name: str
-    number: str
-    client_id: str | None
-    language: str
-    reasons: list[str]
-    calls: int
-    first_call: datetime
-    last_call: datetime
-    promised_at: datetime | None
-    text: str | None = None
-    text_status: str = "not_sent"
-    recording_url: str | None = None
-    transcription: str | None = None
-    due_fired: bool = False
-    overdue_fired: bool = False
-    call_ids: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """The item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
-
-        A save serialises every item in the event loop, so this stays cheap.
-        """
-        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
-        data["reasons"] = list(self.reasons)
-        data["call_ids"] = list(self.call_ids)
-        for key in ("first_call", "last_call", "promised_at"):
-            value = data[key]
-            data[key] = value.isoformat() if value is not None else None
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
-        """An item from storage."""
-        values = dict(data)
-        for key in ("first_call", "last_call", "promised_at"):
-            values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
-        return cls(**values)
-
-
-_ITEM_FIELDS = tuple(item_field.name for item_field in fields(CallbackItem))
-_ITEM_KEYS = frozenset(_ITEM_FIELDS)
-
-
-def _history_to_json(history: History) -> dict[str, Any]:
-    return {
-        kind: {number: [at.isoformat() for at in times] for number, times in table.items()}
-        for kind, table in (("calls", history.calls), ("texts", history.texts))
-    }
-
-
-def _history_from_json(data: Mapping[str, Any]) -> History:
-    tables: dict[str, dict[str, tuple[datetime, ...]]] = {}
-    for kind in ("calls", "texts"):
-        table = data.get(kind, {})
-        tables[kind] = {
-            number: tuple(
-                moment for moment in map(dt_util.parse_datetime, times) if moment is not None
-            )
-            for number, times in table.items()
-        }
-    return History(calls=tables["calls"], texts=tables["texts"])
-
-
-class CallbackStore(Store[dict[str, Any]]):
-    """The queue's Store (the snapshot); migrations go here when the format changes."""
-
-    async def _async_migrate_func(
-        self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """1.1 had no journal: its snapshot is older than every journal line (seq 0).
-
-        1.2 and older remembered no call ids and had no step key (made on first use).
-        """
-        old_data.setdefault("items", [])
-        old_data.setdefault("history", {})
-        old_data.setdefault("journal_seq", 0)
-        old_data.setdefault("seen_calls", {})
-        return old_data
-
-
-# --- the journal's file operations (run in the executor, serialised by the queue's lock)
-
-
-def _append_line(path: str, line: bytes) -> None:
-    """Append one line and fsync it; a failed write is cut off again (no torn middle)."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
-    try:
-        fd = os.open(path, flags, 0o600)
-    except FileNotFoundError:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd = os.open(path, flags, 0o600)
-    try:
-        end = os.lseek(fd, 0, os.SEEK_END)
-        try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.ftruncate(fd, end)
-            raise
-    finally:
-        os.close(fd)
-    if end == 0:  # a new file: make its directory entry durable too
-        _fsync_dir(path)
-
-
-def _fsync_dir(path: str) -> None:
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(os.path.dirname(path), os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
-def _parse_line(raw: bytes) -> dict[str, Any] | None:
-    """A journal line, or None when it is not a whole, well-formed line."""
-    try:
-        entry = json.loads(raw)
-    except ValueError:
-        return None
-    if not (
-        isinstance(entry, dict)
-        and type(entry.get("seq")) is int
-        and isinstance(entry.get("items"), list)
-        and isinstance(entry.get("removed"), list)
-        and isinstance(entry.get("history"), list)
-    ):
-        return None
-    return entry
-
-
-def _read_journal(path: str) -> tuple[list[tuple[dict[str, Any], bytes]], bool]:
-    """The whole lines, parsed, up to the first that isn't; and whether one wasn't."""
-    try:
-        with open(path, "rb") as file:
-            content = file.read()
-    except FileNotFoundError:
-        return [], False
-    lines: list[tuple[dict[str, Any], bytes]] = []
-    for raw in content.split(b"\n"):
-        if not raw:
-            continue  # the end of the file (or an empty line, which no write makes)
-        entry = _parse_line(raw)
-        if entry is None:
-            return lines, True
-        lines.append((entry, raw))
-    # A last line without its newline is a write that did not finish.
-    torn = bool(content) and not content.endswith(b"\n")
-    if torn and lines:
-        lines.pop()
-    return lines, torn
-
-
-def _rewrite_journal(path: str, after_seq: int) -> int:
-    """Keep the whole lines newer than ``after_seq`` (temp file, fsync, replace).
-
-    Returns how many lines are kept; an empty journal is deleted.
-    """
-    lines, torn = _read_journal(path)
-    kept = [raw for entry, raw in lines if entry["seq"] > after_seq]
-    if len(kept) == len(lines) and not torn:
-        return len(kept)  # nothing to drop
-    if not kept:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        _fsync_dir(path)
-        return 0
-    temp = f"{path}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, b"".join(raw + b"\n" for raw in kept))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temp, path)
-    _fsync_dir(path)
-    return len(kept)
-
-
-def _remove_journal(path: str) -> None:
-    for name in (path, f"{path}.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
 
 
 @dataclass(slots=True)
@@ -307,32 +95,13 @@ class _Line:
     step_key: bool
 
 
-# JSON of a snapshot in the executor: its data is fresh lists of cached dicts that
-# nothing changes afterwards. Newer Home Assistant serializes in the event loop unless
-# told otherwise; before that option existed (2025.9 and others) it always used the
-# executor, and the option is unknown.
-_IN_EXECUTOR: Final[dict[str, Any]] = (
-    {"serialize_in_event_loop": False}
-    if "serialize_in_event_loop" in inspect.signature(Store.__init__).parameters
-    else {}
-)
-
-
 class CallbackQueue:
     """The callbacks and the call/text history of one entry."""
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Open the entry's store (load with async_load)."""
-        key = f"{DOMAIN}.{entry_id}.callbacks"
-        self._store = CallbackStore(
-            hass,
-            STORAGE_VERSION,
-            key,
-            minor_version=STORAGE_MINOR_VERSION,
-            atomic_writes=True,  # fsynced: the journal is cut only once it is on disk
-            **_IN_EXECUTOR,
-        )
-        self._journal_path = hass.config.path(STORAGE_DIR, key + JOURNAL_SUFFIX)
+        self._store = callback_store(hass, entry_id)
+        self._journal_path = hass.config.path(STORAGE_DIR, storage_key(entry_id) + JOURNAL_SUFFIX)
         self._items: dict[str, CallbackItem] = {}
         self._by_key: dict[str, str] = {}
         self._by_call: dict[str, str] = {}
@@ -372,19 +141,19 @@ class CallbackQueue:
         data = await self._store.async_load() or {}
         for raw in data.get("items", []):
             self._load_item(raw)
-        self.history = _history_from_json(data.get("history", {}))
+        self.history = history_from_json(data.get("history", {}))
         seen = data.get("seen_calls", {})
         for call_id, record in seen.items() if isinstance(seen, dict) else ():
             self._load_seen(call_id, record)
         self._load_step_key(data.get("step_key"))
         snapshot_seq = int(data.get("journal_seq", 0))
         async with self._journal_lock:
-            lines, torn = await self._hass.async_add_executor_job(_read_journal, self._journal_path)
+            lines, torn = await self._hass.async_add_executor_job(read_journal, self._journal_path)
             if torn:
                 # Cut the torn tail before anything is appended after it.
                 _LOGGER.warning("The callback journal ended in a torn write; it was dropped")
                 await self._hass.async_add_executor_job(
-                    _rewrite_journal, self._journal_path, snapshot_seq
+                    rewrite_journal, self._journal_path, snapshot_seq
                 )
         last = snapshot_seq
         replayed = 0
@@ -409,7 +178,7 @@ class CallbackQueue:
         """Put a stored item; what was stored is its JSON (the next snapshot's, cached)."""
         item = CallbackItem.from_json(raw)
         self._put(item)
-        if raw.keys() == _ITEM_KEYS:  # written by to_json: the same again
+        if raw.keys() == ITEM_KEYS:  # written by to_json: the same again
             self._json[item.uid] = dict(raw)
 
     def _replay(self, entry: Mapping[str, Any]) -> None:
@@ -464,7 +233,7 @@ class CallbackQueue:
             self._unsub_final_write = None
         await self._store.async_remove()
         async with self._journal_lock:
-            await self._hass.async_add_executor_job(_remove_journal, self._journal_path)
+            await self._hass.async_add_executor_job(remove_journal, self._journal_path)
 
     async def async_commit(self) -> None:
         """Return once every change made before this call is on disk.
@@ -488,7 +257,7 @@ class CallbackQueue:
             if line is not None:
                 try:
                     await self._hass.async_add_executor_job(
-                        _append_line, self._journal_path, line.data
+                        append_line, self._journal_path, line.data
                     )
                 except BaseException:
                     self._requeue(line)
@@ -607,7 +376,7 @@ class CallbackQueue:
         self._snapshot_seq = max(self._snapshot_seq, seq)
         async with self._journal_lock:
             kept = await self._hass.async_add_executor_job(
-                _rewrite_journal, self._journal_path, self._snapshot_seq
+                rewrite_journal, self._journal_path, self._snapshot_seq
             )
         _LOGGER.debug("Callback queue snapshot at %d; %d journal lines kept", seq, kept)
 
@@ -634,7 +403,7 @@ class CallbackQueue:
     def _data(self) -> dict[str, Any]:
         data = {
             "items": [self._item_json(uid) for uid in self._items],
-            "history": _history_to_json(self.history),
+            "history": history_to_json(self.history),
             "journal_seq": self._journal_seq,
             # The records are never changed once made (a change replaces one).
             "seen_calls": dict(self._seen_calls),
@@ -854,8 +623,3 @@ class CallbackQueue:
         """Clear items (the callback was made or the user deleted them)."""
         removed = [uid for uid in uids if self._pop(uid) is not None]
         self._changed(removed)
-
-
-def new_uid() -> str:
-    """A fresh item uid."""
-    return uuid4().hex

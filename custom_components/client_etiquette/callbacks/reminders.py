@@ -44,7 +44,8 @@ from ..issues import (
     async_delete_stale_reminders_issue,
 )
 from ..sources.monitor import ReadinessMonitor
-from .queue import CALL_BACK, CallbackItem, CallbackQueue, ui_language
+from .models import CALL_BACK, CallbackItem, ui_language
+from .queue import CallbackQueue
 
 _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.

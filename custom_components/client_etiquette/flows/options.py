@@ -55,14 +55,9 @@ from ..telephony.cloudhook import async_cloudhook_url, voice_cloudhook_url
 from ..telephony.policy import default_blocking
 from ..telephony.signature import ed25519_key, new_webhook_id
 from ..telephony.webhooks import webhook_url
-from ..texting.outbox import (
-    TWILIO_API_BASE,
-    CannotConnect,
-    InvalidAuth,
-    InvalidFromNumber,
-    async_validate_twilio,
-)
+from ..texting.errors import CannotConnect, InvalidAuth, InvalidFromNumber
 from ..texting.templates import find_break
+from ..texting.twilio import TWILIO_API_BASE, async_validate_twilio
 from .fields import (
     NONE_SHOWN,
     default_region,

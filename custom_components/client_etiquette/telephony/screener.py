@@ -23,7 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
 from homeassistant.util import dt as dt_util
 
-from ..callbacks.queue import HISTORY_KEEP, CallbackItem, CallbackQueue, new_uid
+from ..callbacks.models import HISTORY_KEEP, CallbackItem, new_uid
+from ..callbacks.queue import CallbackQueue
 from ..const import (
     CONF_DEFAULT_LANGUAGE,
     CONF_DEFAULT_REGION,

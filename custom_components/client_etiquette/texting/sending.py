@@ -12,7 +12,8 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 
-from ..callbacks.queue import CallbackItem, CallbackQueue
+from ..callbacks.models import CallbackItem
+from ..callbacks.queue import CallbackQueue
 from ..const import (
     CONF_NOTIFY_ACTION,
     CONF_TEXTING_BACKEND,
@@ -26,7 +27,9 @@ from ..directory import ClientDirectory
 from ..events import CallEvents
 from ..issues import async_create_texts_failing, async_delete_texts_failing
 from ..outgoing.actions import asked_client_id
-from .outbox import TWILIO_API_BASE, NotifyBackend, Outbox, OutboxItem, TextBackend, TwilioBackend
+from .notify import NotifyBackend
+from .outbox import Outbox, OutboxItem, TextBackend
+from .twilio import TWILIO_API_BASE, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
 FAILURE_THRESHOLD = 3

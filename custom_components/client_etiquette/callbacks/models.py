@@ -1,0 +1,102 @@
+"""A waiting callback and the call/text history, and their stored (JSON) forms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+from homeassistant.util import dt as dt_util
+
+from ..core.screening import History
+
+# Calls and texts older than this are forgotten (longer than any cooldown one can set).
+HISTORY_KEEP = timedelta(days=8)
+
+# "Call back Anna": the to-do item's summary and the reminder's title.
+CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
+
+
+def ui_language(language: str) -> str:
+    """Home Assistant's language ("pl", "en-GB") as one we have wording in; else "en"."""
+    base = language.split("-", maxsplit=1)[0]
+    return base if base in CALL_BACK else "en"
+
+
+@dataclass(slots=True)
+class CallbackItem:
+    """A client (or unknown caller) waiting for a call back."""
+
+    uid: str
+    key: str
+    name: str
+    number: str
+    client_id: str | None
+    language: str
+    reasons: list[str]
+    calls: int
+    first_call: datetime
+    last_call: datetime
+    promised_at: datetime | None
+    text: str | None = None
+    text_status: str = "not_sent"
+    recording_url: str | None = None
+    transcription: str | None = None
+    due_fired: bool = False
+    overdue_fired: bool = False
+    call_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
+
+        A save serialises every item in the event loop, so this stays cheap.
+        """
+        data = {name: getattr(self, name) for name in _ITEM_FIELDS}
+        data["reasons"] = list(self.reasons)
+        data["call_ids"] = list(self.call_ids)
+        for key in ("first_call", "last_call", "promised_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value is not None else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
+        """An item from storage."""
+        values = dict(data)
+        for key in ("first_call", "last_call", "promised_at"):
+            values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
+        return cls(**values)
+
+
+_ITEM_FIELDS = tuple(item_field.name for item_field in fields(CallbackItem))
+# The keys of an item as to_json stores it.
+ITEM_KEYS = frozenset(_ITEM_FIELDS)
+
+
+def new_uid() -> str:
+    """A fresh item uid."""
+    return uuid4().hex
+
+
+def history_to_json(history: History) -> dict[str, Any]:
+    """The history as stored: ISO times per number, for calls and for texts."""
+    return {
+        kind: {number: [at.isoformat() for at in times] for number, times in table.items()}
+        for kind, table in (("calls", history.calls), ("texts", history.texts))
+    }
+
+
+def history_from_json(data: Mapping[str, Any]) -> History:
+    """The history from its stored form (times that don't parse are left out)."""
+    tables: dict[str, dict[str, tuple[datetime, ...]]] = {}
+    for kind in ("calls", "texts"):
+        table = data.get(kind, {})
+        tables[kind] = {
+            number: tuple(
+                moment for moment in map(dt_util.parse_datetime, times) if moment is not None
+            )
+            for number, times in table.items()
+        }
+    return History(calls=tables["calls"], texts=tables["texts"])
