@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from .conftest import CALENDAR, DRIVING, TRACKER
+from . import CALENDAR, DRIVING, TRACKER
 
 
 async def test_diagnostics_redacted(
@@ -62,7 +62,7 @@ async def test_secrets_clients_and_callbacks_redacted(
     """Webhook ids, tokens, numbers, e-mails and texts never appear in diagnostics."""
     from homeassistant.config_entries import ConfigSubentryData
 
-    from .conftest import BASE_OPTIONS, setup_entry
+    from . import BASE_OPTIONS, setup_entry
 
     secrets = {
         "twilio_auth_token": "tok-secret-123",
@@ -115,8 +115,8 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     transcriptions with numbers: no number, in any spelling, is in the download."""
     from homeassistant.config_entries import ConfigSubentryData
 
-    from .conftest import BASE_OPTIONS, setup_entry
-    from .test_webhooks import TELEPHONY, VOICE_PATH, sign
+    from . import BASE_OPTIONS, setup_entry
+    from .telephony.test_webhooks import TELEPHONY, VOICE_PATH, sign
 
     external = "https://ha.example.com"
     entry = MockConfigEntry(

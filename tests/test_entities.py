@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.client_etiquette.const import DOMAIN, Reason
 
-from .conftest import (
+from . import (
     ANDROID_AUTO,
     BAR,
     BASE_OPTIONS,

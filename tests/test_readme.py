@@ -32,7 +32,7 @@ from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES,
 from custom_components.client_etiquette.core.screening import Language
 from custom_components.client_etiquette.outgoing import actions as outgoing
 
-from .conftest import BASE_OPTIONS, setup_entry
+from . import BASE_OPTIONS, setup_entry
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

@@ -41,7 +41,7 @@ from twilio.request_validator import RequestValidator
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
 
-from .conftest import BASE_OPTIONS, DRIVING, setup_entry
+from . import BASE_OPTIONS, DRIVING, setup_entry
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "0123456789abcdef0123456789abcdef"

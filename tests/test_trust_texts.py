@@ -20,8 +20,9 @@ import pytest
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, make_entry, setup_entry
-from .test_calls import (  # noqa: F401
+from . import DRIVING, make_entry, setup_entry
+from .flows.test_options import open_step, submit
+from .telephony.test_calls import (  # noqa: F401
     ANNA,
     BOB,
     entry_with_clients,
@@ -31,7 +32,6 @@ from .test_calls import (  # noqa: F401
     texts,
     todo_items,
 )
-from .test_options import open_step, submit
 from .test_reliability import number_formats
 
 STRANGER = "+48603555444"

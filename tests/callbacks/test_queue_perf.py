@@ -29,7 +29,7 @@ from custom_components.client_etiquette.callbacks.queue import (
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.sources.missing import issue_id
 
-from .conftest import BASE_OPTIONS, DND, PHONE_STATE, make_entry, setup_entry
+from .. import BASE_OPTIONS, DND, PHONE_STATE, make_entry, setup_entry
 
 TODO = "todo.my_phone_callbacks"
 BASE = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)

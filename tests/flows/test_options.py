@@ -9,10 +9,10 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 import voluptuous as vol
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
-from .flow_text import LANGUAGES, OPTIONS, shown_texts, translation
-from .test_signature import TELNYX_PUBLIC
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from .. import BASE_OPTIONS, make_entry, setup_entry
+from ..flow_text import LANGUAGES, OPTIONS, shown_texts, translation
+from ..telephony.test_signature import TELNYX_PUBLIC
+from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
 
 EXTERNAL = "https://jan.example.com"
 

@@ -23,8 +23,8 @@ from custom_components.client_etiquette.core.messages import ask_first_text
 from custom_components.client_etiquette.core.screening import Language
 from custom_components.client_etiquette.outgoing import actions as outgoing
 
-from .conftest import BASE_OPTIONS, DRIVING, setup_entry
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from .. import BASE_OPTIONS, DRIVING, setup_entry
+from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
 
 ANNA = "+48601234567"  # a Polish mobile
 ANNA_2 = "+48602000111"

@@ -24,8 +24,8 @@ from custom_components.client_etiquette.callbacks.queue import HISTORY_KEEP
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.logbook import describe_decision
 
-from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, Reply, twilio  # noqa: F401
+from .. import BASE_OPTIONS, DND, DRIVING, setup_entry
+from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, Reply, twilio  # noqa: F401
 
 ANNA = "+48601234567"
 BOB = "+48602000111"

@@ -34,8 +34,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
-from .test_options import open_step, submit
+from .. import BASE_OPTIONS, make_entry, setup_entry
+from ..flows.test_options import open_step, submit
 from .test_signature import telnyx_signature
 from .test_webhooks import (
     EXTERNAL,

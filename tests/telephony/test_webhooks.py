@@ -34,7 +34,7 @@ from custom_components.client_etiquette.telephony.webhooks import (
     voice_webhook_url,
 )
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
+from .. import BASE_OPTIONS, make_entry, setup_entry
 from .test_signature import TELNYX_PUBLIC, telnyx_signature
 
 TOKEN = "0123456789abcdef0123456789abcdef"

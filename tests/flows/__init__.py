@@ -1,0 +1,1 @@
+"""Tests of the config, options and client flows."""

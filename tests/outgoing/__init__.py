@@ -1,0 +1,1 @@
+"""Tests of outgoing calls: the good-time-to-call sensors and their actions."""

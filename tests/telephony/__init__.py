@@ -1,0 +1,1 @@
+"""Tests of telephony: the webhooks, signatures, TwiML, the call screener, the cloudhook."""

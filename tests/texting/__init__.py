@@ -1,0 +1,1 @@
+"""Tests of texting: the backends and the durable outbox."""
