@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
+from aiohttp.test_utils import TestServer
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from . import make_entry, set_sources, setup_entry
+from .texting import FakeTwilio
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +31,15 @@ async def loaded_entry(hass: HomeAssistant, sources: None) -> MockConfigEntry:
     """An entry set up against the stand-in sources."""
     assert await async_setup_component(hass, "homeassistant", {})
     return await setup_entry(hass, make_entry())
+
+
+@pytest.fixture
+async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
+    """The fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
+    fake = FakeTwilio()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.base = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release()
+    await server.close()

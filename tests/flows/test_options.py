@@ -12,7 +12,7 @@ import voluptuous as vol
 from .. import BASE_OPTIONS, make_entry, setup_entry
 from ..flow_text import LANGUAGES, OPTIONS, shown_texts, translation
 from ..telephony.test_signature import TELNYX_PUBLIC
-from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from ..texting import FROM, SID, TOKEN, FakeTwilio
 
 EXTERNAL = "https://jan.example.com"
 
@@ -216,7 +216,7 @@ async def test_texting_off_keeps_settings(hass: HomeAssistant, sources: None) ->
 async def test_texting_twilio_errors(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
     setup: str | None,
     data: dict[str, str],
     error: str,
@@ -248,7 +248,7 @@ async def test_texting_twilio_errors(
 async def test_texting_twilio_senders(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
     sender: str,
     stored: str,
 ) -> None:
@@ -270,7 +270,7 @@ async def test_texting_twilio_senders(
 async def test_texting_twilio_saved(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """Good settings are stored, the API address is dropped when cleared, texts go out."""
     entry = await setup_entry(
@@ -548,7 +548,7 @@ def as_submitted(result: dict[str, Any]) -> dict[str, Any]:
 async def test_stored_options_survive_untouched_forms(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """An entry made before these forms keeps its options when each form is submitted as is."""
     stored = {

@@ -24,7 +24,7 @@ from custom_components.client_etiquette.core.screening import Language
 from custom_components.client_etiquette.outgoing import actions as outgoing
 
 from .. import BASE_OPTIONS, DRIVING, setup_entry
-from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from ..texting import FROM, SID, TOKEN, FakeTwilio
 
 ANNA = "+48601234567"  # a Polish mobile
 ANNA_2 = "+48602000111"
@@ -468,7 +468,7 @@ async def test_ask_before_calling_texts_through_twilio(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """The ask-first text reaches Twilio in the client's language; a second one within the
     cooldown is refused, and so is the polite text of a screened call."""
@@ -506,7 +506,7 @@ async def test_polite_text_then_ask_shares_the_cooldown(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """After a polite text for a missed call, asking first is refused for the cooldown."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
@@ -525,7 +525,7 @@ async def test_ask_before_calling_hourly_cap_and_no_response(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """The hourly cap counts ask-first texts too; the action can run without a response."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
@@ -551,7 +551,7 @@ async def test_ask_before_calling_needs_a_backend_and_a_mobile(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """No texting backend, or a client with only a landline: translated errors, no text."""
     freezer.move_to("2025-06-03 10:00:00+02:00")

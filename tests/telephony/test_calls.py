@@ -25,7 +25,7 @@ from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.logbook import describe_decision
 
 from .. import BASE_OPTIONS, DND, DRIVING, setup_entry
-from ..texting.test_texting import FROM, SID, TOKEN, FakeTwilio, Reply, twilio  # noqa: F401
+from ..texting import FROM, SID, TOKEN, FakeTwilio
 
 ANNA = "+48601234567"
 BOB = "+48602000111"
@@ -411,7 +411,7 @@ async def test_queue_and_cooldown_survive_restart(
 async def test_twilio_text_marks_item_sent(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """Through Twilio: the text goes to the API and the item shows it was sent."""
     entry = await setup_entry(
