@@ -116,7 +116,7 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     from homeassistant.config_entries import ConfigSubentryData
 
     from . import BASE_OPTIONS, setup_entry
-    from .telephony.test_webhooks import TELEPHONY, VOICE_PATH, sign
+    from .telephony import TELEPHONY, VOICE_PATH, sign
 
     external = "https://ha.example.com"
     entry = MockConfigEntry(

@@ -11,7 +11,7 @@ import voluptuous as vol
 
 from .. import BASE_OPTIONS, make_entry, setup_entry
 from ..flow_text import LANGUAGES, OPTIONS, shown_texts, translation
-from ..telephony.test_signature import TELNYX_PUBLIC
+from ..telephony import TELNYX_PUBLIC
 from ..texting import FROM, SID, TOKEN, FakeTwilio
 
 EXTERNAL = "https://jan.example.com"
