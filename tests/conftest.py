@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 from aiohttp.test_utils import TestServer
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -43,3 +43,27 @@ async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
     yield fake
     fake.release()
     await server.close()
+
+
+@pytest.fixture
+def texts(hass: HomeAssistant) -> list[ServiceCall]:
+    """A real notify action standing in for an SMS gateway; records what it is asked."""
+    calls: list[ServiceCall] = []
+
+    async def record(call: ServiceCall) -> None:
+        calls.append(call)
+
+    hass.services.async_register("notify", "sms", record)
+    return calls
+
+
+@pytest.fixture
+def reminders(hass: HomeAssistant) -> list[ServiceCall]:
+    """The freelancer's phone: a notify action recording reminders."""
+    calls: list[ServiceCall] = []
+
+    async def record(call: ServiceCall) -> None:
+        calls.append(call)
+
+    hass.services.async_register("notify", "mobile_app_jan", record)
+    return calls

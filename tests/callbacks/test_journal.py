@@ -35,7 +35,7 @@ from custom_components.client_etiquette.callbacks.queue import (
 from custom_components.client_etiquette.const import DOMAIN
 
 from .. import DRIVING, setup_entry
-from ..telephony.test_calls import ANNA, BOB, entry_with_clients, incoming
+from ..telephony import ANNA, BOB, entry_with_clients, incoming
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

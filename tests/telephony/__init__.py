@@ -1,4 +1,5 @@
-"""Helpers of the telephony tests: webhook requests signed as Twilio and Telnyx sign them."""
+"""Helpers of the telephony tests: incoming calls, and webhook requests signed as Twilio and
+Telnyx sign them."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from twilio.request_validator import RequestValidator
 
+from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
+
+from .. import BASE_OPTIONS
 
 # Telnyx (TeXML): Ed25519 over "<timestamp>|<raw body>", as Telnyx documents it.
 TELNYX_KEY = Ed25519PrivateKey.generate()
@@ -113,3 +118,73 @@ async def twiml_of(response: ClientResponse) -> ET.Element:
     root = ET.fromstring(await response.text())
     assert root.tag == "Response"
     return root
+
+
+# --- incoming calls through the incoming_call action -------------------------------------
+
+ANNA = "+48601234567"
+BOB = "+48602000111"
+TODO = "todo.my_phone_callbacks"
+
+
+def entry_with_clients(**options: Any) -> MockConfigEntry:
+    """An entry texting through notify.sms, with Anna (regular, Polish) and Bob (VIP)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="My phone",
+        options={
+            **BASE_OPTIONS,
+            "texting_backend": "notify",
+            "notify_action": "notify.sms",
+            "sender_name": "Jan",
+            "reminder_notify": "notify.mobile_app_jan",
+            **options,
+        },
+        subentries_data=[
+            ConfigSubentryData(
+                data={"numbers": [ANNA], "tier": "regular", "language": "pl"},
+                subentry_type="client",
+                title="Anna Kowalska",
+                unique_id=None,
+            ),
+            ConfigSubentryData(
+                data={
+                    "numbers": [BOB],
+                    "tier": "vip",
+                    "language": "en",
+                    "time_zone": "Europe/London",
+                },
+                subentry_type="client",
+                title="Bob Smith",
+                unique_id=None,
+            ),
+        ],
+    )
+
+
+async def incoming(hass: HomeAssistant, number: str, **fields: Any) -> dict[str, Any]:
+    """Screen a call from ``number`` through incoming_call and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "incoming_call",
+        {"number": number, **fields},
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+    assert response is not None
+    return dict(response)
+
+
+async def settle(hass: HomeAssistant) -> None:
+    """Let follow-up work (saving, sending) finish."""
+    for _ in range(5):
+        await hass.async_block_till_done()
+
+
+async def todo_items(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """The callback to-do list's items, as todo.get_items returns them."""
+    result = await hass.services.async_call(
+        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
+    )
+    return list(result[TODO]["items"])  # type: ignore[index,call-overload]
