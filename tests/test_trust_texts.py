@@ -21,7 +21,7 @@ import pytest
 from custom_components.client_etiquette.const import DOMAIN
 
 from . import DRIVING, make_entry, setup_entry
-from .flows.test_options import open_step, submit
+from .flows import open_step, submit
 from .telephony import ANNA, BOB, entry_with_clients, incoming, settle, todo_items
 from .test_reliability import number_formats
 

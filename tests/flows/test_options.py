@@ -13,26 +13,9 @@ from .. import BASE_OPTIONS, make_entry, setup_entry
 from ..flow_text import LANGUAGES, OPTIONS, shown_texts, translation
 from ..telephony import TELNYX_PUBLIC
 from ..texting import FROM, SID, TOKEN, FakeTwilio
+from . import open_step, submit
 
 EXTERNAL = "https://jan.example.com"
-
-
-async def open_step(hass: HomeAssistant, entry_id: str, step: str) -> dict[str, Any]:
-    """Open the options menu and pick a step."""
-    result = await hass.config_entries.options.async_init(entry_id)
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": step}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == step
-    return dict(result)
-
-
-async def submit(hass: HomeAssistant, flow_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    result = await hass.config_entries.options.async_configure(flow_id, data)
-    await hass.async_block_till_done()
-    return dict(result)
 
 
 async def test_screening_saved_as_whole_numbers(hass: HomeAssistant, sources: None) -> None:

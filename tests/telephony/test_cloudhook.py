@@ -35,7 +35,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from .. import BASE_OPTIONS, make_entry, setup_entry
-from ..flows.test_options import open_step, submit
+from ..flows import open_step, submit
 from . import (
     EXTERNAL,
     FORWARD,
