@@ -1,4 +1,4 @@
-"""Shared test helpers: the stand-in source entities and setting up an entry against them."""
+"""Shared test helpers: the stand-in sources, an entry set up against them, its entity ids."""
 
 from __future__ import annotations
 
@@ -41,6 +41,12 @@ ZONES = {
     BAR: ("Jazz Bar", 52.2400, 21.0200),
     LIBRARY: ("City Library", 52.2500, 21.0300),
 }
+
+# The entry's own entities when it is titled "My phone".
+READY = "binary_sensor.my_phone_client_call_ready"
+REASON = "sensor.my_phone_reason"
+READY_AGAIN = "sensor.my_phone_ready_again"
+MODE = "select.my_phone_mode"
 
 
 def set_sources(hass: HomeAssistant, **overrides: str) -> None:
@@ -85,3 +91,15 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def reasons(hass: HomeAssistant) -> list[str]:
+    """The reasons attribute of the call-ready sensor."""
+    return list(hass.states.get(READY).attributes["reasons"])
+
+
+def number_formats(e164: str) -> list[str]:
+    """The ways a Polish number can be written: E.164, national, grouped, digits only."""
+    national = e164.removeprefix("+48")
+    grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
+    return [e164, e164[1:], national, grouped, f"+48 {grouped}"]

@@ -35,27 +35,23 @@ from . import (
     DRIVING,
     LIBRARY,
     METRO,
+    MODE,
     PHONE_STATE,
+    READY,
+    READY_AGAIN,
+    REASON,
     SCHEDULE,
     SIGNAL,
     TRACKER,
     WORKDAY,
     ZONES,
     make_entry,
+    reasons,
     set_sources,
     setup_entry,
 )
 
-READY = "binary_sensor.my_phone_client_call_ready"
-REASON = "sensor.my_phone_reason"
-READY_AGAIN = "sensor.my_phone_ready_again"
-MODE = "select.my_phone_mode"
 WARSAW = ZoneInfo("Europe/Warsaw")
-
-
-def reasons(hass: HomeAssistant) -> list[str]:
-    """The reasons attribute of the call-ready sensor."""
-    return list(hass.states.get(READY).attributes["reasons"])
 
 
 async def test_entities_created_with_translated_names(

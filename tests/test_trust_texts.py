@@ -20,10 +20,9 @@ import pytest
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from . import DRIVING, make_entry, setup_entry
+from . import DRIVING, make_entry, number_formats, setup_entry
 from .flows import open_step, submit
 from .telephony import ANNA, BOB, entry_with_clients, incoming, settle, todo_items
-from .test_reliability import number_formats
 
 STRANGER = "+48603555444"
 PHONE = "notify.mobile_app_jan"
