@@ -14,7 +14,7 @@ import voluptuous as vol
 from custom_components.client_etiquette.const import DOMAIN
 
 from .. import DRIVING, setup_entry
-from ..outgoing.test_outgoing import ANNA, ANNA_DATA, client, make_entry
+from ..outgoing import ANNA, ANNA_DATA, client, make_entry
 
 EVENT = "event.my_phone_client_call"
 
