@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -103,3 +104,50 @@ def number_formats(e164: str) -> list[str]:
     national = e164.removeprefix("+48")
     grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
     return [e164, e164[1:], national, grouped, f"+48 {grouped}"]
+
+
+# An entry whose ids never change, for snapshots: unique ids and sub-entry ids are in them.
+FIXED_ENTRY_ID = "01JTEST0ENTRY0000000000000"
+FIXED_ANNA_ID = "01JTEST0CL1ENT0ANNA0000000"
+FIXED_BOB_ID = "01JTEST0CL1ENT0B0B00000000"
+
+
+def entry_with_fixed_ids(**options: Any) -> MockConfigEntry:
+    """An entry with fixed entry and sub-entry ids: Anna (regular, Polish, office hours in
+    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins."""
+    clients: list[ConfigSubentryDataWithId] = [
+        ConfigSubentryDataWithId(
+            data={
+                "numbers": ["+48601234567"],
+                "tier": "regular",
+                "language": "pl",
+                "time_zone": "Europe/Warsaw",
+                "contact_start": "09:00:00",
+                "contact_end": "17:00:00",
+                "contact_days": ["mon", "tue", "wed", "thu", "fri"],
+            },
+            subentry_id=FIXED_ANNA_ID,
+            subentry_type="client",
+            title="Anna Kowalska",
+            unique_id=None,
+        ),
+        ConfigSubentryDataWithId(
+            data={
+                "numbers": ["+442071838750"],
+                "tier": "vip",
+                "language": "en",
+                "time_zone": "Europe/London",
+            },
+            subentry_id=FIXED_BOB_ID,
+            subentry_type="client",
+            title="Bob Smith",
+            unique_id=None,
+        ),
+    ]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=FIXED_ENTRY_ID,
+        title="My phone",
+        options={**BASE_OPTIONS, **options},
+        subentries_data=clients,
+    )
