@@ -1,0 +1,153 @@
+"""Shared test helpers: the stand-in sources, an entry set up against them, its entity ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentryDataWithId
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.client_etiquette.const import DOMAIN
+
+DRIVING = "sensor.phone_detected_activity"
+ANDROID_AUTO = "binary_sensor.phone_android_auto"
+PHONE_STATE = "sensor.phone_phone_state"
+DND = "sensor.phone_do_not_disturb_sensor"
+SIGNAL = "sensor.phone_signal_strength"
+CALENDAR = "calendar.work"
+TRACKER = "device_tracker.phone"
+SCHEDULE = "schedule.business_hours"
+WORKDAY = "binary_sensor.workday"
+METRO = "zone.metro"
+BAR = "zone.jazz_bar"
+LIBRARY = "zone.library"
+
+BASE_OPTIONS: dict[str, Any] = {
+    "driving_entities": [DRIVING],
+    "phone_state_entities": [PHONE_STATE],
+    "dnd_entities": [DND],
+    "signal_entities": [SIGNAL],
+    "weak_signal_dbm": -110,
+    "calendar_entities": [CALENDAR],
+    "meeting_keywords": [],
+    "tracker_entity": TRACKER,
+    "dead_zones": [METRO],
+    "noisy_zones": [BAR],
+    "public_zones": [LIBRARY],
+}
+
+ZONES = {
+    METRO: ("Metro", 52.2300, 21.0100),
+    BAR: ("Jazz Bar", 52.2400, 21.0200),
+    LIBRARY: ("City Library", 52.2500, 21.0300),
+}
+
+# The entry's own entities when it is titled "My phone".
+READY = "binary_sensor.my_phone_client_call_ready"
+REASON = "sensor.my_phone_reason"
+READY_AGAIN = "sensor.my_phone_ready_again"
+MODE = "select.my_phone_mode"
+
+
+def set_sources(hass: HomeAssistant, **overrides: str) -> None:
+    """Set every stand-in source to a calm value, then apply overrides (entity_id=state)."""
+    calm = {
+        DRIVING: "still",
+        ANDROID_AUTO: "off",
+        PHONE_STATE: "idle",
+        DND: "off",
+        SIGNAL: "-85",
+        CALENDAR: "off",
+        TRACKER: "not_home",
+        WORKDAY: "on",
+    }
+    for entity_id, state in calm.items():
+        hass.states.async_set(entity_id, state)
+    for name, (friendly, lat, lon) in ZONES.items():
+        hass.states.async_set(
+            name,
+            "0",
+            {"friendly_name": friendly, "latitude": lat, "longitude": lon, "radius": 100},
+        )
+    for entity_id, state in overrides.items():
+        hass.states.async_set(entity_id, state)
+
+
+def make_entry(options: dict[str, Any] | None = None, title: str = "My phone") -> MockConfigEntry:
+    """A Client Etiquette entry with the given options (default: the stand-ins)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=title,
+        data={},
+        options=dict(BASE_OPTIONS if options is None else options),
+        version=1,
+        minor_version=1,
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add and set up an entry, waiting until it is loaded."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+def reasons(hass: HomeAssistant) -> list[str]:
+    """The reasons attribute of the call-ready sensor."""
+    return list(hass.states.get(READY).attributes["reasons"])
+
+
+def number_formats(e164: str) -> list[str]:
+    """The ways a Polish number can be written: E.164, national, grouped, digits only."""
+    national = e164.removeprefix("+48")
+    grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
+    return [e164, e164[1:], national, grouped, f"+48 {grouped}"]
+
+
+# An entry whose ids never change, for snapshots: unique ids and sub-entry ids are in them.
+FIXED_ENTRY_ID = "01JTEST0ENTRY0000000000000"
+FIXED_ANNA_ID = "01JTEST0CL1ENT0ANNA0000000"
+FIXED_BOB_ID = "01JTEST0CL1ENT0B0B00000000"
+
+
+def entry_with_fixed_ids(**options: Any) -> MockConfigEntry:
+    """An entry with fixed entry and sub-entry ids: Anna (regular, Polish, office hours in
+    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins."""
+    clients: list[ConfigSubentryDataWithId] = [
+        ConfigSubentryDataWithId(
+            data={
+                "numbers": ["+48601234567"],
+                "tier": "regular",
+                "language": "pl",
+                "time_zone": "Europe/Warsaw",
+                "contact_start": "09:00:00",
+                "contact_end": "17:00:00",
+                "contact_days": ["mon", "tue", "wed", "thu", "fri"],
+            },
+            subentry_id=FIXED_ANNA_ID,
+            subentry_type="client",
+            title="Anna Kowalska",
+            unique_id=None,
+        ),
+        ConfigSubentryDataWithId(
+            data={
+                "numbers": ["+442071838750"],
+                "tier": "vip",
+                "language": "en",
+                "time_zone": "Europe/London",
+            },
+            subentry_id=FIXED_BOB_ID,
+            subentry_type="client",
+            title="Bob Smith",
+            unique_id=None,
+        ),
+    ]
+    return MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=FIXED_ENTRY_ID,
+        title="My phone",
+        options={**BASE_OPTIONS, **options},
+        subentries_data=clients,
+    )

@@ -2,76 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncGenerator
 
-from homeassistant.core import HomeAssistant
+from aiohttp.test_utils import TestServer
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.client_etiquette.const import DOMAIN
-
-DRIVING = "sensor.phone_detected_activity"
-ANDROID_AUTO = "binary_sensor.phone_android_auto"
-PHONE_STATE = "sensor.phone_phone_state"
-DND = "sensor.phone_do_not_disturb_sensor"
-SIGNAL = "sensor.phone_signal_strength"
-CALENDAR = "calendar.work"
-TRACKER = "device_tracker.phone"
-SCHEDULE = "schedule.business_hours"
-WORKDAY = "binary_sensor.workday"
-METRO = "zone.metro"
-BAR = "zone.jazz_bar"
-LIBRARY = "zone.library"
-
-BASE_OPTIONS: dict[str, Any] = {
-    "driving_entities": [DRIVING],
-    "phone_state_entities": [PHONE_STATE],
-    "dnd_entities": [DND],
-    "signal_entities": [SIGNAL],
-    "weak_signal_dbm": -110,
-    "calendar_entities": [CALENDAR],
-    "meeting_keywords": [],
-    "tracker_entity": TRACKER,
-    "dead_zones": [METRO],
-    "noisy_zones": [BAR],
-    "public_zones": [LIBRARY],
-}
-
-ZONES = {
-    METRO: ("Metro", 52.2300, 21.0100),
-    BAR: ("Jazz Bar", 52.2400, 21.0200),
-    LIBRARY: ("City Library", 52.2500, 21.0300),
-}
+from . import make_entry, set_sources, setup_entry
+from .texting import FakeTwilio
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
-
-
-def set_sources(hass: HomeAssistant, **overrides: str) -> None:
-    """Set every stand-in source to a calm value, then apply overrides (entity_id=state)."""
-    calm = {
-        DRIVING: "still",
-        ANDROID_AUTO: "off",
-        PHONE_STATE: "idle",
-        DND: "off",
-        SIGNAL: "-85",
-        CALENDAR: "off",
-        TRACKER: "not_home",
-        WORKDAY: "on",
-    }
-    for entity_id, state in calm.items():
-        hass.states.async_set(entity_id, state)
-    for name, (friendly, lat, lon) in ZONES.items():
-        hass.states.async_set(
-            name,
-            "0",
-            {"friendly_name": friendly, "latitude": lat, "longitude": lon, "radius": 100},
-        )
-    for entity_id, state in overrides.items():
-        hass.states.async_set(entity_id, state)
 
 
 @pytest.fixture
@@ -81,28 +26,44 @@ async def sources(hass: HomeAssistant) -> None:
     set_sources(hass)
 
 
-def make_entry(options: dict[str, Any] | None = None, title: str = "My phone") -> MockConfigEntry:
-    """A Client Etiquette entry with the given options (default: the stand-ins)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=title,
-        data={},
-        options=dict(BASE_OPTIONS if options is None else options),
-        version=1,
-        minor_version=1,
-    )
-
-
-async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
-    """Add and set up an entry, waiting until it is loaded."""
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
 @pytest.fixture
 async def loaded_entry(hass: HomeAssistant, sources: None) -> MockConfigEntry:
     """An entry set up against the stand-in sources."""
     assert await async_setup_component(hass, "homeassistant", {})
     return await setup_entry(hass, make_entry())
+
+
+@pytest.fixture
+async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
+    """The fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
+    fake = FakeTwilio()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.base = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release()
+    await server.close()
+
+
+@pytest.fixture
+def texts(hass: HomeAssistant) -> list[ServiceCall]:
+    """A real notify action standing in for an SMS gateway; records what it is asked."""
+    calls: list[ServiceCall] = []
+
+    async def record(call: ServiceCall) -> None:
+        calls.append(call)
+
+    hass.services.async_register("notify", "sms", record)
+    return calls
+
+
+@pytest.fixture
+def reminders(hass: HomeAssistant) -> list[ServiceCall]:
+    """The freelancer's phone: a notify action recording reminders."""
+    calls: list[ServiceCall] = []
+
+    async def record(call: ServiceCall) -> None:
+        calls.append(call)
+
+    hass.services.async_register("notify", "mobile_app_jan", record)
+    return calls

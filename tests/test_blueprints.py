@@ -34,8 +34,7 @@ from custom_components.client_etiquette.const import (
     EVENT_SENT_TO_VOICEMAIL,
 )
 
-from .conftest import make_entry, setup_entry
-from .test_entities import MODE, READY
+from . import MODE, READY, make_entry, setup_entry
 
 NAMES = [
     "android_quiet_while_busy.yaml",

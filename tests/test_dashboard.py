@@ -30,7 +30,7 @@ from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.core.models import NotNow
 from custom_components.client_etiquette.flows.sources_form import DEFAULT_NAME
 
-from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry
+from . import BASE_OPTIONS, DND, DRIVING, setup_entry
 
 DASHBOARD = Path(__file__).parent.parent / "docs" / "dashboard.yaml"
 URL_PATH = "client-etiquette"

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+from syrupy.matchers import path_type
 
-from .conftest import CALENDAR, DRIVING, TRACKER
+from custom_components.client_etiquette.const import DOMAIN
+
+from . import CALENDAR, DRIVING, TRACKER, entry_with_fixed_ids, setup_entry
 
 
 async def test_diagnostics_redacted(
@@ -62,7 +67,7 @@ async def test_secrets_clients_and_callbacks_redacted(
     """Webhook ids, tokens, numbers, e-mails and texts never appear in diagnostics."""
     from homeassistant.config_entries import ConfigSubentryData
 
-    from .conftest import BASE_OPTIONS, setup_entry
+    from . import BASE_OPTIONS, setup_entry
 
     secrets = {
         "twilio_auth_token": "tok-secret-123",
@@ -115,8 +120,8 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     transcriptions with numbers: no number, in any spelling, is in the download."""
     from homeassistant.config_entries import ConfigSubentryData
 
-    from .conftest import BASE_OPTIONS, setup_entry
-    from .test_webhooks import TELEPHONY, VOICE_PATH, sign
+    from . import BASE_OPTIONS, setup_entry
+    from .telephony import TELEPHONY, VOICE_PATH, sign
 
     external = "https://ha.example.com"
     entry = MockConfigEntry(
@@ -188,3 +193,47 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     assert result["entry"]["title"] == "**REDACTED**"
     assert result["entry"]["options"]["sender_name"] == "**REDACTED**"
     assert result["calls"] == {"numbers_in_history": 200, "call_ids_remembered": 200}
+
+
+# Frozen before Home Assistant starts, so the download's access token is valid at that moment.
+@pytest.mark.freeze_time("2025-06-03 10:00:00+02:00")
+async def test_diagnostics_snapshot(
+    hass: HomeAssistant,
+    sources: None,
+    hass_client: ClientSessionGenerator,
+    snapshot: SnapshotAssertion,
+    texts: list[ServiceCall],
+) -> None:
+    """The whole download of an entry with clients, webhooks, texting and two callbacks is
+    the committed snapshot: every field there, every private value redacted."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    await hass.config.async_update(external_url="https://jan.example.com")
+    entry = await setup_entry(
+        hass,
+        entry_with_fixed_ids(
+            voice_webhook_id="voice-id-789",
+            pbx_webhook_id="pbx-id-000",
+            pbx_secret="pbx-secret-456",
+            twilio_auth_token="tok-secret-123",
+            forward_number="+48600100200",
+            texting_backend="notify",
+            notify_action="notify.sms",
+            sender_name="Jan",
+            template_en="Call me back on +48 600 100 200",
+        ),
+    )
+    hass.states.async_set(DRIVING, "in_vehicle")
+    hass.states.async_set(
+        TRACKER, "not_home", {"latitude": 52.1234, "longitude": 21.5678, "gps_accuracy": 5}
+    )
+    hass.states.async_set(CALENDAR, "off", {"message": "Call Anna +48 601 234 567"})
+    for fields in (
+        {"number": "+48601234567", "call_id": "CA1"},
+        {"number": "+48602000111", "call_id": "CA2", "name": "Caller 602 000 111"},
+    ):
+        await hass.services.async_call(DOMAIN, "incoming_call", fields, blocking=True)
+    await hass.async_block_till_done()
+    assert len(texts) == 2
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    # A callback's uid is random (uuid4): the snapshot keeps only that it is a string.
+    assert result == snapshot(matcher=path_type({r"callbacks\.\d+\.uid": (str,)}, regex=True))

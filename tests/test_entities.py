@@ -27,7 +27,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.core.models import Reason
 
-from .conftest import (
+from . import (
     ANDROID_AUTO,
     BAR,
     BASE_OPTIONS,
@@ -36,27 +36,23 @@ from .conftest import (
     DRIVING,
     LIBRARY,
     METRO,
+    MODE,
     PHONE_STATE,
+    READY,
+    READY_AGAIN,
+    REASON,
     SCHEDULE,
     SIGNAL,
     TRACKER,
     WORKDAY,
     ZONES,
     make_entry,
+    reasons,
     set_sources,
     setup_entry,
 )
 
-READY = "binary_sensor.my_phone_client_call_ready"
-REASON = "sensor.my_phone_reason"
-READY_AGAIN = "sensor.my_phone_ready_again"
-MODE = "select.my_phone_mode"
 WARSAW = ZoneInfo("Europe/Warsaw")
-
-
-def reasons(hass: HomeAssistant) -> list[str]:
-    """The reasons attribute of the call-ready sensor."""
-    return list(hass.states.get(READY).attributes["reasons"])
 
 
 async def test_entities_created_with_translated_names(

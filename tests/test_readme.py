@@ -32,7 +32,7 @@ from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES,
 from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.outgoing import holidays
 
-from .conftest import BASE_OPTIONS, setup_entry
+from . import BASE_OPTIONS, setup_entry
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"

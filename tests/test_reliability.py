@@ -41,7 +41,7 @@ from twilio.request_validator import RequestValidator
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
 
-from .conftest import BASE_OPTIONS, DRIVING, setup_entry
+from . import BASE_OPTIONS, DRIVING, number_formats, setup_entry
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "0123456789abcdef0123456789abcdef"
@@ -751,13 +751,6 @@ async def test_burst_of_1000_calls_from_200_numbers(
 
 
 # --- privacy ------------------------------------------------------------------------------------
-
-
-def number_formats(e164: str) -> list[str]:
-    """The ways a Polish number can be written: E.164, national, grouped, digits only."""
-    national = e164.removeprefix("+48")
-    grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
-    return [e164, e164[1:], national, grouped, f"+48 {grouped}"]
 
 
 async def test_numbers_never_logged_above_debug(

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.client_etiquette.const import DOMAIN
 from custom_components.client_etiquette.issues import missing_source_issue_id as issue_id
 
-from .conftest import BASE_OPTIONS, DND, DRIVING, TRACKER, make_entry, setup_entry
+from . import BASE_OPTIONS, DND, DRIVING, TRACKER, make_entry, setup_entry
 
 
 async def test_missing_at_start_and_fix_flow(

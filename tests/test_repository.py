@@ -98,6 +98,94 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", version)[:3])
 
 
+# ---------------------------------------------------------------- the tests' own layout
+
+TESTS = REPO / "tests"
+
+
+def _module_name(path: Path) -> str:
+    """The dotted name a file under the repository is imported as."""
+    parts = path.relative_to(REPO).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports_in(source: str, package: list[str]) -> Iterator[tuple[int, str]]:
+    """Every module some source imports (line, dotted name), relative imports resolved
+    against ``package``; for ``from module import name`` both the module and
+    ``module.name``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            yield node.lineno, module
+            for alias in node.names:
+                yield node.lineno, f"{module}.{alias.name}"
+
+
+def _imported_modules(path: Path) -> Iterator[tuple[int, str]]:
+    """Every module a file under the repository imports (line, dotted name)."""
+    package = _module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    yield from _imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def _is_test_module(name: str) -> bool:
+    """Whether a dotted name is one of the repository's test modules (tests/**/test_*.py)."""
+    path = REPO.joinpath(*name.split(".")).with_suffix(".py")
+    return path.name.startswith("test_") and path.is_file() and TESTS in path.parents
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/**/__init__.py and fixtures in conftest.py: no file under
+    tests/ imports a test module (its tests would run twice, its fixtures leak by name)."""
+    found = [
+        f"{path.relative_to(REPO)}:{line} imports {name}"
+        for path in sorted(TESTS.rglob("*.py"))
+        for line, name in _imported_modules(path)
+        if _is_test_module(name)
+    ]
+    assert found == []
+
+
+def test_the_import_check_sees_every_spelling() -> None:
+    """The check above finds a test module however it is imported: absolute, relative, or as
+    a name imported from its package; helpers and package-level names are not test modules."""
+    source = (
+        "import tests.test_entities\n"
+        "from . import test_webhooks, Setup\n"
+        "from ..flows.test_options import open_step\n"
+        "from .. import BASE_OPTIONS\n"
+        "from ..flow_text import shown_texts\n"
+    )
+    names = {name for _, name in _imports_in(source, ["tests", "telephony"])}
+    assert {name for name in names if _is_test_module(name)} == {
+        "tests.test_entities",
+        "tests.telephony.test_webhooks",
+        "tests.flows.test_options",
+    }
+    assert _module_name(TESTS / "telephony" / "__init__.py") == "tests.telephony"
+    assert _module_name(TESTS / "telephony" / "test_calls.py") == "tests.telephony.test_calls"
+
+
+def test_test_directories_mirror_the_packages() -> None:
+    """tests/<name>/ exists for each sub-package of the integration, with an __init__.py;
+    the only other directories are tests/browser (run by scripts/browser-test only),
+    syrupy's tests/snapshots and tests/fixtures (stored data of earlier versions)."""
+    packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
+    directories = {
+        path.name
+        for path in TESTS.iterdir()
+        if path.is_dir() and not path.name.startswith((".", "__"))
+    }
+    assert directories == packages | {"browser", "snapshots", "fixtures"}
+    assert all((TESTS / name / "__init__.py").is_file() for name in packages)
+    assert not (TESTS / "browser" / "__init__.py").exists()
+
+
 # ---------------------------------------------------------------- manifest and HACS
 
 

@@ -18,8 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, make_entry, setup_entry
-from .test_entities import MODE, READY, READY_AGAIN, REASON, reasons
+from . import DRIVING, MODE, READY, READY_AGAIN, REASON, make_entry, reasons, setup_entry
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 

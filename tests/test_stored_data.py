@@ -38,7 +38,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, setup_entry
+from . import DRIVING, setup_entry
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stored_1920031"
 ENTRY: dict[str, Any] = json.loads((FIXTURE / "entry.json").read_text(encoding="utf-8"))

@@ -20,19 +20,9 @@ import pytest
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, make_entry, setup_entry
-from .test_calls import (  # noqa: F401
-    ANNA,
-    BOB,
-    entry_with_clients,
-    incoming,
-    reminders,
-    settle,
-    texts,
-    todo_items,
-)
-from .test_options import open_step, submit
-from .test_reliability import number_formats
+from . import DRIVING, make_entry, number_formats, setup_entry
+from .flows import open_step, submit
+from .telephony import ANNA, BOB, entry_with_clients, incoming, settle, todo_items
 
 STRANGER = "+48603555444"
 PHONE = "notify.mobile_app_jan"
@@ -156,8 +146,8 @@ async def test_todo_descriptions_readable_in_the_ui_language(
 async def test_reminders_say_calls_in_plural(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
-    reminders: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
+    reminders: list[ServiceCall],
     language: str,
     anna_calls: int,
     anna: tuple[str, str],
@@ -181,7 +171,7 @@ async def test_reminders_say_calls_in_plural(
 async def test_failing_reminders_told_once_without_the_number(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A phone that is not connected: one warning without numbers, one repair issue, which
@@ -227,7 +217,7 @@ async def test_failing_reminders_told_once_without_the_number(
 async def test_unload_cancels_a_reminder_still_on_its_way(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
 ) -> None:
     """A phone that never answers does not keep a reminder running after unload."""
     started, cancelled, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
@@ -258,7 +248,7 @@ async def test_unload_cancels_a_reminder_still_on_its_way(
 async def test_missing_reminder_action_is_one_issue_not_a_flood(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """An action stored before the form checked it: one issue, one warning, however many
@@ -293,7 +283,7 @@ async def test_missing_reminder_action_is_one_issue_not_a_flood(
 async def test_screening_step_checks_the_reminder_action(
     hass: HomeAssistant,
     sources: None,
-    reminders: list[ServiceCall],  # noqa: F811
+    reminders: list[ServiceCall],
 ) -> None:
     """A reminder action that does not exist is refused with a translated form error."""
     entry = await setup_entry(hass, make_entry())
@@ -425,7 +415,7 @@ async def test_texts_step_tries_the_sender_name_as_configured(
 async def test_stored_template_that_breaks_falls_back_and_says_so_once(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A template from an older version, bad for unknown callers: they get the built-in text,
@@ -463,7 +453,7 @@ async def test_stored_template_that_breaks_falls_back_and_says_so_once(
 async def test_template_that_breaks_only_at_send_time(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
 ) -> None:
     """A template reading a state can pass at set-up and break later (an empty value or an
     error): the built-in text goes out and the issue shows what the template gave."""
@@ -496,7 +486,7 @@ async def test_template_that_breaks_only_at_send_time(
 async def test_removing_the_entry_clears_its_template_and_reminder_issues(
     hass: HomeAssistant,
     sources: None,
-    texts: list[ServiceCall],  # noqa: F811
+    texts: list[ServiceCall],
 ) -> None:
     """A broken template and a reminder action that is gone: both issues leave with the entry."""
     entry = await setup_entry(

@@ -161,7 +161,7 @@ class SnapshotTracker:
     from it, in the order of the configuration's roles. A change of one source re-derives
     only the evidence that source feeds (a tracker or zone change: the zones), so an
     update costs the same with 1 or 200 sources. At every moment ``snapshot`` equals
-    a full read of the same states (``tests/snapshot_reference.py``, the reference it is
+    a full read of the same states (``tests/sources/snapshot_reference.py``, the reference it is
     tested against), provided ``async_update_source`` is called
     for every state change of a configured source (``async_refresh`` re-reads them all).
     """

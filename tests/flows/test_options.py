@@ -9,30 +9,13 @@ from homeassistant.data_entry_flow import FlowResultType, InvalidData
 import pytest
 import voluptuous as vol
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
-from .flow_text import LANGUAGES, OPTIONS, shown_texts, translation
-from .test_signature import TELNYX_PUBLIC
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from .. import BASE_OPTIONS, make_entry, setup_entry
+from ..flow_text import LANGUAGES, OPTIONS, shown_texts, translation
+from ..telephony import TELNYX_PUBLIC
+from ..texting import FROM, SID, TOKEN, FakeTwilio
+from . import open_step, submit
 
 EXTERNAL = "https://jan.example.com"
-
-
-async def open_step(hass: HomeAssistant, entry_id: str, step: str) -> dict[str, Any]:
-    """Open the options menu and pick a step."""
-    result = await hass.config_entries.options.async_init(entry_id)
-    assert result["type"] is FlowResultType.MENU
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"next_step_id": step}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == step
-    return dict(result)
-
-
-async def submit(hass: HomeAssistant, flow_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    result = await hass.config_entries.options.async_configure(flow_id, data)
-    await hass.async_block_till_done()
-    return dict(result)
 
 
 async def test_screening_saved_as_whole_numbers(hass: HomeAssistant, sources: None) -> None:
@@ -216,7 +199,7 @@ async def test_texting_off_keeps_settings(hass: HomeAssistant, sources: None) ->
 async def test_texting_twilio_errors(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
     setup: str | None,
     data: dict[str, str],
     error: str,
@@ -248,7 +231,7 @@ async def test_texting_twilio_errors(
 async def test_texting_twilio_senders(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
     sender: str,
     stored: str,
 ) -> None:
@@ -270,7 +253,7 @@ async def test_texting_twilio_senders(
 async def test_texting_twilio_saved(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """Good settings are stored, the API address is dropped when cleared, texts go out."""
     entry = await setup_entry(
@@ -548,7 +531,7 @@ def as_submitted(result: dict[str, Any]) -> dict[str, Any]:
 async def test_stored_options_survive_untouched_forms(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """An entry made before these forms keeps its options when each form is submitted as is."""
     stored = {

@@ -13,8 +13,8 @@ import voluptuous as vol
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, setup_entry
-from .test_outgoing import ANNA, ANNA_DATA, client, make_entry
+from .. import DRIVING, setup_entry
+from ..outgoing import ANNA, ANNA_DATA, client, make_entry
 
 EVENT = "event.my_phone_client_call"
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import timedelta
 import json
 import logging
@@ -14,18 +13,16 @@ from urllib.parse import urlencode
 import xml.etree.ElementTree as ET
 
 from aiohttp import ClientResponse, payload
-from aiohttp.test_utils import TestClient, make_mocked_request
+from aiohttp.test_utils import make_mocked_request
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from twilio.request_validator import RequestValidator
+from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony import twiml
-from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
 from custom_components.client_etiquette.telephony.webhooks import (
     MAX_BODY,
     RECENT_CALLS,
@@ -34,100 +31,26 @@ from custom_components.client_etiquette.telephony.webhooks import (
     voice_webhook_url,
 )
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
-from .test_signature import TELNYX_PUBLIC, telnyx_signature
-
-TOKEN = "0123456789abcdef0123456789abcdef"
-SECRET = new_secret()
-VOICE_ID = new_webhook_id()
-PBX_ID = new_webhook_id()
-EXTERNAL = "https://ha.example.com"
-FORWARD = "+48601000111"
-CALLER = "+48601234567"
-VOICE_PATH = f"/api/webhook/{VOICE_ID}"
-PBX_PATH = f"/api/webhook/{PBX_ID}"
-TELEPHONY = {
-    "twilio_auth_token": TOKEN,
-    "voice_webhook_id": VOICE_ID,
-    "forward_number": FORWARD,
-    "dial_timeout": 18,
-    "pbx_webhook_id": PBX_ID,
-    "pbx_secret": SECRET,
-    "pbx_local_only": True,
-    "sender_name": "Jan",
-    "telnyx_public_key": TELNYX_PUBLIC,
-}
-
-type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
-
-
-@dataclass
-class Setup:
-    """A loaded entry with its webhooks, an HTTP client and the decisions made."""
-
-    hass: HomeAssistant
-    entry: MockConfigEntry
-    client: TestClient[Any, Any]
-    screened: list[Any]
-
-    @property
-    def queue(self) -> list[Any]:
-        """The callback items waiting."""
-        return list(self.entry.runtime_data.callbacks.items)
-
-
-def call_form(**extra: str) -> dict[str, str]:
-    """The form Twilio posts for an incoming call."""
-    return {
-        "AccountSid": "AC" + "0" * 32,
-        "CallSid": "CA" + "1" * 32,
-        "From": CALLER,
-        "To": "+48221234567",
-        "CallStatus": "ringing",
-        "Direction": "inbound",
-        "ApiVersion": "2010-04-01",
-        **extra,
-    }
-
-
-def sign(url: str, form: dict[str, str], token: str = TOKEN) -> str:
-    """What Twilio would put in X-Twilio-Signature."""
-    return str(RequestValidator(token).compute_signature(url, form))
-
-
-async def post_voice(
-    setup: Setup,
-    form: dict[str, str],
-    *,
-    step: str | None = None,
-    signed_url: str | None = None,
-    token: str = TOKEN,
-    header: str = "X-Twilio-Signature",
-) -> ClientResponse:
-    """POST a form to the voice webhook, signed as Twilio signs it."""
-    path = VOICE_PATH + (f"?step={step}" if step else "")
-    signature = sign(signed_url or EXTERNAL + path, form, token)
-    return await setup.client.post(path, data=form, headers={header: signature})
-
-
-async def twiml_of(response: ClientResponse) -> ET.Element:
-    """The TwiML document of a 200 response."""
-    assert response.status == 200
-    assert response.content_type == "text/xml"
-    root = ET.fromstring(await response.text())
-    assert root.tag == "Response"
-    return root
-
-
-@pytest.fixture
-async def setup(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
-    """The integration with both webhooks enabled, reachable at EXTERNAL."""
-    await hass.config.async_update(external_url=EXTERNAL)
-    assert await async_setup_component(hass, "homeassistant", {})
-    assert await async_setup_component(hass, "webhook", {})
-    screened = async_capture_events(hass, EVENT_CALL_SCREENED)
-    entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
-    return Setup(hass, entry, await hass_client_no_auth(), screened)
+from .. import BASE_OPTIONS, make_entry, setup_entry
+from . import (
+    CALLER,
+    EXTERNAL,
+    FORWARD,
+    PBX_ID,
+    PBX_PATH,
+    SECRET,
+    TELEPHONY,
+    TOKEN,
+    VOICE_ID,
+    VOICE_PATH,
+    ClientFactory,
+    Setup,
+    call_form,
+    post_voice,
+    sign,
+    telnyx_signature,
+    twiml_of,
+)
 
 
 async def not_ready(hass: HomeAssistant) -> None:

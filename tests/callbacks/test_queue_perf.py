@@ -16,7 +16,6 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.todo import DATA_COMPONENT, TodoListEntity
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
@@ -27,9 +26,8 @@ from custom_components.client_etiquette.callbacks.store import (
     STORAGE_VERSION,
 )
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.issues import missing_source_issue_id as issue_id
 
-from .conftest import BASE_OPTIONS, DND, PHONE_STATE, make_entry, setup_entry
+from .. import PHONE_STATE, make_entry, setup_entry
 
 TODO = "todo.my_phone_callbacks"
 BASE = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
@@ -393,57 +391,6 @@ async def test_overdue_promises_fire_in_order_of_their_deadlines(
         assert fired == expected, minute
     assert len(fired) == 4
     assert all(entry_item.overdue_fired for entry_item in queue.items)
-
-
-async def test_missing_source_listener_ignores_ordinary_changes(
-    hass: HomeAssistant,
-    sources: None,
-    entity_registry: er.EntityRegistry,
-    issue_registry: ir.IssueRegistry,
-) -> None:
-    """Only a source appearing, or one with an open issue changing, can clear its issue."""
-    registered = entity_registry.async_get_or_create("sensor", "mobile_app", "dnd-2")
-    hass.states.async_set(registered.entity_id, "off")
-    options = dict(BASE_OPTIONS, dnd_entities=[DND, registered.entity_id])
-    entry = make_entry(options)
-    # An issue left from before (the source is back): cleared at start.
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id(entry.entry_id, DND),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="missing_source",
-    )
-    await setup_entry(hass, entry)
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id, DND)) is None
-
-    # Removed from the registry while its state is still there: the next change clears it.
-    key = issue_id(entry.entry_id, registered.entity_id)
-    entity_registry.async_remove(registered.entity_id)
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, key) is not None
-    hass.states.async_set(registered.entity_id, "on")
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, key) is None
-
-    # An issue this tracker did not raise is not touched by ordinary changes...
-    ir.async_create_issue(
-        hass,
-        DOMAIN,
-        issue_id(entry.entry_id, DND),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="missing_source",
-    )
-    hass.states.async_set(DND, "priority_only")
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id, DND)) is not None
-    # ...but the source appearing again clears it.
-    hass.states.async_remove(DND)
-    hass.states.async_set(DND, "off")
-    await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, issue_id(entry.entry_id, DND)) is None
 
 
 def test_stored_item_is_what_asdict_gives() -> None:

@@ -36,8 +36,8 @@ from custom_components.client_etiquette.callbacks.store import (
 )
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import DRIVING, setup_entry
-from .test_calls import ANNA, BOB, entry_with_clients, incoming
+from .. import DRIVING, setup_entry
+from ..telephony import ANNA, BOB, entry_with_clients, incoming
 
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 

@@ -34,10 +34,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from .conftest import BASE_OPTIONS, make_entry, setup_entry
-from .test_options import open_step, submit
-from .test_signature import telnyx_signature
-from .test_webhooks import (
+from .. import BASE_OPTIONS, make_entry, setup_entry
+from ..flows import open_step, submit
+from . import (
     EXTERNAL,
     FORWARD,
     PBX_ID,
@@ -47,6 +46,7 @@ from .test_webhooks import (
     VOICE_PATH,
     call_form,
     sign,
+    telnyx_signature,
 )
 
 HOOKS = "https://hooks.nabu.casa"

@@ -20,8 +20,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry
-from .test_outgoing import fresh_holidays, jump, settle  # noqa: F401 (an autouse fixture)
+from .. import BASE_OPTIONS, DND, DRIVING, setup_entry
+from . import jump, settle
 
 PER_KIND = 15
 WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]

@@ -22,7 +22,7 @@ from custom_components.client_etiquette.telephony.webhooks import (
     parse_form,
 )
 
-from .test_webhooks import (  # noqa: F401 - the fixture is used by name
+from . import (
     CALLER,
     EXTERNAL,
     FORWARD,
@@ -30,7 +30,6 @@ from .test_webhooks import (  # noqa: F401 - the fixture is used by name
     Setup,
     call_form,
     post_voice,
-    setup,
     sign,
     twiml_of,
 )
@@ -86,7 +85,7 @@ def test_parse_form_agrees_with_parse_qsl(body: bytes) -> None:
     assert outcome(parse_form, body) == outcome(reference, body)
 
 
-async def test_body_sent_in_chunks_is_read_whole(setup: Setup) -> None:  # noqa: F811
+async def test_body_sent_in_chunks_is_read_whole(setup: Setup) -> None:
     """A signed form that arrives in several chunks (no length declared) is read whole."""
     form = call_form(Padding="y" * 20000)
     body = urlencode(form).encode()
@@ -108,7 +107,7 @@ async def test_body_sent_in_chunks_is_read_whole(setup: Setup) -> None:  # noqa:
     assert [verb.tag for verb in root] == ["Dial"]
 
 
-async def test_oversized_body_in_slow_chunks_is_refused(setup: Setup) -> None:  # noqa: F811
+async def test_oversized_body_in_slow_chunks_is_refused(setup: Setup) -> None:
     """Over 64 KiB arriving piece by piece: 413 once the limit is passed."""
 
     async def chunks() -> AsyncIterator[bytes]:
@@ -130,7 +129,7 @@ async def test_oversized_body_in_slow_chunks_is_refused(setup: Setup) -> None:  
 
 
 async def test_every_call_is_decided_and_recorded_with_one_cached_answer(
-    setup: Setup,  # noqa: F811
+    setup: Setup,
 ) -> None:
     """Calls with different CallSids get the same <Dial> document (nothing of the call is in
     it), yet each is screened: history, the event entity and the logbook event, each time.
@@ -169,7 +168,7 @@ async def test_changed_forward_number_changes_the_answer() -> None:
         twiml.dial(" ", timeout=18, action_url=url)
 
 
-async def test_signed_for_another_host_then_back(setup: Setup) -> None:  # noqa: F811
+async def test_signed_for_another_host_then_back(setup: Setup) -> None:
     """The URL that matched last is tried first, but any trusted address is still accepted."""
     host = f"http://127.0.0.1:{setup.client.port}"
     await setup.hass.config.async_update(internal_url=host)
@@ -181,7 +180,7 @@ async def test_signed_for_another_host_then_back(setup: Setup) -> None:  # noqa:
 
 
 async def test_addresses_follow_the_settings(
-    setup: Setup,  # noqa: F811
+    setup: Setup,
 ) -> None:
     """A new external URL is used at once; the old one is no longer ours."""
     hass = setup.hass
@@ -195,7 +194,7 @@ async def test_addresses_follow_the_settings(
     assert isinstance(handler.__self__, VoiceWebhook)
 
 
-async def test_rung_through_follow_up_is_a_callback(hass: HomeAssistant, setup: Setup) -> None:  # noqa: F811
+async def test_rung_through_follow_up_is_a_callback(hass: HomeAssistant, setup: Setup) -> None:
     """A rung-through call schedules no task: its follow-up runs on the next loop turn."""
     screener = setup.entry.runtime_data.screener
     tasks_before = len(hass._tasks)

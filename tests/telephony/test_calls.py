@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import Event, HomeAssistant, ServiceCall
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -15,7 +13,6 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
 )
@@ -24,99 +21,12 @@ from custom_components.client_etiquette.callbacks.models import HISTORY_KEEP
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.logbook import describe_decision
 
-from .conftest import BASE_OPTIONS, DND, DRIVING, setup_entry
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, Reply, twilio  # noqa: F401
+from .. import DND, DRIVING, setup_entry
+from ..texting import FROM, SID, TOKEN, FakeTwilio
+from . import ANNA, BOB, TODO, entry_with_clients, incoming, settle, todo_items
 
-ANNA = "+48601234567"
-BOB = "+48602000111"
 EVENT = "event.my_phone_client_call"
-TODO = "todo.my_phone_callbacks"
 READY = "binary_sensor.my_phone_client_call_ready"
-
-
-def entry_with_clients(**options: Any) -> MockConfigEntry:
-    """An entry texting through notify.sms, with Anna (regular, Polish) and Bob (VIP)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="My phone",
-        options={
-            **BASE_OPTIONS,
-            "texting_backend": "notify",
-            "notify_action": "notify.sms",
-            "sender_name": "Jan",
-            "reminder_notify": "notify.mobile_app_jan",
-            **options,
-        },
-        subentries_data=[
-            ConfigSubentryData(
-                data={"numbers": [ANNA], "tier": "regular", "language": "pl"},
-                subentry_type="client",
-                title="Anna Kowalska",
-                unique_id=None,
-            ),
-            ConfigSubentryData(
-                data={
-                    "numbers": [BOB],
-                    "tier": "vip",
-                    "language": "en",
-                    "time_zone": "Europe/London",
-                },
-                subentry_type="client",
-                title="Bob Smith",
-                unique_id=None,
-            ),
-        ],
-    )
-
-
-@pytest.fixture
-def texts(hass: HomeAssistant) -> list[ServiceCall]:
-    """A real notify action standing in for an SMS gateway; records what it is asked."""
-    calls: list[ServiceCall] = []
-
-    async def record(call: ServiceCall) -> None:
-        calls.append(call)
-
-    hass.services.async_register("notify", "sms", record)
-    return calls
-
-
-@pytest.fixture
-def reminders(hass: HomeAssistant) -> list[ServiceCall]:
-    """The freelancer's phone: a notify action recording reminders."""
-    calls: list[ServiceCall] = []
-
-    async def record(call: ServiceCall) -> None:
-        calls.append(call)
-
-    hass.services.async_register("notify", "mobile_app_jan", record)
-    return calls
-
-
-async def incoming(hass: HomeAssistant, number: str, **fields: Any) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "incoming_call",
-        {"number": number, **fields},
-        blocking=True,
-        return_response=True,
-    )
-    await hass.async_block_till_done()
-    assert response is not None
-    return dict(response)
-
-
-async def settle(hass: HomeAssistant) -> None:
-    """Let follow-up work (saving, sending) finish."""
-    for _ in range(5):
-        await hass.async_block_till_done()
-
-
-async def todo_items(hass: HomeAssistant) -> list[dict[str, Any]]:
-    result = await hass.services.async_call(
-        "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
-    )
-    return list(result[TODO]["items"])  # type: ignore[index,call-overload]
 
 
 async def test_ready_rings(hass: HomeAssistant, sources: None, texts: list[ServiceCall]) -> None:
@@ -411,7 +321,7 @@ async def test_queue_and_cooldown_survive_restart(
 async def test_twilio_text_marks_item_sent(
     hass: HomeAssistant,
     sources: None,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """Through Twilio: the text goes to the API and the item shows it was sent."""
     entry = await setup_entry(

@@ -29,7 +29,7 @@ from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
 from custom_components.client_etiquette.telephony.webhooks import MAX_BODY
 
-from .conftest import BASE_OPTIONS, setup_entry
+from .. import BASE_OPTIONS, setup_entry
 
 TOKEN = "fedcba9876543210fedcba9876543210"
 SECRET = new_secret()

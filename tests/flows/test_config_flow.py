@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import (
+from .. import (
     ANDROID_AUTO,
     BAR,
     CALENDAR,
@@ -27,7 +27,7 @@ from .conftest import (
     make_entry,
     setup_entry,
 )
-from .flow_text import CONFIG, LANGUAGES, OPTIONS, shown_texts
+from ..flow_text import CONFIG, LANGUAGES, OPTIONS, shown_texts
 
 FULL_FORM: dict[str, Any] = {
     "activity": {"driving_entities": [DRIVING], "car_entities": [ANDROID_AUTO]},

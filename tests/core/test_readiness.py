@@ -33,7 +33,7 @@ OFFICE = WorkHours(WAW, MON_FRI, time(9), time(17))
 OFFICE_NY = WorkHours(NY, MON_FRI, time(9), time(17))
 NEVER = WorkHours(WAW, frozenset(), time(9), time(17))
 
-# Source entities as the glue would name them (see tests/conftest.py).
+# Source entities as the glue would name them (see tests/__init__.py).
 DRIVING_SRC = "sensor.phone_detected_activity"
 ANDROID_AUTO_SRC = "binary_sensor.phone_android_auto"
 PHONE_STATE_SRC = "sensor.phone_phone_state"

@@ -13,8 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from .conftest import BASE_OPTIONS, setup_entry
-from .flow_text import CLIENT, LANGUAGES, shown_texts
+from .. import BASE_OPTIONS, setup_entry
+from ..flow_text import CLIENT, LANGUAGES, shown_texts
 
 ANNA = "+48 601 234 567"
 ANNA_E164 = "+48601234567"

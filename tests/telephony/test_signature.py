@@ -8,7 +8,6 @@ import hmac
 import re
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given, settings, strategies as st
 import pytest
 from twilio.request_validator import RequestValidator
@@ -30,6 +29,8 @@ from custom_components.client_etiquette.telephony.signature import (
     signing_payload,
     url_variants,
 )
+
+from . import BODY, TELNYX_PUBLIC, telnyx_signature
 
 TOKEN = "12345678901234567890123456789012"
 URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
@@ -312,19 +313,7 @@ def test_new_webhook_ids_and_secrets_are_long_and_random() -> None:
 
 
 # Telnyx (TeXML): Ed25519 over "<timestamp>|<raw body>", as Telnyx documents it.
-TELNYX_KEY = Ed25519PrivateKey.generate()
-TELNYX_PUBLIC = base64.b64encode(
-    TELNYX_KEY.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-).decode()
-BODY = b"CallSid=v3%3Aabc&From=%2B48601234567&To=%2B48221234567"
 NOW = 1_790_000_000
-
-
-def telnyx_signature(
-    timestamp: str, body: bytes = BODY, key: Ed25519PrivateKey = TELNYX_KEY
-) -> str:
-    """What Telnyx puts in telnyx-signature-ed25519."""
-    return base64.b64encode(key.sign(timestamp.encode() + b"|" + body)).decode()
 
 
 def test_telnyx_signature_accepted() -> None:

@@ -6,12 +6,11 @@ texts arriving at a Twilio-like server on 127.0.0.1.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_platform, entity_registry as er
@@ -23,65 +22,18 @@ from custom_components.client_etiquette.core.messages import ask_first_text
 from custom_components.client_etiquette.core.models import Language
 from custom_components.client_etiquette.outgoing import holidays
 
-from .conftest import BASE_OPTIONS, DRIVING, setup_entry
-from .test_texting import FROM, SID, TOKEN, FakeTwilio, twilio  # noqa: F401
+from .. import DRIVING, setup_entry
+from ..texting import FROM, SID, TOKEN, FakeTwilio
+from . import ANNA, ANNA_DATA, CARLA, client, jump, make_entry, settle
 
-ANNA = "+48601234567"  # a Polish mobile
 ANNA_2 = "+48602000111"
-BOB = "+442071838750"  # a London landline: no texts
-CARLA = "+48603000222"
 NOBODY = "+80012345678"  # international freephone: no country
 ANNA_SENSOR = "binary_sensor.anna_kowalska_good_time_to_call"
 BOB_SENSOR = "binary_sensor.bob_smith_good_time_to_call"
 CARLA_SENSOR = "binary_sensor.carla_texts_only_good_time_to_call"
-WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]
 # 30 October 2030, 23:30 UTC: holidays are needed up to 2030; from midnight UTC up to 2031.
 NIGHT_BEFORE_HORIZON = "2030-10-31 00:30:00+01:00"
 ANNAS_NEXT_OPENING = "2030-10-31 09:00:00+01:00"  # a Thursday
-
-
-def client(title: str, **data: Any) -> ConfigSubentryData:
-    return ConfigSubentryData(data=data, subentry_type="client", title=title, unique_id=None)
-
-
-ANNA_DATA: dict[str, Any] = {
-    "numbers": [ANNA],
-    "tier": "regular",
-    "language": "pl",
-    "time_zone": "Europe/Warsaw",
-    "contact_start": "09:00:00",
-    "contact_end": "17:00:00",
-    "contact_days": WORK_WEEK,
-}
-BOB_DATA: dict[str, Any] = {
-    "numbers": [BOB],
-    "language": "en",
-    "time_zone": "Europe/London",
-    "email": "bob@example.com",
-}
-CARLA_DATA: dict[str, Any] = {
-    "numbers": [CARLA],
-    "language": "en",
-    "time_zone": "Europe/Warsaw",
-    "channel": "text",
-}
-
-
-def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
-    """An entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
-    (texts only), unless other clients are given."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="My phone",
-        options={**BASE_OPTIONS, "sender_name": "Jan", **options},
-        subentries_data=clients
-        if clients is not None
-        else [
-            client("Anna Kowalska", **ANNA_DATA),
-            client("Bob Smith", **BOB_DATA),
-            client("Carla (texts only)", **CARLA_DATA),
-        ],
-    )
 
 
 def twilio_options(fake: FakeTwilio, **options: Any) -> dict[str, Any]:
@@ -93,24 +45,6 @@ def twilio_options(fake: FakeTwilio, **options: Any) -> dict[str, Any]:
         "twilio_api_base": fake.base,
         **options,
     }
-
-
-@pytest.fixture(autouse=True)
-def fresh_holidays() -> Iterator[None]:
-    """Each test loads the holidays it needs, whatever ran before it."""
-    holidays._holiday_cache.clear()
-    yield
-    holidays._holiday_cache.clear()
-
-
-async def settle(hass: HomeAssistant) -> None:
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def jump(hass: HomeAssistant, freezer: FrozenDateTimeFactory, to: str) -> None:
-    freezer.move_to(to)
-    async_fire_time_changed(hass)
-    await settle(hass)
 
 
 async def plan(hass: HomeAssistant, who: str, **fields: Any) -> dict[str, Any]:
@@ -560,7 +494,7 @@ async def test_ask_before_calling_texts_through_twilio(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """The ask-first text reaches Twilio in the client's language; a second one within the
     cooldown is refused, and so is the polite text of a screened call."""
@@ -598,7 +532,7 @@ async def test_polite_text_then_ask_shares_the_cooldown(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """After a polite text for a missed call, asking first is refused for the cooldown."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
@@ -617,7 +551,7 @@ async def test_ask_before_calling_hourly_cap_and_no_response(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """The hourly cap counts ask-first texts too; the action can run without a response."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
@@ -643,7 +577,7 @@ async def test_ask_before_calling_needs_a_backend_and_a_mobile(
     hass: HomeAssistant,
     sources: None,
     freezer: FrozenDateTimeFactory,
-    twilio: FakeTwilio,  # noqa: F811
+    twilio: FakeTwilio,
 ) -> None:
     """No texting backend, or a client with only a landline: translated errors, no text."""
     freezer.move_to("2025-06-03 10:00:00+02:00")

@@ -29,7 +29,7 @@ from custom_components.client_etiquette.core.readiness import evaluate
 from custom_components.client_etiquette.sources.monitor import ReadinessMonitor
 from custom_components.client_etiquette.sources.states import SnapshotTracker, SourceConfig
 
-from .conftest import (
+from .. import (
     ANDROID_AUTO,
     BAR,
     CALENDAR,

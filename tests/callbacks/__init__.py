@@ -1,0 +1,1 @@
+"""Tests of the callback queue, its store and journal, and the reminders."""
