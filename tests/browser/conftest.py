@@ -71,8 +71,12 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture(scope="module")
 def page(browser: Browser) -> Iterator[Page]:
     """One page for the whole story: the tests of test_ui.py run in order on it."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(30_000)
+    # Assertions wait as long as actions do (5 s by default): a busy machine is slow.
+    expect.set_options(timeout=30_000)
     yield page
     context.close()
