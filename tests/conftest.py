@@ -7,11 +7,16 @@ from collections.abc import AsyncGenerator
 from aiohttp.test_utils import TestServer
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
+from hypothesis import settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from . import make_entry, set_sources, setup_entry
 from .texting import FakeTwilio
+
+# Tests never assert timings: no per-example deadline, which a loaded CI machine trips.
+settings.register_profile("client_etiquette", deadline=None)
+settings.load_profile("client_etiquette")
 
 
 @pytest.fixture(autouse=True)
