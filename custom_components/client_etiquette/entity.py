@@ -96,10 +96,10 @@ class ClientEtiquetteEntity(Entity):
         device = devices.async_get(device_id) if device_id else None
         if device is None:
             return
-        identifiers = {(DOMAIN, self._entry_id)}
-        parent = devices.async_get_device(identifiers=identifiers) or (
-            # Registered here if no entity of the entry made it yet.
-            devices.async_get_or_create(config_entry_id=self._entry_id, identifiers=identifiers)
+        # The entry's device, made here if no entity of the entry made it yet
+        # (async_get_device is deprecated from Home Assistant 2026.11).
+        parent = devices.async_get_or_create(
+            config_entry_id=self._entry_id, identifiers={(DOMAIN, self._entry_id)}
         )
         if device.via_device_id != parent.id:
             devices.async_update_device(device.id, via_device_id=parent.id)
