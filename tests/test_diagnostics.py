@@ -17,7 +17,7 @@ from syrupy.matchers import path_type
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from . import CALENDAR, DRIVING, TRACKER, entry_with_fixed_ids, setup_entry
+from . import CALENDAR, DRIVING, TRACKER, entry_with_fixed_ids, on_snapshot_release, setup_entry
 
 
 async def test_diagnostics_redacted(
@@ -196,6 +196,7 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
 
 
 # Frozen before Home Assistant starts, so the download's access token is valid at that moment.
+@on_snapshot_release
 @pytest.mark.freeze_time("2025-06-03 10:00:00+02:00")
 async def test_diagnostics_snapshot(
     hass: HomeAssistant,

@@ -20,7 +20,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.client_etiquette import PLATFORMS
 from custom_components.client_etiquette.const import DOMAIN
 
-from . import DRIVING, entry_with_fixed_ids, setup_entry
+from . import DRIVING, entry_with_fixed_ids, on_snapshot_release, setup_entry
 
 SNAPSHOTTED = [
     Platform.BINARY_SENSOR,
@@ -36,6 +36,7 @@ def test_every_platform_has_its_snapshot() -> None:
     assert sorted(PLATFORMS) == sorted(SNAPSHOTTED)
 
 
+@on_snapshot_release
 @pytest.mark.freeze_time("2025-06-03 10:00:00+02:00")  # a Tuesday, in Anna's office hours
 @pytest.mark.parametrize("platform", SNAPSHOTTED)
 async def test_platform_entities(

@@ -3,7 +3,8 @@
 The files in fixtures/stored_1920031/.storage were written by that version's code
 (fixtures/stored_1920031/README.md says how): a callback snapshot with a journal newer
 than it, and an outbox holding a sent, a failed, an unsure and a pending text.
-expected.json is what that version showed right before the files were taken.
+expected.json is what that version showed right before the files were taken (the
+to-do descriptions' lines since put in today's order: the card shows the first three).
 """
 
 from __future__ import annotations

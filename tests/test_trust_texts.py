@@ -53,44 +53,44 @@ def leaks(caplog: pytest.LogCaptureFixture, numbers: list[str]) -> list[str]:
 DESCRIPTIONS = {
     "en": {
         "Call back Anna Kowalska": (
-            "- **Number:** [+48 601 234 567](tel:+48601234567)\n"
             "- **Last call:** 3 June, 10:06 (2 calls)\n"
+            "- **Text:** Not sent: no texting service is set up\n"
             "- **Reason:** Driving\n"
-            "- **Text:** Not sent: no texting service is set up"
+            "- **Number:** [+48 601 234 567](tel:+48601234567)"
         ),
         "Call back +48 603 555 444": (
-            "- **Number:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Last call:** 3 June, 10:05 (1 call)\n"
+            "- **Text:** Not sent: no texting service is set up\n"
             "- **Reason:** Driving\n"
-            "- **Text:** Not sent: no texting service is set up"
+            "- **Number:** [+48 603 555 444](tel:+48603555444)"
         ),
     },
     "ru": {
         "Перезвонить: Anna Kowalska": (
-            "- **Номер:** [+48 601 234 567](tel:+48601234567)\n"
             "- **Последний звонок:** 3 июня, 10:06 (2 звонка)\n"
+            "- **Сообщение:** Не отправлено: не настроена отправка сообщений\n"
             "- **Причина:** За рулём\n"
-            "- **Сообщение:** Не отправлено: не настроена отправка сообщений"
+            "- **Номер:** [+48 601 234 567](tel:+48601234567)"
         ),
         "Перезвонить: +48 603 555 444": (
-            "- **Номер:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Последний звонок:** 3 июня, 10:05 (1 звонок)\n"
+            "- **Сообщение:** Не отправлено: не настроена отправка сообщений\n"
             "- **Причина:** За рулём\n"
-            "- **Сообщение:** Не отправлено: не настроена отправка сообщений"
+            "- **Номер:** [+48 603 555 444](tel:+48603555444)"
         ),
     },
     "pl": {
         "Oddzwoń: Anna Kowalska": (
-            "- **Numer:** [+48 601 234 567](tel:+48601234567)\n"
             "- **Ostatnie połączenie:** 3 czerwca, 10:06 (2 połączenia)\n"
+            "- **Wiadomość:** Nie wysłano: nie skonfigurowano wysyłania wiadomości\n"
             "- **Powód:** Za kierownicą\n"
-            "- **Wiadomość:** Nie wysłano: nie skonfigurowano wysyłania wiadomości"
+            "- **Numer:** [+48 601 234 567](tel:+48601234567)"
         ),
         "Oddzwoń: +48 603 555 444": (
-            "- **Numer:** [+48 603 555 444](tel:+48603555444)\n"
             "- **Ostatnie połączenie:** 3 czerwca, 10:05 (1 połączenie)\n"
+            "- **Wiadomość:** Nie wysłano: nie skonfigurowano wysyłania wiadomości\n"
             "- **Powód:** Za kierownicą\n"
-            "- **Wiadomość:** Nie wysłano: nie skonfigurowano wysyłania wiadomości"
+            "- **Numer:** [+48 603 555 444](tel:+48603555444)"
         ),
     },
 }

@@ -297,8 +297,9 @@ def test_callback_in_the_to_do_list(
 
     The client and an unknown caller with a long number ring while Android Auto is on;
     the To-do lists panel shows "Call back Acme Ltd" with the number written for
-    reading (a tel: link), the last call, "Driving" and the state of the text, with no
-    reason or text codes, and nothing wider than the card.
+    reading (a tel: link), the last call, "Driving" and the state of the text (among the
+    three lines the card shows), with no reason or text codes, and nothing wider than the
+    card.
     """
     api_post(base_url, token, "/api/services/input_boolean/turn_on", {"entity_id": DRIVING_HELPER})
     wait_for_state(base_url, token, READY, "off")
@@ -322,18 +323,18 @@ def test_callback_in_the_to_do_list(
     expect(unknown).to_be_visible()
     expect(lines_of(client)).to_have_text(
         [
-            f"Number: {CLIENT_NUMBER}",
             last_call("1 call"),
-            "Reason: Driving",
             "Text: Not sent: not a mobile number",
+            "Reason: Driving",
+            f"Number: {CLIENT_NUMBER}",
         ]
     )
     expect(lines_of(unknown)).to_have_text(
         [
-            f"Number: {LONG_NUMBER_SHOWN}",
             last_call("2 calls"),
-            "Reason: Driving",
             "Text: Not sent: no texting service is set up",
+            "Reason: Driving",
+            f"Number: {LONG_NUMBER_SHOWN}",
         ]
     )
     number_link = client.locator("ha-markdown-element.description a")
@@ -345,8 +346,10 @@ def test_callback_in_the_to_do_list(
         assert "**" not in seen  # Markdown rendered, not shown
         assert "](" not in seen
         assert description.evaluate("e => e.scrollWidth <= e.clientWidth")
-        # The card shows a description's first lines: the number, the call, the reason.
-        assert shown_lines(description)[:3] == lines_of(item).all_inner_texts()[:3]
+        # The card shows a description's first three lines: the call, the text, the reason.
+        shown = shown_lines(description)
+        assert shown[:3] == lines_of(item).all_inner_texts()[:3]
+        assert any(line.startswith("Text: ") for line in shown)
     assert_inside(
         card.locator(".summary, ha-markdown-element.description"), card.locator("ha-card")
     )

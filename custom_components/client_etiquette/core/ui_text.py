@@ -240,17 +240,18 @@ def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datet
     """The to-do description of a waiting callback: Markdown, one fact a line."""
     lang = ui_language(language)
     words = _WORDS[lang]
+    # The card shows three lines: when they called, what was promised, whether they were told.
     facts = [
-        (words.number, _number_link(item.number, words)),
         (
             words.last_call,
             f"{_moment(item.last_call, tz, now, lang)} ({calls_phrase(item.calls, lang)})",
-        ),
-        (words.reason, _reasons(item.reasons, words)),
+        )
     ]
     if item.promised_at is not None:
         facts.append((words.promised, _moment(item.promised_at, tz, now, lang)))
     facts.append((words.text, _text_state(item.text_status, words)))
+    facts.append((words.reason, _reasons(item.reasons, words)))
+    facts.append((words.number, _number_link(item.number, words)))
     if item.recording_url:
         facts.append((words.voicemail, f"[{words.listen}]({_url(item.recording_url)})"))
     if item.transcription:
