@@ -231,10 +231,14 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         if error is not None:
             return {"base": error}
         action = str(user_input.get(CONF_REMINDER_NOTIFY) or "")
-        domain, _, service = action.partition(".")
-        if action and not self.hass.services.has_service(domain, service):
+        if action and not self._action_exists(action):
             return {CONF_REMINDER_NOTIFY: "notify_action_not_found"}
         return {}
+
+    def _action_exists(self, action: str) -> bool:
+        """Whether ``domain.service`` is an action Home Assistant has now."""
+        domain, _, service = action.partition(".")
+        return self.hass.services.has_service(domain, service)
 
     async def async_step_texts(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Editable text templates, each tried in every case it will meet."""
@@ -338,8 +342,7 @@ class ClientEtiquetteOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             action = user_input[CONF_NOTIFY_ACTION].strip()
-            domain, _, service = action.partition(".")
-            if self.hass.services.has_service(domain, service):
+            if self._action_exists(action):
                 return self._save({CONF_TEXTING_BACKEND: "notify", CONF_NOTIFY_ACTION: action})
             errors[CONF_NOTIFY_ACTION] = "notify_action_not_found"
         return self._form("texting_notify", notify_schema(), user_input, errors)
