@@ -52,10 +52,10 @@ class VerdictLog:
     def at(self, moment: datetime, now: datetime) -> Readiness | None:
         """Return the verdict that held at ``moment``; None when that is not known.
 
-        Unknown: older than ``keep`` before ``now``, or before the first verdict
+        Unknown: ``keep`` or more before ``now``, or before the first verdict
         recorded. A moment after ``now`` (the phone's clock ahead) gets the latest.
         """
-        if not self._starts or moment < now - self._keep or moment < self._starts[0]:
+        if not self._starts or moment <= now - self._keep or moment < self._starts[0]:
             return None
         index = bisect_right(self._starts, moment) - 1
         return self._verdicts[index]
