@@ -113,8 +113,10 @@ async def test_urgent_reply_alerts_at_once(
 ) -> None:
     """An urgent reply reaches the freelancer's phone at once through the reminder action."""
     entry = await with_anna_waiting(hass, freezer)
+    logged = async_capture_events(hass, EVENT_REPLY_RECEIVED)
     reminders.clear()
     assert await receive(hass, entry, reply("PILNE!!! proszę oddzwonić")) is True
+    assert describe_reply(dict(logged[0].data)) == "Anna Kowalska replied by text (urgent)"
     assert len(reminders) == 1
     assert reminders[0].data["title"] == "Urgent reply from Anna Kowalska"
     assert reminders[0].data["message"] == "PILNE!!! proszę oddzwonić"
