@@ -66,7 +66,8 @@ def free_port() -> int:
 @dataclass
 class FakeTwilio:
     """Twilio's Messages endpoint; ``up`` False answers 503. Records accepted messages
-    and lists them (newest first, by ``To``) like Twilio's message list."""
+    and lists them (newest first, by ``To``) like Twilio's message list.
+    """
 
     up: bool = False
     sent: list[tuple[str, str]] = field(default_factory=list)
@@ -258,7 +259,8 @@ def duplicates(twilio: FakeTwilio) -> int:
 
 def interrupted(config: Path) -> int:
     """Outbox items cut off in flight by a kill (looked up in Twilio's list, not resent
-    when it had them)."""
+    when it had them).
+    """
     return sum(
         1
         for item in stored(config, "outbox")

@@ -116,7 +116,8 @@ FIXED_BOB_ID = "01JTEST0CL1ENT0B0B00000000"
 
 def entry_with_fixed_ids(**options: Any) -> MockConfigEntry:
     """An entry with fixed entry and sub-entry ids: Anna (regular, Polish, office hours in
-    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins."""
+    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins.
+    """
     clients: list[ConfigSubentryDataWithId] = [
         ConfigSubentryDataWithId(
             data={

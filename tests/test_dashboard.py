@@ -216,7 +216,8 @@ def value_key(hass: HomeAssistant, entity_id: str, attribute: str) -> str:
 
 def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute: str) -> str:
     """An attribute as the frontend's attribute row shows it (computeAttributeValueDisplay):
-    each value by its name at ``value_key``, else as it is; a list joined with ", "."""
+    each value by its name at ``value_key``, else as it is; a list joined with ", ".
+    """
     state = hass.states.get(entity_id)
     assert state is not None
     prefix = value_key(hass, entity_id, attribute)

@@ -117,7 +117,8 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
     """Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
-    transcriptions with numbers: no number, in any spelling, is in the download."""
+    transcriptions with numbers: no number, in any spelling, is in the download.
+    """
     from homeassistant.config_entries import ConfigSubentryData
 
     from . import BASE_OPTIONS, setup_entry
@@ -206,7 +207,8 @@ async def test_diagnostics_snapshot(
     texts: list[ServiceCall],
 ) -> None:
     """The whole download of an entry with clients, webhooks, texting and two callbacks is
-    the committed snapshot: every field there, every private value redacted."""
+    the committed snapshot: every field there, every private value redacted.
+    """
     assert await async_setup_component(hass, "diagnostics", {})
     await hass.config.async_update(external_url="https://jan.example.com")
     entry = await setup_entry(

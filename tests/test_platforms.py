@@ -47,7 +47,8 @@ async def test_platform_entities(
     platform: Platform,
 ) -> None:
     """The platform's registry entries and states are the snapshot's, after a call from
-    Anna while driving (busy, a callback queued, the event fired)."""
+    Anna while driving (busy, a callback queued, the event fired).
+    """
     with patch("custom_components.client_etiquette.PLATFORMS", [platform]):
         entry = await setup_entry(hass, entry_with_fixed_ids())
         hass.states.async_set(DRIVING, "in_vehicle")

@@ -313,7 +313,8 @@ async def test_everything_survives_reload_and_restart(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Callbacks, cooldown history, promised times and unsent texts survive a reload and a
-    restart from storage; once Twilio is back each caller gets exactly one text."""
+    restart from storage; once Twilio is back each caller gets exactly one text.
+    """
     await start(hass)
     fake.mode = "503"
     options = twilio_options(fake)
@@ -397,7 +398,8 @@ async def test_retried_call_after_restart_is_answered_alike(
     hass_client_no_auth: ClientFactory,
 ) -> None:
     """Twilio retries a webhook it got no answer to (same CallSid). After a restart the
-    retry must get the same decision and must not count as a second call."""
+    retry must get the same decision and must not count as a second call.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -449,7 +451,8 @@ async def test_replayed_call_after_its_callback_is_done_does_nothing(
 ) -> None:
     """A captured signed call request (voice webhook) and PBX request, replayed after the
     callback was checked off and the text cooldown has passed, then again after a reload:
-    the same kind of answer, no new callback, no second text, no event."""
+    the same kind of answer, no new callback, no second text, no event.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -505,7 +508,8 @@ async def test_replayed_missed_call_reports_queue_nothing_again(
 ) -> None:
     """A rung-through call nobody answered is queued once; replaying its dial status (voice
     webhook) or its missed-call report (PBX) after the callback was done, also after a
-    reload, queues nothing."""
+    reload, queues nothing.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -565,7 +569,8 @@ async def test_provider_failures_retry_report_and_recover(
 
     (Timeouts and refused connections are the same TemporaryTextError path, proven
     against the backend in test_texting.py: test_timeouts_are_retried,
-    test_twilio_connection_refused_is_temporary.)"""
+    test_twilio_connection_refused_is_temporary.)
+    """
     await start(hass)
     fake.script = ["503", "429", "badjson", "500"]
     fake.retry_after = "120"
@@ -623,7 +628,8 @@ async def test_late_answer_is_not_sent_twice(
 ) -> None:
     """Twilio accepts the message but answers after the client's 10 s timeout (a slow
     network, an overloaded region). Retrying blindly sends the text twice; the outbox
-    must find out whether the first attempt was accepted before sending again."""
+    must find out whether the first attempt was accepted before sending again.
+    """
     await start(hass)
     release = asyncio.Event()
     original = fake.messages
@@ -671,7 +677,8 @@ async def test_burst_of_1000_calls_from_200_numbers(
 ) -> None:
     """1,000 calls in one simulated minute from 200 numbers (40 clients with two numbers
     each, 120 unknown callers): the hourly cap and the per-number cooldown hold exactly,
-    the queue holds one item per client or unknown number, and the loop keeps running."""
+    the queue holds one item per client or unknown number, and the loop keeps running.
+    """
     await start(hass)
     client_numbers = [[f"+486010{i:05d}", f"+486020{i:05d}"] for i in range(40)]
     unknown = [f"+486030{i:05d}" for i in range(120)]
@@ -763,7 +770,8 @@ async def test_numbers_never_logged_above_debug(
 ) -> None:
     """Set-up, actions, webhooks (good and bad signatures and secrets), texting failures
     (one whose error message contains the number) and reminders log the numbers at debug
-    level only."""
+    level only.
+    """
     caplog.set_level(logging.DEBUG)
     reminders: list[ServiceCall] = []
 
@@ -828,7 +836,8 @@ async def test_webhook_ids_are_long_and_random(
     hass_client_no_auth: ClientFactory,
 ) -> None:
     """Ids and secrets made by the options flow are 32 random bytes (43 URL-safe
-    characters) and differ between entries."""
+    characters) and differ between entries.
+    """
     await start(hass)
     base = {k: v for k, v in twilio_options(fake).items() if "webhook" not in k}
     base.pop("pbx_secret")
@@ -865,7 +874,8 @@ async def test_rotation_retires_the_old_urls(
     hass_client_no_auth: ClientFactory,
 ) -> None:
     """Rotating the secrets in the options flow registers new ids, unregisters the old
-    ones, and the old URLs and the old PBX secret no longer screen anything."""
+    ones, and the old URLs and the old PBX secret no longer screen anything.
+    """
     await start(hass)
     screened = async_capture_events(hass, EVENT_CALL_SCREENED)
     entry = await setup_entry(hass, make_entry(twilio_options(fake)))
@@ -916,7 +926,8 @@ async def test_pbx_local_only_refuses_remote_addresses(
     """Behind a trusted reverse proxy on 127.0.0.1 (http: use_x_forwarded_for), a request
     forwarded for a public address is a remote request to Home Assistant: the local-only
     PBX webhook ignores it; with local-only off it is served. (No mock: the address comes
-    from Home Assistant's own forwarded-for handling, as in a real proxy set-up.)"""
+    from Home Assistant's own forwarded-for handling, as in a real proxy set-up.)
+    """
     assert await async_setup_component(
         hass,
         "http",
@@ -954,7 +965,8 @@ async def test_secrets_never_in_entity_attributes(
     hass_client_no_auth: ClientFactory,
 ) -> None:
     """After calls, texts and webhooks, no state or attribute of any entity holds the auth
-    token, the PBX secret or a webhook id."""
+    token, the PBX secret or a webhook id.
+    """
     await start(hass)
     options = twilio_options(fake)
     await setup_entry(hass, make_entry(options))

@@ -112,7 +112,8 @@ def _module_name(path: Path) -> str:
 def _imports_in(source: str, package: list[str]) -> Iterator[tuple[int, str]]:
     """Every module some source imports (line, dotted name), relative imports resolved
     against ``package``; for ``from module import name`` both the module and
-    ``module.name``."""
+    ``module.name``.
+    """
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -141,7 +142,8 @@ def _is_test_module(name: str) -> bool:
 
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in tests/**/__init__.py and fixtures in conftest.py: no file under
-    tests/ imports a test module (its tests would run twice, its fixtures leak by name)."""
+    tests/ imports a test module (its tests would run twice, its fixtures leak by name).
+    """
     found = [
         f"{path.relative_to(REPO)}:{line} imports {name}"
         for path in sorted(TESTS.rglob("*.py"))
@@ -153,7 +155,8 @@ def test_no_test_module_imports_another() -> None:
 
 def test_the_import_check_sees_every_spelling() -> None:
     """The check above finds a test module however it is imported: absolute, relative, or as
-    a name imported from its package; helpers and package-level names are not test modules."""
+    a name imported from its package; helpers and package-level names are not test modules.
+    """
     source = (
         "import tests.test_entities\n"
         "from . import test_webhooks, Setup\n"
@@ -174,7 +177,8 @@ def test_the_import_check_sees_every_spelling() -> None:
 def test_test_directories_mirror_the_packages() -> None:
     """tests/<name>/ exists for each sub-package of the integration, with an __init__.py;
     the only other directories are tests/browser (run by scripts/browser-test only),
-    syrupy's tests/snapshots and tests/fixtures (stored data of earlier versions)."""
+    syrupy's tests/snapshots and tests/fixtures (stored data of earlier versions).
+    """
     packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
     directories = {
         path.name

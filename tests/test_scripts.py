@@ -103,7 +103,8 @@ def test_hass_packages_include_the_frontend_and_the_web_ui(
     setup_hass_packages: list[str],
 ) -> None:
     """What a real Home Assistant of config/ needs: the frontend (else recovery mode) and
-    the packages of the components the web UI's action list imports."""
+    the packages of the components the web UI's action list imports.
+    """
     packages = setup_hass_packages
     assert set(pinned("frontend")) <= set(packages)
     assert set(pinned("conversation")) <= set(packages)
@@ -114,7 +115,8 @@ def test_soak_needs_nothing_that_setup_leaves_out(
     tmp_path: Path, setup_hass_packages: list[str]
 ) -> None:
     """The soak's Home Assistant (bench/soak.py's configuration, started with --skip-pip)
-    needs only packages that `scripts/setup --hass` installs, the frontend's among them."""
+    needs only packages that `scripts/setup --hass` installs, the frontend's among them.
+    """
     write_config(tmp_path, 8123, "http://127.0.0.1:9")
     soak = listed(tmp_path / "configuration.yaml")
     assert set(pinned("frontend")) <= set(soak)

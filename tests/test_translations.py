@@ -162,7 +162,7 @@ def test_data_descriptions_describe_fields(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translation_keys(language: str) -> None:
-    """hassfest's translation_key_validator on selector options and entity keys."""
+    """Hassfest's translation_key_validator on selector options and entity keys."""
     tree = translation(language)
     keys = [option for node in tree["selector"].values() for option in node["options"]]
     keys += [key for platform in tree["entity"].values() for key in platform]

@@ -73,7 +73,8 @@ class ClientDirectory:
 
     def _refresh(self) -> None:
         """Index again when a sub-entry was added or removed (a new mapping) or edited in
-        place (``async_update_subentry`` keeps the mapping but moves ``modified_at``)."""
+        place (``async_update_subentry`` keeps the mapping but moves ``modified_at``).
+        """
         subentries = self._entry.subentries
         if subentries is self._indexed and self._entry.modified_at == self._indexed_at:
             return

@@ -308,7 +308,8 @@ async def test_snapshot_is_due_during_a_steady_burst(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A change every 5 s does not postpone the snapshot: it is written SNAPSHOT_DELAY after
-    the first change not in one (not a debounce), and the journal is compacted."""
+    the first change not in one (not a debounce), and the journal is compacted.
+    """
     queue = queues("steady")
     await queue.async_load()
     elapsed = 0.0
@@ -336,7 +337,8 @@ async def test_a_burst_keeps_the_journal_bounded(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
     """More than SNAPSHOT_LINES lines since the last snapshot start one; the journal is
-    compacted after it, so it stays near SNAPSHOT_LINES lines however long the burst."""
+    compacted after it, so it stays near SNAPSHOT_LINES lines however long the burst.
+    """
     queue = queues("burst")
     await queue.async_load()
     total = SNAPSHOT_LINES * 2 + 300
@@ -363,7 +365,8 @@ async def test_torn_last_line_is_dropped_and_later_appends_survive(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
     """A write cut off by the kill is ignored, cut from the file before anything is
-    appended; so what is committed after the restart survives the next restart."""
+    appended; so what is committed after the restart survives the next restart.
+    """
     queue = queues("torn")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48607000000", BASE), "CA0")
@@ -473,7 +476,8 @@ async def test_a_failed_append_keeps_its_changes_for_the_next(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
     """A disk that refuses the append (a directory where the journal goes): the commit
-    raises; the next commit carries the changes, and nothing torn is left behind."""
+    raises; the next commit carries the changes, and nothing torn is left behind.
+    """
     queue = queues("fail")
     await queue.async_load()
     path = journal_path(hass, "fail")
@@ -519,7 +523,8 @@ async def test_incoming_call_is_journaled_and_unload_compacts(
     hass: HomeAssistant, sources: None, hass_storage: dict[str, Any], config_dir: Path
 ) -> None:
     """End to end: an answered call's callback and history are in the journal when the
-    action returns (found after a kill); unloading leaves a snapshot and no journal."""
+    action returns (found after a kill); unloading leaves a snapshot and no journal.
+    """
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     response = await incoming(hass, ANNA, call_id="CA-anna")
@@ -562,7 +567,8 @@ async def test_background_failures_are_logged_and_retried(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A change no caller commits, while the disk refuses: logged (no number), kept, and
-    written once the disk is back; a compaction that fails is logged and retried."""
+    written once the disk is back; a compaction that fails is logged and retried.
+    """
     queue = queues("retry")
     await queue.async_load()
     path = journal_path(hass, "retry")
@@ -601,7 +607,8 @@ async def test_seen_call_ids_are_bounded_and_survive_a_kill(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """The call ids answered: at most SEEN_MAX (the oldest go), journaled with the next
-    commit (found after a kill), in the snapshot, and forgotten after SEEN_KEEP."""
+    commit (found after a kill), in the snapshot, and forgotten after SEEN_KEEP.
+    """
     freezer.move_to(BASE)
     queue = queues("seen")
     await queue.async_load()
@@ -640,7 +647,8 @@ async def test_todays_stored_format_loads(
 ) -> None:
     """A 1.2 store (no call ids kept) and a journal line of today's format load unchanged; a
     call retried with an id of a waiting callback is answered alike and, once the callback
-    is done, still is; the store is then 1.3 with the old items as they were."""
+    is done, still is; the store is then 1.3 with the old items as they were.
+    """
     freezer.move_to(BASE)
     entry = entry_with_clients()
     key = storage_key(entry.entry_id)
@@ -698,7 +706,8 @@ async def test_malformed_call_records_are_left_out(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Stored call records or a step key that can't be read are left out: the entry loads,
-    and a call whose record can't be read is screened as a new call."""
+    and a call whose record can't be read is screened as a new call.
+    """
     freezer.move_to(BASE)
     entry = entry_with_clients()
     key = storage_key(entry.entry_id)

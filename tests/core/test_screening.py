@@ -902,7 +902,8 @@ def test_hourly_count_matches_a_walk_over_every_text(
 ) -> None:
     """The hourly count (kept sorted, searched) equals counting every text after the
     hour's start, for a history loaded with texts, then grown with note_text (in any
-    order of times), and for one pruned from it."""
+    order of times), and for one pruned from it.
+    """
     start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
     texts: dict[str, tuple[datetime, ...]] = {}
     for number, minute in stored:

@@ -49,7 +49,8 @@ CARLA_DATA: dict[str, Any] = {
 
 def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
     """An entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
-    (texts only), unless other clients are given."""
+    (texts only), unless other clients are given.
+    """
     return MockConfigEntry(
         domain=DOMAIN,
         title="My phone",

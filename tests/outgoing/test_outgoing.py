@@ -258,7 +258,8 @@ async def test_country_from_the_subentry_the_options_or_home_assistant(
 ) -> None:
     """A chosen country wins over the number's; a number with no country falls back to
     the entry's default region, then to Home Assistant's country; an unknown country
-    has no holidays."""
+    has no holidays.
+    """
     freezer.move_to("2025-11-11 10:00:00+01:00")
     hass.config.country = "PL"
     entry = make_entry(
@@ -362,7 +363,8 @@ async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """From 31 October (UTC) the search horizon reaches the next year: at the next timer
-    its holidays are built (in the executor) before the sensor answers."""
+    its holidays are built (in the executor) before the sensor answers.
+    """
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     await setup_entry(hass, make_entry())
     before = set(holidays._holiday_cache)
@@ -497,7 +499,8 @@ async def test_ask_before_calling_texts_through_twilio(
     twilio: FakeTwilio,
 ) -> None:
     """The ask-first text reaches Twilio in the client's language; a second one within the
-    cooldown is refused, and so is the polite text of a screened call."""
+    cooldown is refused, and so is the polite text of a screened call.
+    """
     freezer.move_to("2025-06-03 10:00:00+02:00")
     await setup_entry(hass, make_entry(**twilio_options(twilio)))
     response = await ask(hass, "Anna Kowalska", topic="projekt logo")

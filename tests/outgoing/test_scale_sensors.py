@@ -92,7 +92,8 @@ async def test_each_kind_of_client_changes_at_its_own_edges(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """Tuesday 3 June 2025, from 08:00 UTC: Warsaw's hours end at 15:00 UTC, New York's
-    begin at 13:00 UTC; London is any time. Every sensor of a kind agrees throughout."""
+    begin at 13:00 UTC; London is any time. Every sensor of a kind agrees throughout.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     assert kind_state(hass, "warsaw") == (
@@ -166,7 +167,8 @@ async def test_a_new_reason_while_not_ready_writes_no_sensor(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """Readiness changing its reasons but not its answer (driving, then also do not
-    disturb) changes no client's answer: no sensor is written again."""
+    disturb) changes no client's answer: no sensor is written again.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -190,7 +192,8 @@ async def test_disabled_and_removed_sensors_stay_away(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
     """A sensor disabled by the user is not added after a reload; one removed from the
-    registry gets no state from later updates; the others keep following."""
+    registry gets no state from later updates; the others keep following.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     entry = await set_up(hass)
     registry = er.async_get(hass)

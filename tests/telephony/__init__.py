@@ -1,5 +1,6 @@
 """Helpers of the telephony tests: incoming calls, and webhook requests signed as Twilio and
-Telnyx sign them."""
+Telnyx sign them.
+"""
 
 from __future__ import annotations
 

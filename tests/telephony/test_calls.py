@@ -440,7 +440,8 @@ async def test_a_failed_save_still_answers(
     hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     """A disk that refuses the write (a directory where the journal goes) is logged; the
-    caller is answered."""
+    caller is answered.
+    """
     hass.config.config_dir = str(tmp_path)
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")

@@ -72,7 +72,8 @@ async def test_failed_ask_first_text_names_the_client(
     refusing_sms: list[ServiceCall],
 ) -> None:
     """An ask-before-calling text has no callback item: the client is named from the
-    text's key, so an automation can still say whom the text didn't reach."""
+    text's key, so an automation can still say whom the text didn't reach.
+    """
     freezer.move_to("2025-06-03 10:00:00+02:00")  # Anna's office hours
     await setup_entry(hass, entry())
     await hass.services.async_call(

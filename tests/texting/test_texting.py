@@ -1,5 +1,6 @@
 """Texting: the Twilio backend against a Twilio-like server on 127.0.0.1, the notify
-backend through a real service, and the durable outbox (retries, restarts, idempotency)."""
+backend through a real service, and the durable outbox (retries, restarts, idempotency).
+"""
 
 from __future__ import annotations
 
@@ -465,7 +466,7 @@ async def test_outbox_through_notify(hass: HomeAssistant, hass_storage: dict[str
 async def test_enqueue_sends_once_and_persists(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """enqueue returns at once; the item is stored, sent, and the same key never resends."""
+    """Enqueue returns at once; the item is stored, sent, and the same key never resends."""
     changes = Changes()
     outbox = await make_outbox(hass, backend(hass, twilio), changes)
     item = outbox.enqueue(TO, "Hello", key="call-1")
@@ -621,7 +622,8 @@ async def test_late_answer_is_looked_up_not_sent_again(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
     """Twilio accepted the text but answered after the timeout: the outcome is unknown,
-    so the next attempt (at least 30 s later) looks it up and does not send it again."""
+    so the next attempt (at least 30 s later) looks it up and does not send it again.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -645,7 +647,8 @@ async def test_unsure_text_not_accepted_is_sent_again(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
     """A timed-out request Twilio did not accept (it answered 500 late) is sent again,
-    once, after the lookup found nothing."""
+    once, after the lookup found nothing.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(500, "late failure", hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -699,7 +702,8 @@ async def test_lookup_with_messaging_service_and_refusal(
 
 async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: FakeTwilio) -> None:
     """Only a message to the number, with our text, created since the given time counts;
-    typographic quotes a provider replaced with plain ones still match."""
+    typographic quotes a provider replaced with plain ones still match.
+    """
     sender = backend(hass, twilio)
     before = dt_util.utcnow()
     await sender.async_send(TO, "I\u2019m driving \u2013 I\u2019ll call you back\u2026")
@@ -726,7 +730,8 @@ async def test_lookup_ignores_unusable_entries(
     hass: HomeAssistant, twilio: FakeTwilio, message: dict[str, Any]
 ) -> None:
     """List entries without a body or a readable creation date never count as ours
-    (a date without a zone is read as UTC)."""
+    (a date without a zone is read as UTC).
+    """
     twilio.list_replies = [Reply(200, json.dumps({"messages": [message, "junk"]}))]
     since = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
     found = await backend(hass, twilio).async_was_accepted(TO, "Hello", since)
@@ -776,7 +781,8 @@ async def test_connection_lost_after_sending_is_unsure(
 
 async def test_unsure_without_lookup_is_not_repeated(hass: HomeAssistant) -> None:
     """A backend that can't look its messages up: an unknown outcome fails the text
-    ("may have been delivered") instead of risking a second copy."""
+    ("may have been delivered") instead of risking a second copy.
+    """
 
     class NoLog:
         def __init__(self) -> None:
@@ -896,7 +902,8 @@ async def test_success_resumes_waiting_texts(
 
 async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: FakeTwilio) -> None:
     """A success does not hurry an unsure text: its request may still be on its way, so
-    it keeps its settle time before the lookup."""
+    it keeps its settle time before the lookup.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -1051,7 +1058,8 @@ async def test_interrupted_send_is_looked_up_before_sending(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
     """A send cut off by shutdown may have been delivered: after the restart Twilio's
-    message list is read first; the accepted text is marked sent, never sent twice."""
+    message list is read first; the accepted text is marked sent, never sent twice.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
@@ -1106,7 +1114,8 @@ class StalledSms:
 
 async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
     """A notify action that stalls may have handed the text over: failed after the
-    timeout ("may have been delivered"), never called again."""
+    timeout ("may have been delivered"), never called again.
+    """
     sms = StalledSms(hass)
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=0.05))
     item = outbox.enqueue(TO, "Hello", key="call-1")
@@ -1126,7 +1135,8 @@ async def test_interrupted_notify_send_is_not_repeated(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A notify action can't be asked what it sent: an interrupted send is reported as
-    failed ("may have been delivered") and never repeated."""
+    failed ("may have been delivered") and never repeated.
+    """
     sms = StalledSms(hass)
     first = await make_outbox(hass, NotifyBackend(hass, "notify.sms"), shutdown_grace=0.05)
     item = first.enqueue(TO, "Hello", key="call-1")

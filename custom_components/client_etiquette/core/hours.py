@@ -64,7 +64,8 @@ def _windows_from(
     hours: WorkHours, first: date, today: date, workday_today: bool | None
 ) -> tuple[tuple[datetime, datetime], ...]:
     """The windows of ``windows``, kept per day: they only change when the date does,
-    and readiness asks for them on every update."""
+    and readiness asks for them on every update.
+    """
     result = []
     for offset in range(_LOOKAHEAD_DAYS + 1):
         day = first + timedelta(days=offset)

@@ -186,7 +186,8 @@ class GoodTimeScheduler:
 
     def _holidays(self, country: str | None, now: datetime) -> frozenset[date] | None:
         """The holidays of ``country`` at ``now``: kept here per country, so the shared
-        (bounded) cache may drop them without this entry loading them again."""
+        (bounded) cache may drop them without this entry loading them again.
+        """
         years = holiday_years(now)
         if years != self._years:
             self._days.clear()

@@ -90,7 +90,7 @@ def signing_payload(url: str, params: Params) -> str:
 
 
 def _digest_name(algorithm: str) -> str:
-    """hashlib's name of a signature algorithm; ``ValueError`` for an unsupported one."""
+    """Hashlib's name of a signature algorithm; ``ValueError`` for an unsupported one."""
     name = DIGEST_NAMES.get(algorithm.upper())
     if name is None:
         msg = f"unsupported signature algorithm: {algorithm!r}"

@@ -43,7 +43,8 @@ class TemporaryTextError(TextError):
 
 class UnsureTextError(TemporaryTextError):
     """The request may have reached the provider: a timeout or a connection broken after
-    it left. Sending again could deliver the text twice; look it up first."""
+    it left. Sending again could deliver the text twice; look it up first.
+    """
 
 
 class PermanentTextError(TextError):
