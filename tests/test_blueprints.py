@@ -52,7 +52,7 @@ type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A fresh configuration folder for this test."""
+    """Return a fresh configuration folder for this test."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
 
@@ -137,7 +137,7 @@ async def use(hass: HomeAssistant, name: str, inputs: dict[str, Any]) -> None:
 
 @pytest.fixture
 async def entry(hass: HomeAssistant, sources: None, config_dir: Path) -> MockConfigEntry:
-    """The integration, loaded."""
+    """Return the integration, loaded."""
     assert await async_setup_component(hass, "homeassistant", {})
     return await setup_entry(hass, make_entry())
 
@@ -151,7 +151,7 @@ async def snooze(hass: HomeAssistant) -> None:
 
 
 async def back_to_ready(hass: HomeAssistant) -> None:
-    """The mode back to automatic: ready again."""
+    """Return the mode back to automatic: ready again."""
     await hass.services.async_call(
         "select", "select_option", {"entity_id": MODE, "option": "auto"}, blocking=True
     )
@@ -197,7 +197,7 @@ async def test_fritzbox_incoming_call_with_entry_and_unknown_name(
 
 
 def phone_device(hass: HomeAssistant) -> str:
-    """A companion-app phone named "Pixel 8" in the device registry."""
+    """Return a companion-app phone named "Pixel 8" in the device registry."""
     mobile = MockConfigEntry(domain="mobile_app", title="Pixel 8")
     mobile.add_to_hass(hass)
     device = dr.async_get(hass).async_get_or_create(

@@ -112,7 +112,7 @@ NEW_INTEGRATION = {
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    """The files under ``root``."""
+    """Return the files under ``root``."""
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The script, as a developer runs it."""
+    """Return the script, as a developer runs it."""
     return subprocess.run(
         [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False
     )

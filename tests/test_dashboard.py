@@ -44,7 +44,7 @@ LANGUAGES = ("en", "ru", "pl")
 
 
 def default_install() -> MockConfigEntry:
-    """The entry as the config flow names it, with the stand-in sources and two clients."""
+    """Return the entry as the config flow names it, with the stand-in sources and two clients."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=DEFAULT_NAME,
@@ -215,7 +215,7 @@ def value_key(hass: HomeAssistant, entity_id: str, attribute: str) -> str:
 
 
 def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute: str) -> str:
-    """An attribute as the frontend's attribute row shows it (computeAttributeValueDisplay):
+    """Return an attribute as the frontend's attribute row shows it (computeAttributeValueDisplay):
     each value by its name at ``value_key``, else as it is; a list joined with ", ".
     """
     state = hass.states.get(entity_id)
@@ -227,7 +227,7 @@ def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute:
 
 
 def reason_names(hass: HomeAssistant, texts: dict[str, str]) -> dict[str, str]:
-    """The reason sensor's translated states (what its "Reason" row shows), by code."""
+    """Return the reason sensor's translated states (what its "Reason" row shows), by code."""
     entry = er.async_get(hass).async_get(REASON)
     assert entry is not None
     prefix = f"component.{DOMAIN}.entity.sensor.{entry.translation_key}.state."
@@ -238,7 +238,7 @@ def reason_names(hass: HomeAssistant, texts: dict[str, str]) -> dict[str, str]:
 async def test_all_reasons_row_shows_translated_reasons(
     hass: HomeAssistant, installed: None, language: str
 ) -> None:
-    """ "All reasons" lists each active reason by the name the "Reason" row gives it."""
+    """Check that "All reasons" lists each active reason by the name the "Reason" row gives."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     names = reason_names(hass, texts)
     await hass.services.async_call(DOMAIN, "snooze", {"duration": {"minutes": 30}}, blocking=True)

@@ -79,7 +79,7 @@ def blocks(text: str) -> list[Block]:
 
 
 def prose(text: str) -> str:
-    """The text without its fenced code blocks (no links or headings in there)."""
+    """Return the text without its fenced code blocks (no links or headings in there)."""
     return FENCE.sub("", text)
 
 
@@ -101,7 +101,7 @@ def slug(heading: str) -> str:
 
 
 def anchors(markdown: str) -> set[str]:
-    """The anchors GitHub makes for a document's headings (repeats get -1, -2, ...)."""
+    """Return the anchors GitHub makes for a document's headings (repeats get -1, -2, ...)."""
     seen: dict[str, int] = {}
     result: set[str] = set()
     for heading in HEADING.findall(prose(markdown)):
@@ -113,7 +113,7 @@ def anchors(markdown: str) -> set[str]:
 
 
 def action_examples() -> dict[str, dict[str, Any]]:
-    """The README's YAML examples that call one of our actions, by action name."""
+    """Return the README's YAML examples that call one of our actions, by action name."""
     examples: dict[str, dict[str, Any]] = {}
     for block in blocks(readme()):
         if block.language != "yaml":
@@ -125,7 +125,7 @@ def action_examples() -> dict[str, dict[str, Any]]:
 
 
 def documented_responses() -> dict[str, Any]:
-    """The README's example responses: YAML blocks marked ``# client_etiquette.X response``."""
+    """Read the README's example responses: YAML blocks marked ``# client_etiquette.X response``."""
     responses: dict[str, Any] = {}
     for block in blocks(readme()):
         mark = RESPONSE_MARK.search(block.text)
@@ -202,7 +202,7 @@ def test_every_template_variable_is_documented() -> None:
 
 
 def blueprint_url(name: str) -> str:
-    """The file's address on GitHub: the manifest's repository, branch main."""
+    """Return the file's address on GitHub: the manifest's repository, branch main."""
     manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
     relative = (BLUEPRINTS / name).relative_to(REPO).as_posix()
     return f"{manifest['documentation'].rstrip('/')}/blob/main/{relative}"
@@ -313,7 +313,7 @@ def fresh_holidays() -> Iterator[None]:
 
 
 async def readme_entry(hass: HomeAssistant, texts: list[ServiceCall]) -> MockConfigEntry:
-    """An entry with the README's example client, texting through a notify action."""
+    """Return an entry with the README's example client, texting through a notify action."""
     hass.services.async_register(*NOTIFY, texts.append)
     anna = ConfigSubentryData(
         data={

@@ -96,7 +96,7 @@ class CountingTwilio:
         return app
 
     async def message_list(self, request: web.Request) -> web.Response:
-        """The accepted messages to ``To``, newest first, like Twilio's list."""
+        """Return the accepted messages to ``To``, newest first, like Twilio's list."""
         self.lookups += 1
         to = request.query.get("To")
         messages = [
@@ -109,7 +109,7 @@ class CountingTwilio:
         return web.json_response({"messages": messages})
 
     async def post_message(self, request: web.Request) -> web.Response:
-        """Looked up on each request, so a test can replace ``messages`` (a slow Twilio)."""
+        """Look ``messages`` up on each request, so a test can replace it (a slow Twilio)."""
         return await self.messages(request)
 
     async def messages(self, request: web.Request) -> web.Response:
@@ -142,7 +142,7 @@ class CountingTwilio:
 
 @pytest.fixture
 async def fake(socket_enabled: None) -> AsyncGenerator[CountingTwilio]:
-    """The counting Twilio on 127.0.0.1."""
+    """Yield the counting Twilio on 127.0.0.1."""
     twilio = CountingTwilio()
     server = TestServer(twilio.app(), host="127.0.0.1")
     await server.start_server()
@@ -242,7 +242,7 @@ async def incoming(hass: HomeAssistant, number: str, **fields: Any) -> dict[str,
 
 
 def call_form(number: str, call_sid: str) -> dict[str, str]:
-    """The form Twilio posts for an incoming call."""
+    """Return the form Twilio posts for an incoming call."""
     return {
         "AccountSid": "AC" + "0" * 32,
         "CallSid": call_sid,
@@ -281,14 +281,14 @@ async def post_pbx(
 
 
 async def start(hass: HomeAssistant) -> None:
-    """The core parts the integration needs, reachable at EXTERNAL."""
+    """Return the core parts the integration needs, reachable at EXTERNAL."""
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "webhook", {})
 
 
 def queue_snapshot(entry: MockConfigEntry) -> dict[str, tuple[Any, ...]]:
-    """What matters of each waiting callback, by key."""
+    """Return what matters of each waiting callback, by key."""
     return {
         item.key: (item.number, item.calls, item.promised_at, item.text, item.call_ids)
         for item in entry.runtime_data.callbacks.items

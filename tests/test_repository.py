@@ -104,7 +104,7 @@ TESTS = REPO / "tests"
 
 
 def _module_name(path: Path) -> str:
-    """The dotted name a file under the repository is imported as."""
+    """Return the dotted name a file under the repository is imported as."""
     parts = path.relative_to(REPO).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -480,7 +480,7 @@ def _constants(modules: list[tuple[Path, ast.Module]]) -> dict[str, str]:
 
 
 def _texts(node: ast.expr, constants: dict[str, str]) -> list[str]:
-    """The string values an expression can have: literals, constants, both arms of an if."""
+    """Return the string values an expression can have: literals, constants, both arms of an if."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.Name) and node.id in constants:
@@ -537,7 +537,7 @@ def _entity_classes(modules: list[tuple[Path, ast.Module]]) -> set[str]:
 
 
 def _placeholders(call: ast.Call) -> frozenset[str] | None:
-    """The placeholder names a call gives; None when they can't be read from the source."""
+    """Return the placeholder names a call gives; None when they can't be read from the source."""
     for keyword in call.keywords:
         if keyword.arg != "translation_placeholders":
             continue

@@ -35,19 +35,19 @@ COMPONENTS = Path(homeassistant.components.__file__).parent
 
 
 def named_scripts() -> list[str]:
-    """The scripts a reader is told to run, as README.md and docs/*.md name them."""
+    """Return the scripts a reader is told to run, as README.md and docs/*.md name them."""
     names = {name for doc in DOCS for name in SCRIPT.findall(doc.read_text(encoding="utf-8"))}
     return sorted(names - HELPERS - {"setup"})
 
 
 def pinned(domain: str) -> list[str]:
-    """The requirements Home Assistant's manifest of ``domain`` pins."""
+    """Return the requirements Home Assistant's manifest of ``domain`` pins."""
     manifest = json.loads((COMPONENTS / domain / "manifest.json").read_text(encoding="utf-8"))
     return list(manifest["requirements"])
 
 
 def listed(*configurations: Path) -> list[str]:
-    """What scripts/hass_requirements.py --list prints for the configurations."""
+    """Return what scripts/hass_requirements.py --list prints for the configurations."""
     result = subprocess.run(
         [sys.executable, REPO / "scripts" / "hass_requirements.py", "--list", *configurations],
         capture_output=True,
@@ -95,7 +95,7 @@ def test_helpers_exist() -> None:
 
 @pytest.fixture(scope="module")
 def setup_hass_packages() -> list[str]:
-    """What `scripts/setup --hass` installs: the packages for config/configuration.yaml."""
+    """Return what `scripts/setup --hass` installs: the packages for config/configuration.yaml."""
     return listed(REPO / "config" / "configuration.yaml")
 
 

@@ -57,7 +57,7 @@ def auto_enable_custom_integrations() -> None:
 
 
 def hassfest_problem(value: str, *, allow_placeholders: bool = True) -> str | None:
-    """What hassfest says about one translation string, or None when it passes."""
+    """Return what hassfest says about one translation string, or None when it passes."""
     try:
         cv.string_with_no_html(value)
     except vol.Invalid as err:
@@ -91,7 +91,7 @@ def strings(tree: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
 
 
 def placeholders_allowed(path: tuple[str, ...]) -> bool:
-    """False for entity states, state attributes and units, as hassfest's schema says."""
+    """Return False for entity states, state attributes and units, as hassfest's schema says."""
     return path[0] != "entity" or path[3] not in (
         "state",
         "state_attributes",
@@ -100,7 +100,7 @@ def placeholders_allowed(path: tuple[str, ...]) -> bool:
 
 
 def flows(tree: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The config, options and sub-entry flows of a translation tree."""
+    """Yield the config, options and sub-entry flows of a translation tree."""
     for kind in ("config", "options"):
         if kind in tree:
             yield kind, tree[kind]

@@ -29,7 +29,7 @@ PHONE = "notify.mobile_app_jan"
 
 
 def issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
-    """The integration's repair issue with this id, if raised."""
+    """Return the integration's repair issue with this id, if raised."""
     return ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
 
 
@@ -43,7 +43,7 @@ def loud_records(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def leaks(caplog: pytest.LogCaptureFixture, numbers: list[str]) -> list[str]:
-    """Records at INFO or above that hold any way of writing one of the numbers."""
+    """Return records at INFO or above that hold any way of writing one of the numbers."""
     formats = [fmt for number in numbers for fmt in number_formats(number)]
     return [text for text in loud_records(caplog) if any(fmt in text for fmt in formats)]
 

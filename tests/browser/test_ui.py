@@ -78,12 +78,12 @@ def wait_for_state(base_url: str, token: str, entity_id: str, state: str) -> Non
 
 
 def state_of(base_url: str, token: str, entity_id: str) -> str:
-    """The current state of one entity, as the REST API reports it."""
+    """Return the current state of one entity, as the REST API reports it."""
     return str(api_get(base_url, token, f"/api/states/{entity_id}")["state"])
 
 
 def dialog(page: Page) -> Locator:
-    """The config flow dialog that is open."""
+    """Return the config flow dialog that is open."""
     return page.locator("dialog-data-entry-flow")
 
 
@@ -383,17 +383,17 @@ def test_callback_in_the_to_do_list(
 
 
 def lines_of(item: Locator) -> Locator:
-    """The lines of a to-do item's rendered description."""
+    """Return the lines of a to-do item's rendered description."""
     return item.locator("ha-markdown-element.description li")
 
 
 def last_call(calls: str) -> re.Pattern[str]:
-    """ "Last call: 3 June, 10:00 (1 call)", whatever the day and time."""
+    """Match "Last call: 3 June, 10:00 (1 call)", whatever the day and time."""
     return re.compile(rf"^Last call: \d{{1,2}} [A-Z][a-z]+, \d{{2}}:\d{{2}} \({calls}\)$")
 
 
 def shown_lines(description: Locator) -> list[str]:
-    """The lines of a description that the card does not clip (it clamps long ones)."""
+    """Return the lines of a description that the card does not clip (it clamps long ones)."""
     lines: list[str] = description.evaluate(
         """e => {
             const bottom = e.getBoundingClientRect().bottom + 1;

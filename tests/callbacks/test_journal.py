@@ -43,17 +43,17 @@ BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def storage_key(entry_id: str) -> str:
-    """The Store (snapshot) of an entry's queue."""
+    """Return the Store (snapshot) of an entry's queue."""
     return f"{DOMAIN}.{entry_id}.callbacks"
 
 
 def journal_path(hass: HomeAssistant, entry_id: str) -> Path:
-    """The journal of an entry's queue."""
+    """Return the journal of an entry's queue."""
     return Path(hass.config.path(".storage", f"{storage_key(entry_id)}.journal"))
 
 
 def journal_lines(hass: HomeAssistant, entry_id: str) -> list[dict[str, Any]]:
-    """The journal's lines, parsed (none when there is no file)."""
+    """Return the journal's lines, parsed (none when there is no file)."""
     path = journal_path(hass, entry_id)
     if not path.exists():
         return []
@@ -61,7 +61,7 @@ def journal_lines(hass: HomeAssistant, entry_id: str) -> list[dict[str, Any]]:
 
 
 def waiting(uid: str, number: str, at: datetime, **extra: Any) -> CallbackItem:
-    """A callback of an unknown caller."""
+    """Return a callback of an unknown caller."""
     return CallbackItem(
         uid=uid,
         key=number,
@@ -89,7 +89,7 @@ def state(queue: CallbackQueue) -> tuple[list[dict[str, Any]], Any, Any]:
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A config directory of this test's own (the harness's default is shared)."""
+    """Return a config directory of this test's own (the harness's default is shared)."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
 
@@ -121,7 +121,7 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 def stored_status(hass_storage: dict[str, Any], entry_id: str, uid: str) -> str:
-    """The text status of an item in the entry's snapshot."""
+    """Return the text status of an item in the entry's snapshot."""
     (status,) = (
         raw["text_status"]
         for raw in hass_storage[storage_key(entry_id)]["data"]["items"]
@@ -137,7 +137,7 @@ async def crash_copy(
     source: str,
     target: str,
 ) -> CallbackQueue:
-    """What a SIGKILL of ``source``'s process leaves on disk, loaded as entry ``target``."""
+    """Return what a SIGKILL of ``source``'s process leaves on disk, loaded as entry ``target``."""
     if storage_key(source) in hass_storage:
         hass_storage[storage_key(target)] = copy.deepcopy(hass_storage[storage_key(source)])
     if journal_path(hass, source).exists():
@@ -596,7 +596,7 @@ async def test_background_failures_are_logged_and_retried(
 
 
 def seen(at: datetime, **extra: Any) -> dict[str, Any]:
-    """A call id's record, as the screener makes it."""
+    """Return a call id's record, as the screener makes it."""
     return {"at": at.timestamp(), "action": "voicemail", "reasons": ["driving"], **extra}
 
 
@@ -694,7 +694,7 @@ async def test_todays_stored_format_loads(
 
 
 def unfired(raw: dict[str, Any]) -> dict[str, Any]:
-    """A stored item without the reminders' flags."""
+    """Return a stored item without the reminders' flags."""
     return {key: value for key, value in raw.items() if not key.endswith("_fired")}
 
 

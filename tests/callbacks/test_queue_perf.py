@@ -34,7 +34,7 @@ BASE = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
 
 
 def item(uid: str, key: str, first_call: datetime, **extra: Any) -> CallbackItem:
-    """A waiting callback of an unknown caller."""
+    """Return a waiting callback of an unknown caller."""
     return CallbackItem(
         uid=uid,
         key=key,
@@ -51,17 +51,17 @@ def item(uid: str, key: str, first_call: datetime, **extra: Any) -> CallbackItem
 
 
 def stored(uid: str, key: str, first_call: datetime, **extra: Any) -> dict[str, Any]:
-    """An item as the store holds it."""
+    """Return an item as the store holds it."""
     return item(uid, key, first_call, **extra).to_json()
 
 
 def storage_key(entry_id: str) -> str:
-    """The store of an entry's queue."""
+    """Return the store of an entry's queue."""
     return f"{DOMAIN}.{entry_id}.callbacks"
 
 
 def seed_store(hass_storage: dict[str, Any], entry_id: str, items: list[dict[str, Any]]) -> None:
-    """A stored queue, as after a restart."""
+    """Return a stored queue, as after a restart."""
     hass_storage[storage_key(entry_id)] = {
         "version": STORAGE_VERSION,
         "minor_version": STORAGE_MINOR_VERSION,
@@ -158,7 +158,7 @@ async def test_repeat_call_keeps_only_the_last_twenty_call_ids(hass: HomeAssista
 
 
 def todo_entity(hass: HomeAssistant) -> TodoListEntity:
-    """The callbacks to-do entity object."""
+    """Return the callbacks to-do entity object."""
     entity = hass.data[DATA_COMPONENT].get_entity(TODO)
     assert entity is not None
     return entity

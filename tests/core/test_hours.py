@@ -50,7 +50,7 @@ SUNDAY_WHOLE_DAY_WAW = WorkHours(WAW, frozenset({6}), None, None)
 
 
 def at(tz: ZoneInfo, text: str, fold: int = 0) -> datetime:
-    """An aware datetime from a local wall-clock 'YYYY-MM-DD HH:MM'."""
+    """Return an aware datetime from a local wall-clock 'YYYY-MM-DD HH:MM'."""
     return datetime.fromisoformat(text).replace(tzinfo=tz, fold=fold)
 
 

@@ -1178,7 +1178,7 @@ def _open_at(
 
 
 def _specification(snapshot: Snapshot, now: datetime) -> Readiness:
-    """The decision written the plain way, with no short paths: the oracle for ``evaluate``.
+    """Return the decision written the plain way, with no short paths: the oracle for ``evaluate``.
 
     Every reason from the evidence (a passenger's motion dropped), after-hours and an
     active busy mode; listed in priority order; ready again when every known end has

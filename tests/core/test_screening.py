@@ -48,13 +48,13 @@ from custom_components.client_etiquette.core.screening import (
 
 
 def record_call(history: History, number: str, at: datetime) -> History:
-    """A new History with a call from ``number`` at ``at`` (``history`` is not changed)."""
+    """Return a new History with a call from ``number`` at ``at`` (``history`` is not changed)."""
     calls = {**history.calls, number: (*history.calls.get(number, ()), at)}
     return History(calls=calls, texts=history.texts)
 
 
 def record_text(history: History, number: str, at: datetime) -> History:
-    """A new History with a text sent to ``number`` at ``at`` (``history`` is not changed)."""
+    """Return a new History with a text sent to ``number`` at ``at``; ``history`` is unchanged."""
     texts = {**history.texts, number: (*history.texts.get(number, ()), at)}
     return History(calls=history.calls, texts=texts)
 

@@ -219,7 +219,7 @@ WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzАБВгдежźółęąść"
     end=st.sampled_from([".", "!", "?"]),
 )
 def test_greeting_slot_property(words: list[str], name: str, end: str) -> None:
-    """ "Hi {name}, <words>." reads well exactly when the name is not empty."""
+    """Check that "Hi {name}, <words>." reads well exactly when the name is not empty."""
     text = f"Hi {name}, {' '.join(words)}{end}"
     assert (text_fault(text) is None) == bool(name)
 
@@ -276,7 +276,7 @@ def test_built_in_texts_pass_the_check(
 
 
 def fmt(template: str) -> Callable[[Mapping[str, str]], str]:
-    """A stand-in for the template engine: str.format with the variables."""
+    """Return a stand-in for the template engine: str.format with the variables."""
     return template.format_map
 
 

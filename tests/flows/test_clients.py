@@ -21,7 +21,7 @@ ANNA_E164 = "+48601234567"
 
 
 def client_form(**changes: Any) -> dict[str, Any]:
-    """A complete client form; keyword arguments replace fields."""
+    """Return a complete client form; keyword arguments replace fields."""
     form: dict[str, Any] = {
         "name": "Anna Kowalska",
         "numbers": [ANNA],
@@ -40,7 +40,7 @@ def client_form(**changes: Any) -> dict[str, Any]:
 
 
 def entry_with_client(data: dict[str, Any] | None = None) -> MockConfigEntry:
-    """An entry that already has Anna as a client."""
+    """Return an entry that already has Anna as a client."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="My phone",

@@ -54,7 +54,7 @@ FULL_FORM: dict[str, Any] = {
 
 
 def form(**sections: dict[str, Any]) -> dict[str, Any]:
-    """A form with only the given sections filled (others empty)."""
+    """Return a form with only the given sections filled (others empty)."""
     empty: dict[str, Any] = {
         "activity": {},
         "phone": {},
@@ -291,7 +291,7 @@ async def test_options_flow_error_keeps_stored_options(hass: HomeAssistant, sour
 
 
 def open_sections(result: Any) -> set[str]:
-    """The sections the form shows unfolded."""
+    """Return the sections the form shows unfolded."""
     return {
         str(key)
         for key, field in result["data_schema"].schema.items()

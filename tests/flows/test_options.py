@@ -99,7 +99,7 @@ async def open_texting(hass: HomeAssistant, entry_id: str, backend: str) -> dict
 
 
 def fields(result: dict[str, Any]) -> set[str]:
-    """The names of a form's fields."""
+    """Return the names of a form's fields."""
     return {str(key) for key in result["data_schema"].schema}
 
 
@@ -157,7 +157,7 @@ async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
     assert shown_texts(result, OPTIONS)["error.notify_action"]
 
     async def record(call: ServiceCall) -> None:
-        """A notify action standing in for an SMS gateway."""
+        """Return a notify action standing in for an SMS gateway."""
 
     hass.services.async_register("notify", "sms", record)
     result = await submit(hass, result["flow_id"], {"notify_action": " notify.sms "})
@@ -169,7 +169,7 @@ async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_texting_off_keeps_settings(hass: HomeAssistant, sources: None) -> None:
-    """ "No texts" switches texting off at once and keeps the backends' settings for later."""
+    """Check that "No texts" switches texting off at once and keeps the backends' settings."""
     entry = await setup_entry(
         hass, make_entry({**BASE_OPTIONS, "texting_backend": "notify", "notify_action": "notify.x"})
     )
@@ -518,7 +518,7 @@ async def test_every_options_step_renders(hass: HomeAssistant, sources: None) ->
 
 
 def as_submitted(result: dict[str, Any]) -> dict[str, Any]:
-    """The form's prefilled values, as the frontend submits them untouched."""
+    """Return the form's prefilled values, as the frontend submits them untouched."""
     values = {}
     for key in result["data_schema"].schema:
         if key.description and "suggested_value" in key.description:

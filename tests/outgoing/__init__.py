@@ -20,7 +20,7 @@ WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
 
 def client(title: str, **data: Any) -> ConfigSubentryData:
-    """A client sub-entry with this title and data."""
+    """Return a client sub-entry with this title and data."""
     return ConfigSubentryData(data=data, subentry_type="client", title=title, unique_id=None)
 
 
@@ -48,7 +48,7 @@ CARLA_DATA: dict[str, Any] = {
 
 
 def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
-    """An entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
+    """Return an entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
     (texts only), unless other clients are given.
     """
     return MockConfigEntry(

@@ -74,7 +74,7 @@ async def set_up(hass: HomeAssistant) -> MockConfigEntry:
 
 
 def kind_state(hass: HomeAssistant, kind: str) -> tuple[str, dict[str, Any]]:
-    """The state every sensor of ``kind`` has; fails when two of them differ."""
+    """Return the state every sensor of ``kind`` has; fails when two of them differ."""
     seen = set()
     for index in range(PER_KIND):
         state = hass.states.get(sensor_id(kind, index))

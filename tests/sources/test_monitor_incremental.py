@@ -202,7 +202,7 @@ SETTERS: list[Setter] = [
 
 
 def fresh(hass: HomeAssistant, monitor: ReadinessMonitor) -> Readiness:
-    """The verdict from a full read of every source, now."""
+    """Return the verdict from a full read of every source, now."""
     snapshot = read_snapshot(
         hass,
         monitor.config,
@@ -214,7 +214,7 @@ def fresh(hass: HomeAssistant, monitor: ReadinessMonitor) -> Readiness:
 
 
 def assert_entities_show(hass: HomeAssistant, prefix: str, readiness: Readiness) -> None:
-    """The entry's entities show exactly this verdict."""
+    """Return the entry's entities show exactly this verdict."""
     ready = hass.states.get(f"binary_sensor.{prefix}_client_call_ready")
     assert ready is not None
     assert ready.state == ("on" if readiness.ready else "off")

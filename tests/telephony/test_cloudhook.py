@@ -84,7 +84,7 @@ class FakeCloud:
         return self
 
     async def async_create(self, webhook_id: str, managed: bool) -> dict[str, Any]:
-        """A new cloudhook for ``webhook_id``."""
+        """Return a new cloudhook for ``webhook_id``."""
         if self.fail is not None:
             raise self.fail
         self.created.append(webhook_id)
@@ -124,12 +124,12 @@ def cloud(hass: HomeAssistant, base: None) -> FakeCloud:
 
 
 def hook_url(account: FakeCloud, webhook_id: str) -> str:
-    """The cloudhook URL Cloud gave ``webhook_id``."""
+    """Return the cloudhook URL Cloud gave ``webhook_id``."""
     return str(account.client.cloudhooks[webhook_id]["cloudhook_url"])
 
 
 def relayed(form: dict[str, str], headers: dict[str, str], query: str = "") -> MockRequest:
-    """A request as Home Assistant Cloud's client hands it to the webhook."""
+    """Return a request as Home Assistant Cloud's client hands it to the webhook."""
     extra: dict[str, Any] = {}
     if "remote" in inspect.signature(MockRequest).parameters:
         extra["remote"] = None  # Cloud marks relayed requests as not local (2026.5+)
@@ -149,7 +149,7 @@ async def relay(hass: HomeAssistant, webhook_id: str, request: MockRequest) -> R
 
 
 def twiml(response: Response) -> ET.Element:
-    """The TwiML document of a relayed 200 answer."""
+    """Return the TwiML document of a relayed 200 answer."""
     assert response.status == 200
     assert response.content_type == "text/xml"
     assert isinstance(response.text, str)
@@ -157,7 +157,7 @@ def twiml(response: Response) -> ET.Element:
 
 
 async def voice_entry(hass: HomeAssistant) -> MockConfigEntry:
-    """An entry with both webhooks on."""
+    """Return an entry with both webhooks on."""
     return await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
 
 

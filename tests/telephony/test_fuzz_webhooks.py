@@ -171,7 +171,7 @@ queries = st.one_of(
 
 @st.composite
 def voice_forgeries(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """A voice request with a missing, garbled, foreign or stale signature."""
+    """Return a voice request with a missing, garbled, foreign or stale signature."""
     body = draw(bodies)
     query = draw(queries)
     headers: dict[str, str] = {}

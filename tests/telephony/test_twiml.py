@@ -34,7 +34,7 @@ def parse(document: str) -> ET.Element:
 
 
 def verbs(root: ET.Element) -> list[str]:
-    """The verbs of a response, in order."""
+    """Return the verbs of a response, in order."""
     return [child.tag for child in root]
 
 

@@ -38,7 +38,7 @@ EVENT_ENTITY = "event.my_phone_client_call"
 
 
 def reference(body: bytes) -> list[tuple[str, str]]:
-    """What the standard library makes of a form body, with the webhook's settings."""
+    """Return what the standard library makes of a form body, with the webhook's settings."""
     return parse_qsl(
         body.decode("utf-8"),
         keep_blank_values=True,
@@ -49,7 +49,7 @@ def reference(body: bytes) -> list[tuple[str, str]]:
 
 
 def outcome(parse: Any, body: bytes) -> tuple[str, Any]:
-    """The fields, or the kind of error (UnicodeDecodeError is a ValueError)."""
+    """Return the fields, or the kind of error (UnicodeDecodeError is a ValueError)."""
     try:
         return ("ok", parse(body))
     except ValueError:

@@ -438,7 +438,7 @@ async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> Non
 
 @pytest.fixture
 async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
-    """The webhooks behind a reverse proxy on 127.0.0.1 that Home Assistant trusts, with
+    """Return the webhooks behind a reverse proxy on 127.0.0.1 that Home Assistant trusts, with
     no external URL configured.
     """
     assert await async_setup_component(
@@ -480,7 +480,7 @@ async def test_a_trusted_proxy_passes_the_host_on(proxied: Setup) -> None:
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture, webhook: str) -> list[str]:
-    """The warnings about refused requests of one webhook ("voice" or "PBX")."""
+    """Return the warnings about refused requests of one webhook ("voice" or "PBX")."""
     return [
         record.getMessage()
         for record in caplog.records
@@ -519,7 +519,7 @@ async def test_refusals_are_warned_about_once_an_hour_with_a_count(
 
 
 def count_in(message: str) -> int:
-    """The number of refused requests a warning reports."""
+    """Return the number of refused requests a warning reports."""
     return int(message.split(" refused ", 1)[1].split(" ", 1)[0])
 
 

@@ -21,7 +21,7 @@ EVENT = "event.my_phone_client_call"
 
 @pytest.fixture
 def refusing_sms(hass: HomeAssistant) -> list[ServiceCall]:
-    """A ``notify.sms`` that refuses every text (a permanent failure)."""
+    """Return a ``notify.sms`` that refuses every text (a permanent failure)."""
     calls: list[ServiceCall] = []
 
     async def refuse(call: ServiceCall) -> None:

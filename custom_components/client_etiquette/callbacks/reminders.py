@@ -55,7 +55,7 @@ CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
 
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
-    """The notification for the freelancer's phone, in their Home Assistant language."""
+    """Return the notification for the freelancer's phone, in their Home Assistant language."""
     lang = ui_language(language)
     uri = f"tel:{item.number}"
     return {
@@ -288,7 +288,7 @@ class CallbackReminders:
         async_create_reminders_failing(self._hass, self._entry_id, key, action)
 
     def _delivered(self, action: str) -> None:
-        """A reminder got through: the issue, if any, goes away."""
+        """Return a reminder got through: the issue, if any, goes away."""
         if self._issue is not None:
             _LOGGER.info("Callback reminders reach %s again", action)
             self._issue = None

@@ -34,7 +34,7 @@ def renderer(hass: HomeAssistant, source: str) -> Callable[[Mapping[str, str]], 
 def find_break(
     hass: HomeAssistant, source: str, language: Language, options: Mapping[str, Any]
 ) -> TemplateBreak | None:
-    """The first case ``source`` breaks in with these options, or None; may raise TemplateError."""
+    """Return the first case ``source`` breaks in with these options, or None; may raise."""
     return check_template(
         renderer(hass, source),
         language,
