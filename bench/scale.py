@@ -144,7 +144,7 @@ async def bench_sources(rounds: int, n: int) -> None:
 
 
 def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bool = True) -> None:
-    """Return a stored callback queue of ``count`` waiting clients with their call history.
+    """Store a callback queue of ``count`` waiting clients with their call history.
 
     ``due_fired``: whether each item's "call back now" reminder already fired before the
     restart (the steady state); with ``False`` every item is due at the first check.

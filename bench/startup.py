@@ -39,7 +39,7 @@ CLIENTS = 10
 
 
 async def add_entry(hass: HomeAssistant) -> None:
-    """Return a Client Etiquette entry on calm stand-in sources with a few clients."""
+    """Add a Client Etiquette entry on calm stand-in sources with a few clients."""
     set_calm(hass, "a")
     entry = MockConfigEntry(
         domain=DOMAIN, title="My phone", options=options("a"), subentries_data=clients(CLIENTS)

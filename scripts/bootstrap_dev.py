@@ -419,7 +419,7 @@ def fit_to_schema(answer: dict[str, Any], schema: list[dict[str, Any]]) -> dict[
 
 
 async def ensure_client_etiquette(api: Api, calendars: list[str]) -> None:
-    """Return a Client Etiquette entry wired to the demo helpers."""
+    """Ensure a Client Etiquette entry wired to the demo helpers."""
     if entries := await entries_of(api, "client_etiquette"):
         for entry in entries:
             log(f"Client Etiquette entry {entry['title']!r} already set up ({entry['state']})")
@@ -503,7 +503,7 @@ def dashboard_config(calendars: list[str]) -> dict[str, Any]:
 
 
 async def ensure_dashboard(api: Api, calendars: list[str]) -> None:
-    """Return a storage-mode dashboard in the sidebar, made once."""
+    """Ensure a storage-mode dashboard in the sidebar, made once."""
     dashboards = await api.ws({"type": "lovelace/dashboards/list"})
     if any(board.get("url_path") == DASHBOARD_URL for board in dashboards):
         return

@@ -86,7 +86,7 @@ def _rotated_rounded_rect(
 
 
 def _draw_handset(draw: ImageDraw.ImageDraw, colour: RGBA) -> None:
-    """Return a classic receiver: a curved handle with an ear cup and a mouth cup."""
+    """Draw a classic receiver: a curved handle with an ear cup and a mouth cup."""
     s = CANVAS / 1024
     centre = (730 * s, 300 * s)
     radius = 520 * s
@@ -114,7 +114,7 @@ def _draw_handset(draw: ImageDraw.ImageDraw, colour: RGBA) -> None:
 
 
 def _draw_bubble(draw: ImageDraw.ImageDraw, palette: Palette) -> None:
-    """Return a round speech bubble with a tail towards the handset, a clock inside."""
+    """Draw a round speech bubble with a tail towards the handset, a clock inside."""
     s = CANVAS / 1024
     cx, cy, r = 752 * s, 262 * s, 262 * s
     draw.polygon(

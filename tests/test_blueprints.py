@@ -151,7 +151,7 @@ async def snooze(hass: HomeAssistant) -> None:
 
 
 async def back_to_ready(hass: HomeAssistant) -> None:
-    """Return the mode back to automatic: ready again."""
+    """Set the mode back to automatic: ready again."""
     await hass.services.async_call(
         "select", "select_option", {"entity_id": MODE, "option": "auto"}, blocking=True
     )

@@ -281,7 +281,7 @@ async def post_pbx(
 
 
 async def start(hass: HomeAssistant) -> None:
-    """Return the core parts the integration needs, reachable at EXTERNAL."""
+    """Set up the core parts the integration needs, reachable at EXTERNAL."""
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "webhook", {})

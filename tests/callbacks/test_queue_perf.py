@@ -61,7 +61,7 @@ def storage_key(entry_id: str) -> str:
 
 
 def seed_store(hass_storage: dict[str, Any], entry_id: str, items: list[dict[str, Any]]) -> None:
-    """Return a stored queue, as after a restart."""
+    """Store a queue, as after a restart."""
     hass_storage[storage_key(entry_id)] = {
         "version": STORAGE_VERSION,
         "minor_version": STORAGE_MINOR_VERSION,

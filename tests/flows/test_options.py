@@ -157,7 +157,7 @@ async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
     assert shown_texts(result, OPTIONS)["error.notify_action"]
 
     async def record(call: ServiceCall) -> None:
-        """Return a notify action standing in for an SMS gateway."""
+        """Register a notify action standing in for an SMS gateway."""
 
     hass.services.async_register("notify", "sms", record)
     result = await submit(hass, result["flow_id"], {"notify_action": " notify.sms "})

@@ -214,7 +214,7 @@ def fresh(hass: HomeAssistant, monitor: ReadinessMonitor) -> Readiness:
 
 
 def assert_entities_show(hass: HomeAssistant, prefix: str, readiness: Readiness) -> None:
-    """Return the entry's entities show exactly this verdict."""
+    """Check that the entry's entities show exactly this verdict."""
     ready = hass.states.get(f"binary_sensor.{prefix}_client_call_ready")
     assert ready is not None
     assert ready.state == ("on" if readiness.ready else "off")

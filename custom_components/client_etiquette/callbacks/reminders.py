@@ -288,7 +288,7 @@ class CallbackReminders:
         async_create_reminders_failing(self._hass, self._entry_id, key, action)
 
     def _delivered(self, action: str) -> None:
-        """Return a reminder got through: the issue, if any, goes away."""
+        """Note that a reminder got through: the issue, if any, goes away."""
         if self._issue is not None:
             _LOGGER.info("Callback reminders reach %s again", action)
             self._issue = None

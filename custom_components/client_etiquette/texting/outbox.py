@@ -239,7 +239,7 @@ class Outbox:
             await self._async_save()
 
     def _interrupted(self, item: OutboxItem) -> None:
-        """Return a crash cut an attempt off: look it up before sending again, if we can."""
+        """Handle an attempt a crash cut off: look it up before sending again, if we can."""
         item.sending = False
         item.next_try = None
         item.last_error = INTERRUPTED
@@ -380,7 +380,7 @@ class Outbox:
         await backend.async_send(item.to, item.body)
 
     def _unsure(self, item: OutboxItem, err: UnsureTextError) -> None:
-        """Return the text may have been accepted: check before the next try, or stop."""
+        """Handle a text that may have been accepted: check before the next try, or stop."""
         if not self._can_check:
             self._give_up(item, f"{err}; {MAY_HAVE_BEEN_SENT}")
             return
