@@ -66,8 +66,9 @@ def free_port() -> int:
 
 @dataclass
 class FakeTwilio:
-    """Twilio's Messages endpoint; ``up`` False answers 503. Records accepted messages
-    and lists them (newest first, by ``To``) like Twilio's message list.
+    """Stand in for Twilio's Messages endpoint; with ``up`` False it answers 503.
+
+    Records accepted messages and lists them (newest first, by ``To``) like Twilio's message list.
     """
 
     up: bool = False
@@ -264,8 +265,9 @@ def duplicates(twilio: FakeTwilio) -> int:
 
 
 def interrupted(config: Path) -> int:
-    """Outbox items cut off in flight by a kill (looked up in Twilio's list, not resent
-    when it had them).
+    """Count outbox items cut off in flight by a kill.
+
+    They are looked up in Twilio's list, not resent when it had them.
     """
     return sum(
         1

@@ -115,8 +115,10 @@ FIXED_BOB_ID = "01JTEST0CL1ENT0B0B00000000"
 
 
 def entry_with_fixed_ids(**options: Any) -> MockConfigEntry:
-    """Return an entry with fixed entry and sub-entry ids: Anna (regular, Polish, office hours in
-    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins.
+    """Return an entry with fixed entry and sub-entry ids and two clients.
+
+    Anna (regular, Polish, office hours in Warsaw) and Bob (VIP, English, London, any time);
+    options add to the stand-ins.
     """
     clients: list[ConfigSubentryDataWithId] = [
         ConfigSubentryDataWithId(

@@ -215,8 +215,10 @@ def value_key(hass: HomeAssistant, entity_id: str, attribute: str) -> str:
 
 
 def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute: str) -> str:
-    """Return an attribute as the frontend's attribute row shows it (computeAttributeValueDisplay):
-    each value by its name at ``value_key``, else as it is; a list joined with ", ".
+    """Return an attribute as the frontend's attribute row shows it.
+
+    As computeAttributeValueDisplay does: each value by its name at ``value_key``, else as it
+    is; a list joined with ", ".
     """
     state = hass.states.get(entity_id)
     assert state is not None

@@ -116,8 +116,10 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     hass_client: ClientSessionGenerator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
-    transcriptions with numbers: no number, in any spelling, is in the download.
+    """Check that no number, in any spelling, is in the diagnostics download.
+
+    Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
+    transcriptions with numbers.
     """
     from homeassistant.config_entries import ConfigSubentryData
 
@@ -206,8 +208,10 @@ async def test_diagnostics_snapshot(
     snapshot: SnapshotAssertion,
     texts: list[ServiceCall],
 ) -> None:
-    """The whole download of an entry with clients, webhooks, texting and two callbacks is
-    the committed snapshot: every field there, every private value redacted.
+    """Check the whole download of a full entry against the committed snapshot.
+
+    The entry has clients, webhooks, texting and two callbacks: every field is there, every
+    private value redacted.
     """
     assert await async_setup_component(hass, "diagnostics", {})
     await hass.config.async_update(external_url="https://jan.example.com")

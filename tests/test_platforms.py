@@ -46,8 +46,9 @@ async def test_platform_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """The platform's registry entries and states are the snapshot's, after a call from
-    Anna while driving (busy, a callback queued, the event fired).
+    """Check the platform's registry entries and states against the snapshot.
+
+    After a call from Anna while driving (busy, a callback queued, the event fired).
     """
     with patch("custom_components.client_etiquette.PLATFORMS", [platform]):
         entry = await setup_entry(hass, entry_with_fixed_ids())

@@ -164,8 +164,9 @@ def test_no_placeholder_is_left() -> None:
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_action_is_documented_with_an_example(service: str) -> None:
-    """Each action in services.yaml is named, and has a YAML example that uses only its
-    fields and gives every required one.
+    """Check that each action in services.yaml is named and has a working YAML example.
+
+    The example uses only the action's fields and gives every required one.
     """
     assert f"{DOMAIN}.{service}" in readme()
     example = action_examples().get(service)
@@ -215,8 +216,10 @@ def test_blueprint_files_are_there() -> None:
 
 @pytest.mark.parametrize("name", BLUEPRINT_FILES)
 def test_every_blueprint_has_a_well_formed_import_link(name: str) -> None:
-    """The README imports each shipped blueprint from its own path in the repository,
-    the address its ``source_url`` gives too, through the official badge.
+    """Check that the README imports each shipped blueprint from its own path.
+
+    Its path in the repository, the address its ``source_url`` gives too, through the
+    official badge.
     """
     expected = blueprint_url(name)
     metadata = load_yaml_dict(str(BLUEPRINTS / name))["blueprint"]
@@ -232,8 +235,9 @@ def test_every_blueprint_has_a_well_formed_import_link(name: str) -> None:
 
 
 def test_import_links_are_badges_to_shipped_files() -> None:
-    """Every import link is the official badge, percent-encodes its one parameter, and
-    points at a blueprint that is shipped.
+    """Check that every import link is the official badge and points at a shipped blueprint.
+
+    It also percent-encodes its one parameter.
     """
     found = [(image, text, target) for image, text, target in links(readme())]
     targets = import_links(readme())
@@ -272,8 +276,9 @@ def test_readme_has_relative_links_and_images() -> None:
 
 @pytest.mark.parametrize("target", sorted(set(relative_links())))
 def test_relative_link_points_at_a_file(target: str) -> None:
-    """Each relative link or image is a file of the repository, and an anchor into a
-    Markdown file is one of its headings.
+    """Check that each relative link or image is a file and each anchor a heading.
+
+    An anchor into a Markdown file must be one of its headings.
     """
     path, _, anchor = target.partition("#")
     file = (README.parent / unquote(path)).resolve()
@@ -347,8 +352,10 @@ async def readme_entry(hass: HomeAssistant, texts: list[ServiceCall]) -> MockCon
 async def test_action_example_runs_and_its_response_is_documented(
     hass: HomeAssistant, sources: None, service: str
 ) -> None:
-    """The README's example call works as written; an action that returns a response has
-    an example response with exactly the real response's keys (nested ones too).
+    """Check that the README's example call works and its example response has the right keys.
+
+    An action that returns a response has an example response with exactly the real
+    response's keys (nested ones too).
     """
     texts: list[ServiceCall] = []
     entry = await readme_entry(hass, texts)

@@ -110,9 +110,10 @@ def _module_name(path: Path) -> str:
 
 
 def _imports_in(source: str, package: list[str]) -> Iterator[tuple[int, str]]:
-    """Every module some source imports (line, dotted name), relative imports resolved
-    against ``package``; for ``from module import name`` both the module and
-    ``module.name``.
+    """Return every module some source imports (line, dotted name).
+
+    Relative imports are resolved against ``package``; for ``from module import name`` both
+    the module and ``module.name``.
     """
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -141,8 +142,10 @@ def _is_test_module(name: str) -> bool:
 
 
 def test_no_test_module_imports_another() -> None:
-    """Shared helpers live in tests/**/__init__.py and fixtures in conftest.py: no file under
-    tests/ imports a test module (its tests would run twice, its fixtures leak by name).
+    """Check that no file under tests/ imports a test module.
+
+    Shared helpers live in tests/**/__init__.py and fixtures in conftest.py; an imported test
+    module's tests would run twice, and its fixtures leak by name.
     """
     found = [
         f"{path.relative_to(REPO)}:{line} imports {name}"
@@ -154,8 +157,10 @@ def test_no_test_module_imports_another() -> None:
 
 
 def test_the_import_check_sees_every_spelling() -> None:
-    """The check above finds a test module however it is imported: absolute, relative, or as
-    a name imported from its package; helpers and package-level names are not test modules.
+    """Check that the check above finds a test module however it is imported.
+
+    Absolute, relative, or as a name imported from its package; helpers and package-level
+    names are not test modules.
     """
     source = (
         "import tests.test_entities\n"
@@ -175,9 +180,11 @@ def test_the_import_check_sees_every_spelling() -> None:
 
 
 def test_test_directories_mirror_the_packages() -> None:
-    """tests/<name>/ exists for each sub-package of the integration, with an __init__.py;
-    the only other directories are tests/browser (run by scripts/browser-test only),
-    syrupy's tests/snapshots and tests/fixtures (stored data of earlier versions).
+    """Check that the test directories mirror the integration's sub-packages.
+
+    tests/<name>/ exists for each sub-package of the integration, with an __init__.py; the
+    only other directories are tests/browser (run by scripts/browser-test only), syrupy's
+    tests/snapshots and tests/fixtures (stored data of earlier versions).
     """
     packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
     directories = {

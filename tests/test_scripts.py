@@ -102,8 +102,10 @@ def setup_hass_packages() -> list[str]:
 def test_hass_packages_include_the_frontend_and_the_web_ui(
     setup_hass_packages: list[str],
 ) -> None:
-    """What a real Home Assistant of config/ needs: the frontend (else recovery mode) and
-    the packages of the components the web UI's action list imports.
+    """Check what a real Home Assistant of config/ needs.
+
+    The frontend (else recovery mode) and the packages of the components the web UI's
+    action list imports.
     """
     packages = setup_hass_packages
     assert set(pinned("frontend")) <= set(packages)
@@ -114,8 +116,10 @@ def test_hass_packages_include_the_frontend_and_the_web_ui(
 def test_soak_needs_nothing_that_setup_leaves_out(
     tmp_path: Path, setup_hass_packages: list[str]
 ) -> None:
-    """The soak's Home Assistant (bench/soak.py's configuration, started with --skip-pip)
-    needs only packages that `scripts/setup --hass` installs, the frontend's among them.
+    """Check that the soak's Home Assistant needs only packages `scripts/setup --hass` installs.
+
+    That is bench/soak.py's configuration, started with --skip-pip; the frontend's packages
+    are among them.
     """
     write_config(tmp_path, 8123, "http://127.0.0.1:9")
     soak = listed(tmp_path / "configuration.yaml")

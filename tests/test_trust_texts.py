@@ -174,8 +174,9 @@ async def test_failing_reminders_told_once_without_the_number(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A phone that is not connected: one warning without numbers, one repair issue, which
-    goes away when a reminder gets through; Home Assistant logs nothing of the call.
+    """Check a phone that is not connected: one warning without numbers, one repair issue.
+
+    The issue goes away when a reminder gets through; Home Assistant logs nothing of the call.
     """
     caplog.set_level(logging.DEBUG)
     connected = False
@@ -252,8 +253,9 @@ async def test_missing_reminder_action_is_one_issue_not_a_flood(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An action stored before the form checked it: one issue, one warning, however many
-    reminders come due; switching reminders off clears the issue.
+    """Check that an action stored before the form checked it raises one issue and one warning.
+
+    However many reminders come due; switching reminders off clears the issue.
     """
     entry = await setup_entry(hass, entry_with_clients(reminder_notify="notify.gone"))
     key = f"reminders_failing_{entry.entry_id}"
@@ -390,8 +392,10 @@ async def test_reason_named_in_the_ui_language(hass: HomeAssistant, sources: Non
 async def test_texts_step_tries_the_sender_name_as_configured(
     hass: HomeAssistant, sources: None
 ) -> None:
-    """A template signed with the sender name is refused while no name is set, taken once
-    it is; the README's example, which names the client only when known, is always taken.
+    """Check that a template signed with the sender name needs the name set.
+
+    It is refused while no name is set, taken once it is; the README's example, which names
+    the client only when known, is always taken.
     """
     entry = await setup_entry(hass, make_entry())
     signed = "Dzień dobry, tu {{ sender_name }}. Przepraszam, {{ reason_text }}."
@@ -421,9 +425,10 @@ async def test_stored_template_that_breaks_falls_back_and_says_so_once(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A template from an older version, bad for unknown callers: they get the built-in text,
-    a known client gets the template, one repair issue and one warning; fixing the template
-    clears the issue.
+    """Check an older template that is bad for unknown callers.
+
+    They get the built-in text, a known client gets the template, one repair issue and one
+    warning; fixing the template clears the issue.
     """
     entry = await setup_entry(
         hass,
@@ -459,8 +464,10 @@ async def test_template_that_breaks_only_at_send_time(
     sources: None,
     texts: list[ServiceCall],
 ) -> None:
-    """A template reading a state can pass at set-up and break later (an empty value or an
-    error): the built-in text goes out and the issue shows what the template gave.
+    """Check a template reading a state that passes at set-up and breaks later.
+
+    An empty value or an error: the built-in text goes out and the issue shows what the
+    template gave.
     """
     hass.states.async_set("input_text.hello", "Hi")
     hass.states.async_set("input_number.days", "1")

@@ -72,8 +72,10 @@ class ClientDirectory:
         self._by_id: dict[str, Client] = {}
 
     def _refresh(self) -> None:
-        """Index again when a sub-entry was added or removed (a new mapping) or edited in
-        place (``async_update_subentry`` keeps the mapping but moves ``modified_at``).
+        """Index again when a sub-entry was added, removed or edited in place.
+
+        Added or removed means a new mapping; ``async_update_subentry`` edits in place: it keeps
+        the mapping but moves ``modified_at``.
         """
         subentries = self._entry.subentries
         if subentries is self._indexed and self._entry.modified_at == self._indexed_at:

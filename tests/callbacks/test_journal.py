@@ -307,8 +307,10 @@ async def test_snapshot_is_due_during_a_steady_burst(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A change every 5 s does not postpone the snapshot: it is written SNAPSHOT_DELAY after
-    the first change not in one (not a debounce), and the journal is compacted.
+    """Check that a change every 5 s does not postpone the snapshot.
+
+    It is written SNAPSHOT_DELAY after the first change not in one (not a debounce), and the
+    journal is compacted.
     """
     queue = queues("steady")
     await queue.async_load()
@@ -336,8 +338,10 @@ async def test_snapshot_is_due_during_a_steady_burst(
 async def test_a_burst_keeps_the_journal_bounded(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """More than SNAPSHOT_LINES lines since the last snapshot start one; the journal is
-    compacted after it, so it stays near SNAPSHOT_LINES lines however long the burst.
+    """Check that more than SNAPSHOT_LINES lines since the last snapshot start one.
+
+    The journal is compacted after it, so it stays near SNAPSHOT_LINES lines however long
+    the burst.
     """
     queue = queues("burst")
     await queue.async_load()
@@ -364,8 +368,10 @@ async def test_a_burst_keeps_the_journal_bounded(
 async def test_torn_last_line_is_dropped_and_later_appends_survive(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """A write cut off by the kill is ignored, cut from the file before anything is
-    appended; so what is committed after the restart survives the next restart.
+    """Check that a write cut off by the kill is ignored and cut from the file.
+
+    It is cut before anything is appended; so what is committed after the restart survives
+    the next restart.
     """
     queue = queues("torn")
     await queue.async_load()
@@ -475,8 +481,9 @@ async def test_old_store_version_is_migrated_and_the_journal_replayed(
 async def test_a_failed_append_keeps_its_changes_for_the_next(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """A disk that refuses the append (a directory where the journal goes): the commit
-    raises; the next commit carries the changes, and nothing torn is left behind.
+    """Check that a commit to a disk that refuses the append raises and leaves nothing torn.
+
+    The disk: a directory where the journal goes. The next commit carries the changes.
     """
     queue = queues("fail")
     await queue.async_load()
@@ -522,8 +529,10 @@ async def test_removing_the_storage_deletes_the_journal(
 async def test_incoming_call_is_journaled_and_unload_compacts(
     hass: HomeAssistant, sources: None, hass_storage: dict[str, Any], config_dir: Path
 ) -> None:
-    """End to end: an answered call's callback and history are in the journal when the
-    action returns (found after a kill); unloading leaves a snapshot and no journal.
+    """Check end to end that an answered call's callback and history reach the journal.
+
+    They are there when the action returns (found after a kill); unloading leaves a snapshot
+    and no journal.
     """
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -566,8 +575,10 @@ async def test_background_failures_are_logged_and_retried(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A change no caller commits, while the disk refuses: logged (no number), kept, and
-    written once the disk is back; a compaction that fails is logged and retried.
+    """Check a change no caller commits while the disk refuses, and a failed compaction.
+
+    The change is logged (no number), kept, and written once the disk is back; a compaction
+    that fails is logged and retried.
     """
     queue = queues("retry")
     await queue.async_load()
@@ -606,8 +617,10 @@ async def test_seen_call_ids_are_bounded_and_survive_a_kill(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The call ids answered: at most SEEN_MAX (the oldest go), journaled with the next
-    commit (found after a kill), in the snapshot, and forgotten after SEEN_KEEP.
+    """Check how the answered call ids are kept.
+
+    At most SEEN_MAX (the oldest go), journaled with the next commit (found after a kill), in
+    the snapshot, and forgotten after SEEN_KEEP.
     """
     freezer.move_to(BASE)
     queue = queues("seen")
@@ -645,9 +658,11 @@ async def test_todays_stored_format_loads(
     config_dir: Path,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A 1.2 store (no call ids kept) and a journal line of today's format load unchanged; a
-    call retried with an id of a waiting callback is answered alike and, once the callback
-    is done, still is; the store is then 1.3 with the old items as they were.
+    """Check that a 1.2 store and a journal line of today's format load unchanged.
+
+    The 1.2 store keeps no call ids. A call retried with an id of a waiting callback is
+    answered alike and, once the callback is done, still is; the store is then 1.3 with the
+    old items as they were.
     """
     freezer.move_to(BASE)
     entry = entry_with_clients()
@@ -705,8 +720,9 @@ async def test_malformed_call_records_are_left_out(
     config_dir: Path,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Stored call records or a step key that can't be read are left out: the entry loads,
-    and a call whose record can't be read is screened as a new call.
+    """Check that stored call records or a step key that can't be read are left out.
+
+    The entry loads, and a call whose record can't be read is screened as a new call.
     """
     freezer.move_to(BASE)
     entry = entry_with_clients()

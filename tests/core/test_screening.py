@@ -900,9 +900,10 @@ _TEXT_MINUTES = st.lists(
 def test_hourly_count_matches_a_walk_over_every_text(
     stored: list[tuple[str, int]], noted: list[tuple[str, int]], now_minute: int
 ) -> None:
-    """The hourly count (kept sorted, searched) equals counting every text after the
-    hour's start, for a history loaded with texts, then grown with note_text (in any
-    order of times), and for one pruned from it.
+    """Check that the hourly count (kept sorted, searched) equals counting every text.
+
+    That is, every text after the hour's start, for a history loaded with texts, then grown
+    with note_text (in any order of times), and for one pruned from it.
     """
     start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
     texts: dict[str, tuple[datetime, ...]] = {}

@@ -1,5 +1,7 @@
-"""Pure wording checks: plural rules, the rendered-text check, the template check in every
-case, and what the freelancer reads (to-do descriptions, reminders).
+"""Pure wording checks: plural rules, the rendered-text check, the template check.
+
+The template check runs in every case; then what the freelancer reads (to-do
+descriptions, reminders).
 
 Issue #13 "Trust: nothing that embarrasses the freelancer".
 """

@@ -48,8 +48,9 @@ CARLA_DATA: dict[str, Any] = {
 
 
 def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
-    """Return an entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
-    (texts only), unless other clients are given.
+    """Return an entry with Anna, Bob and Carla, unless other clients are given.
+
+    Anna: Polish, office hours; Bob: London landline, any time; Carla: texts only.
     """
     return MockConfigEntry(
         domain=DOMAIN,

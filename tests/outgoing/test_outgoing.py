@@ -256,9 +256,11 @@ async def test_public_holiday_of_the_clients_country(
 async def test_country_from_the_subentry_the_options_or_home_assistant(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A chosen country wins over the number's; a number with no country falls back to
-    the entry's default region, then to Home Assistant's country; an unknown country
-    has no holidays.
+    """Check which country's holidays count for a client.
+
+    A chosen country wins over the number's; a number with no country falls back to the
+    entry's default region, then to Home Assistant's country; an unknown country has no
+    holidays.
     """
     freezer.move_to("2025-11-11 10:00:00+01:00")
     hass.config.country = "PL"
@@ -362,8 +364,10 @@ async def test_renamed_sensor_keeps_its_device_and_follows(
 async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """From 31 October (UTC) the search horizon reaches the next year: at the next timer
-    its holidays are built (in the executor) before the sensor answers.
+    """Check that from 31 October (UTC) the next year's holidays are built in time.
+
+    The search horizon reaches the next year: at the next timer its holidays are built (in
+    the executor) before the sensor answers.
     """
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     await setup_entry(hass, make_entry())
@@ -498,8 +502,9 @@ async def test_ask_before_calling_texts_through_twilio(
     freezer: FrozenDateTimeFactory,
     twilio: FakeTwilio,
 ) -> None:
-    """The ask-first text reaches Twilio in the client's language; a second one within the
-    cooldown is refused, and so is the polite text of a screened call.
+    """Check that the ask-first text reaches Twilio in the client's language, once.
+
+    A second one within the cooldown is refused, and so is the polite text of a screened call.
     """
     freezer.move_to("2025-06-03 10:00:00+02:00")
     await setup_entry(hass, make_entry(**twilio_options(twilio)))

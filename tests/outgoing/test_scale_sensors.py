@@ -91,8 +91,10 @@ def kind_state(hass: HomeAssistant, kind: str) -> tuple[str, dict[str, Any]]:
 async def test_each_kind_of_client_changes_at_its_own_edges(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Tuesday 3 June 2025, from 08:00 UTC: Warsaw's hours end at 15:00 UTC, New York's
-    begin at 13:00 UTC; London is any time. Every sensor of a kind agrees throughout.
+    """Check that every sensor of a kind agrees throughout a working day.
+
+    Tuesday 3 June 2025, from 08:00 UTC: Warsaw's hours end at 15:00 UTC, New York's begin
+    at 13:00 UTC; London is any time.
     """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
@@ -166,8 +168,9 @@ async def test_many_readiness_flips_then_the_next_edge(
 async def test_a_new_reason_while_not_ready_writes_no_sensor(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Readiness changing its reasons but not its answer (driving, then also do not
-    disturb) changes no client's answer: no sensor is written again.
+    """Check that readiness changing its reasons but not its answer writes no sensor again.
+
+    For example driving, then also do not disturb: no client's answer changes.
     """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
@@ -191,8 +194,10 @@ async def test_a_new_reason_while_not_ready_writes_no_sensor(
 async def test_disabled_and_removed_sensors_stay_away(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A sensor disabled by the user is not added after a reload; one removed from the
-    registry gets no state from later updates; the others keep following.
+    """Check that disabled and removed sensors stay out while the others keep following.
+
+    A sensor disabled by the user is not added after a reload; one removed from the registry
+    gets no state from later updates.
     """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     entry = await set_up(hass)

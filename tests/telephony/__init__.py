@@ -1,5 +1,6 @@
-"""Helpers of the telephony tests: incoming calls, and webhook requests signed as Twilio and
-Telnyx sign them.
+"""Helpers of the telephony tests: incoming calls and signed webhook requests.
+
+The requests are signed as Twilio and Telnyx sign them.
 """
 
 from __future__ import annotations

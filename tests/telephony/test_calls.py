@@ -439,8 +439,9 @@ async def test_history_is_pruned_at_most_hourly(
 async def test_a_failed_save_still_answers(
     hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    """A disk that refuses the write (a directory where the journal goes) is logged; the
-    caller is answered.
+    """Check that a disk that refuses the write is logged and the caller is answered.
+
+    The disk: a directory where the journal goes.
     """
     hass.config.config_dir = str(tmp_path)
     entry = await setup_entry(hass, entry_with_clients())

@@ -52,8 +52,9 @@ type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
 
 @dataclass
 class Target:
-    """The loaded entry, its HTTP client, and everything that would show a request did
-    something: decisions, callbacks, texts.
+    """The loaded entry, its HTTP client, and everything that shows a request did something.
+
+    That is: decisions, callbacks, texts.
     """
 
     hass: HomeAssistant
@@ -86,8 +87,10 @@ class Target:
 
 @pytest.fixture
 async def target(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Target:
-    """Both webhooks on, texting through a recording notify action, not ready (so any
-    request that got through would queue a callback and a text).
+    """Return an entry with both webhooks on, texting through a notify action, not ready.
+
+    The notify action records; not ready, so any request that got through would queue a
+    callback and a text.
     """
     texts: list[ServiceCall] = []
 
@@ -222,8 +225,9 @@ async def test_forged_voice_requests_are_refused(
 
 @st.composite
 def signed_but_unusable(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """Correctly signed voice requests that still can't be served: not a form, a form in
-    another charset, an unknown step, or a call with no caller number.
+    """Generate correctly signed voice requests that still can't be served.
+
+    Not a form, a form in another charset, an unknown step, or a call with no caller number.
     """
     form = draw(forms.map(lambda form: {k: v for k, v in form.items() if k != "From"}))
     kind = draw(st.sampled_from(["content_type", "charset", "step", "no_from"]))
@@ -279,8 +283,10 @@ bad_numbers = st.one_of(
 
 @st.composite
 def pbx_bad_requests(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """PBX requests with no or a wrong bearer secret, or with the secret but no usable
-    number: not JSON, not an object, no number, a number of the wrong type or length.
+    """Generate PBX requests without the secret or without a usable number.
+
+    No or a wrong bearer secret; or the secret but no usable number: not JSON, not an
+    object, no number, a number of the wrong type or length.
     """
     kind = draw(st.sampled_from(["no_auth", "wrong_auth", "not_json", "not_object", "number"]))
     body: bytes
@@ -324,9 +330,7 @@ def _not_form(content_type: str) -> bool:
 async def test_bad_pbx_requests_are_refused(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every PBX request without the secret or without a usable number is a 4xx and does
-    nothing.
-    """
+    """Check that a PBX request without the secret or a usable number is a 4xx and does nothing."""
     caplog.set_level(logging.DEBUG)
 
     @FUZZ
@@ -342,8 +346,9 @@ async def test_bad_pbx_requests_are_refused(
 
 
 async def test_fuzz_targets_are_live(target: Target) -> None:
-    """The endpoints the fuzzers hit do serve good requests (so a 4xx above means
-    refused, not unreachable).
+    """Check that the endpoints the fuzzers hit do serve good requests.
+
+    So a 4xx above means refused, not unreachable.
     """
     form = {"CallSid": "CA1", "From": "+48601234567"}
     headers = {"X-Twilio-Signature": signature(EXTERNAL + VOICE_PATH, form), "Content-Type": FORM}

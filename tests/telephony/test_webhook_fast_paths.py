@@ -1,5 +1,7 @@
-"""The voice webhook's fast paths keep its behaviour: form parsing, body reading, URL and
-TwiML caches, and the follow-up of a rung-through call (issue 6, the webhook benchmark).
+"""The voice webhook's fast paths keep its behaviour.
+
+Form parsing, body reading, URL and TwiML caches, and the follow-up of a rung-through
+call (issue 6, the webhook benchmark).
 """
 
 from __future__ import annotations
@@ -131,8 +133,10 @@ async def test_oversized_body_in_slow_chunks_is_refused(setup: Setup) -> None:
 async def test_every_call_is_decided_and_recorded_with_one_cached_answer(
     setup: Setup,
 ) -> None:
-    """Calls with different CallSids get the same <Dial> document (nothing of the call is in
-    it), yet each is screened: history, the event entity and the logbook event, each time.
+    """Check that calls with different CallSids get the same <Dial> document, each screened.
+
+    Nothing of the call is in the document, yet each call is screened: history, the event
+    entity and the logbook event, each time.
     """
     hass = setup.hass
     states: list[str] = []

@@ -255,8 +255,9 @@ async def post_telnyx(
 
 
 async def test_telnyx_texml_call(setup: Setup) -> None:
-    """Telnyx's Ed25519-signed TeXML request is screened like Twilio's; the later steps'
-    URLs carry their tag.
+    """Check that Telnyx's Ed25519-signed TeXML request is screened like Twilio's.
+
+    The later steps' URLs carry their tag.
     """
     await not_ready(setup.hass)
     root = await twiml_of(await post_telnyx(setup, call_form()))
@@ -307,9 +308,11 @@ async def telnyx_to(
 
 
 async def test_telnyx_steps_are_bound_to_the_call(setup: Setup) -> None:
-    """Telnyx does not sign the URL: a captured call request replayed to ?step=dial, or a
-    later step with another call's tag, is refused (403) and queues nothing; the tagged
-    URLs of our answer work, also after a reload (the key is stored).
+    """Check that a replayed Telnyx request for another step or call is refused.
+
+    Telnyx does not sign the URL: a captured call request replayed to ?step=dial, or a later
+    step with another call's tag, is refused (403) and queues nothing; the tagged URLs of our
+    answer work, also after a reload (the key is stored).
     """
     form = call_form()
     body = urlencode(form).encode()
@@ -414,9 +417,10 @@ async def test_bad_signatures_are_refused(
 
 @pytest.mark.parametrize("scheme", ["https", "http"])
 async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> None:
-    """A client that chooses the Host header does not choose the URL the signature is
-    checked for: signed for its own host, 403; signed for Home Assistant's external URL,
-    the answer's URLs are on the external URL, never on the client's host.
+    """Check that a client choosing the Host header does not choose the URL that is signed.
+
+    Signed for its own host: 403; signed for Home Assistant's external URL, the answer's URLs
+    are on the external URL, never on the client's host.
     """
     await not_ready(setup.hass)
     form = call_form()
@@ -438,8 +442,9 @@ async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> Non
 
 @pytest.fixture
 async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
-    """Return the webhooks behind a reverse proxy on 127.0.0.1 that Home Assistant trusts, with
-    no external URL configured.
+    """Return the webhooks behind a trusted reverse proxy on 127.0.0.1, without external URL.
+
+    Home Assistant trusts the proxy; no external URL is configured.
     """
     assert await async_setup_component(
         hass,
@@ -454,9 +459,10 @@ async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: Clien
 
 
 async def test_a_trusted_proxy_passes_the_host_on(proxied: Setup) -> None:
-    """Through a proxy Home Assistant trusts (http: use_x_forwarded_for, trusted_proxies)
-    the host it forwards is accepted and the answer's URLs use it; without the proxy's
-    forwarded-for header the same Host is not trusted.
+    """Check that the host a trusted proxy forwards is accepted and used in the answer's URLs.
+
+    The proxy: http: use_x_forwarded_for, trusted_proxies. Without the proxy's forwarded-for
+    header the same Host is not trusted.
     """
     form = call_form()
     proxy = "https://proxy.example.org"
@@ -491,8 +497,9 @@ def warnings_of(caplog: pytest.LogCaptureFixture, webhook: str) -> list[str]:
 async def test_refusals_are_warned_about_once_an_hour_with_a_count(
     setup: Setup, caplog: pytest.LogCaptureFixture, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Every refused request counts; a warning at most once an hour says how many, without
-    a number, a secret or a webhook id. For the voice and the PBX webhook.
+    """Check that every refused request counts and a warning says how many, at most hourly.
+
+    The warning has no number, secret or webhook id. For the voice and the PBX webhook.
     """
     form = call_form()
     for _ in range(3):
@@ -588,8 +595,9 @@ async def test_oversized_bodies_are_refused(setup: Setup) -> None:
 async def test_malformed_forms_are_refused(
     setup: Setup, body: bytes, content_type: str, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Not a form, not UTF-8, not parseable, too many fields: 4xx, nothing done,
-    nothing logged as an error.
+    """Check that bad forms get a 4xx, do nothing and log no error.
+
+    Not a form, not UTF-8, not parseable, too many fields.
     """
     response = await setup.client.post(
         VOICE_PATH,
@@ -884,9 +892,10 @@ async def test_pbx_failure_is_a_clear_error(
 
 
 def _unreadable(content_type: str) -> bool:
-    """Whether this aiohttp can't read the header: 3.13 parses it with the standard
-    library's e-mail parser, which raises IndexError on ``;0*``; 3.12 (Home Assistant
-    2025.9) reads it as text/plain.
+    """Tell whether this aiohttp can't read the header.
+
+    3.13 parses it with the standard library's e-mail parser, which raises IndexError on
+    ``;0*``; 3.12 (Home Assistant 2025.9) reads it as text/plain.
     """
     request = make_mocked_request("POST", "/", headers={"Content-Type": content_type})
     try:
@@ -904,9 +913,9 @@ def _unreadable(content_type: str) -> bool:
 async def test_voice_unreadable_content_type(
     setup: Setup, body: bytes, content_type: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A content type aiohttp can't read is a 415 (else refused as usual), nothing is
-    done and nothing is logged as an error (Home Assistant would answer an exception
-    with 200).
+    """Check that a content type aiohttp can't read is a 415 that does nothing and logs no error.
+
+    Else it is refused as usual. Home Assistant would answer an exception with 200.
     """
     response = await setup.client.post(
         VOICE_PATH,
@@ -921,8 +930,9 @@ async def test_voice_unreadable_content_type(
 
 
 async def test_pbx_unreadable_content_type(setup: Setup, caplog: pytest.LogCaptureFixture) -> None:
-    """A content type aiohttp can't read: 415 and nothing done; where it can, the JSON
-    body is screened as usual. Never an error in the log.
+    """Check that a content type aiohttp can't read is a 415; a readable one is screened.
+
+    Where aiohttp can read it, the JSON body is screened as usual. Never an error in the log.
     """
     response = await setup.client.post(
         PBX_PATH,

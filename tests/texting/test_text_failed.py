@@ -71,8 +71,10 @@ async def test_failed_ask_first_text_names_the_client(
     freezer: FrozenDateTimeFactory,
     refusing_sms: list[ServiceCall],
 ) -> None:
-    """An ask-before-calling text has no callback item: the client is named from the
-    text's key, so an automation can still say whom the text didn't reach.
+    """Check that a failed ask-before-calling text still names the client.
+
+    It has no callback item: the client is named from the text's key, so an automation can
+    still say whom the text didn't reach.
     """
     freezer.move_to("2025-06-03 10:00:00+02:00")  # Anna's office hours
     await setup_entry(hass, entry())

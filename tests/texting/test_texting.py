@@ -1,5 +1,7 @@
-"""Texting: the Twilio backend against a Twilio-like server on 127.0.0.1, the notify
-backend through a real service, and the durable outbox (retries, restarts, idempotency).
+"""Texting: the Twilio and notify backends, and the durable outbox.
+
+The Twilio backend against a Twilio-like server on 127.0.0.1, the notify backend through
+a real service, and the outbox's retries, restarts and idempotency.
 """
 
 from __future__ import annotations
@@ -621,8 +623,9 @@ async def test_bad_json_is_retried_and_sent_once(
 async def test_late_answer_is_looked_up_not_sent_again(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """Twilio accepted the text but answered after the timeout: the outcome is unknown,
-    so the next attempt (at least 30 s later) looks it up and does not send it again.
+    """Check that a text Twilio accepted after the timeout is looked up, not sent again.
+
+    The outcome is unknown, so the next attempt (at least 30 s later) looks it up.
     """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
@@ -646,8 +649,9 @@ async def test_late_answer_is_looked_up_not_sent_again(
 async def test_unsure_text_not_accepted_is_sent_again(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """A timed-out request Twilio did not accept (it answered 500 late) is sent again,
-    once, after the lookup found nothing.
+    """Check that a timed-out request Twilio did not accept is sent again, once.
+
+    Twilio answered 500 late; the text is sent again after the lookup found nothing.
     """
     hold = asyncio.Event()
     twilio.script(Reply(500, "late failure", hold=hold))
@@ -701,7 +705,9 @@ async def test_lookup_with_messaging_service_and_refusal(
 
 
 async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """Only a message to the number, with our text, created since the given time counts;
+    """Check which listed message counts as ours.
+
+    Only a message to the number, with our text, created since the given time counts;
     typographic quotes a provider replaced with plain ones still match.
     """
     sender = backend(hass, twilio)
@@ -729,8 +735,9 @@ async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: 
 async def test_lookup_ignores_unusable_entries(
     hass: HomeAssistant, twilio: FakeTwilio, message: dict[str, Any]
 ) -> None:
-    """List entries without a body or a readable creation date never count as ours
-    (a date without a zone is read as UTC).
+    """Check that list entries without a body or a readable creation date never count as ours.
+
+    A date without a zone is read as UTC.
     """
     twilio.list_replies = [Reply(200, json.dumps({"messages": [message, "junk"]}))]
     since = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
@@ -780,8 +787,9 @@ async def test_connection_lost_after_sending_is_unsure(
 
 
 async def test_unsure_without_lookup_is_not_repeated(hass: HomeAssistant) -> None:
-    """A backend that can't look its messages up: an unknown outcome fails the text
-    ("may have been delivered") instead of risking a second copy.
+    """Check that a backend that can't look its messages up fails an unknown outcome.
+
+    The text fails ("may have been delivered") instead of risking a second copy.
     """
 
     class NoLog:
@@ -901,8 +909,9 @@ async def test_success_resumes_waiting_texts(
 
 
 async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A success does not hurry an unsure text: its request may still be on its way, so
-    it keeps its settle time before the lookup.
+    """Check that a success does not hurry an unsure text.
+
+    Its request may still be on its way, so it keeps its settle time before the lookup.
     """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
@@ -1057,8 +1066,10 @@ async def test_enqueue_after_shutdown_is_kept_for_next_start(
 async def test_interrupted_send_is_looked_up_before_sending(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """A send cut off by shutdown may have been delivered: after the restart Twilio's
-    message list is read first; the accepted text is marked sent, never sent twice.
+    """Check that a send cut off by shutdown is looked up after the restart, never sent twice.
+
+    It may have been delivered: after the restart Twilio's message list is read first; the
+    accepted text is marked sent.
     """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
@@ -1113,8 +1124,9 @@ class StalledSms:
 
 
 async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
-    """A notify action that stalls may have handed the text over: failed after the
-    timeout ("may have been delivered"), never called again.
+    """Check that a notify action that stalls fails the text after the timeout, never repeated.
+
+    It may have handed the text over: failed ("may have been delivered"), never called again.
     """
     sms = StalledSms(hass)
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=0.05))
@@ -1134,8 +1146,10 @@ async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
 async def test_interrupted_notify_send_is_not_repeated(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
-    """A notify action can't be asked what it sent: an interrupted send is reported as
-    failed ("may have been delivered") and never repeated.
+    """Check that an interrupted notify send fails and is never repeated.
+
+    A notify action can't be asked what it sent: the send is reported as failed ("may have
+    been delivered").
     """
     sms = StalledSms(hass)
     first = await make_outbox(hass, NotifyBackend(hass, "notify.sms"), shutdown_grace=0.05)

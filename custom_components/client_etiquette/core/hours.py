@@ -63,8 +63,9 @@ def windows(
 def _windows_from(
     hours: WorkHours, first: date, today: date, workday_today: bool | None
 ) -> tuple[tuple[datetime, datetime], ...]:
-    """Return the windows of ``windows``, kept per day: they only change when the date does,
-    and readiness asks for them on every update.
+    """Return the windows of ``windows``, kept per day.
+
+    They only change when the date does, and readiness asks for them on every update.
     """
     result = []
     for offset in range(_LOOKAHEAD_DAYS + 1):

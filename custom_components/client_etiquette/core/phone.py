@@ -55,8 +55,9 @@ def is_anonymous(number: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CallerNumber:
-    """A caller's number read once: its E.164 form (None when hidden or invalid), and
-    whether it can receive texts.
+    """A caller's number read once.
+
+    Its E.164 form (None when hidden or invalid), and whether it can receive texts.
     """
 
     e164: str | None

@@ -185,8 +185,9 @@ class GoodTimeScheduler:
         self._arm()
 
     def _holidays(self, country: str | None, now: datetime) -> frozenset[date] | None:
-        """Return the holidays of ``country`` at ``now``: kept here per country, so the shared
-        (bounded) cache may drop them without this entry loading them again.
+        """Return the holidays of ``country`` at ``now``, kept here per country.
+
+        The shared (bounded) cache may then drop them without this entry loading them again.
         """
         years = holiday_years(now)
         if years != self._years:
