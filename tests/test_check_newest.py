@@ -168,7 +168,7 @@ def test_up_to_date_integration_passes(tmp_path: Path) -> None:
 
 
 def test_wheel_is_read_without_installing(tmp_path: Path) -> None:
-    """A wheel file is unpacked and read like a folder."""
+    """Check that a wheel file is unpacked and read like a folder."""
     release = write(tmp_path / "release", RELEASE)
     wheel = tmp_path / "homeassistant-2099.1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:

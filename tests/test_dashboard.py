@@ -130,7 +130,7 @@ async def test_dashboard_loads_into_lovelace(
 async def test_dashboard_uses_standard_cards_and_existing_entities(
     hass: HomeAssistant, installed: None
 ) -> None:
-    """Only standard cards; every entity id it names exists after a default install."""
+    """Check that only standard cards; every entity id it names exists after a default install."""
     config = load_yaml_dict(str(DASHBOARD))
     types = {card["type"] for card in cards(config)}
     assert types <= STANDARD_CARDS, types - STANDARD_CARDS
@@ -148,7 +148,7 @@ async def test_dashboard_uses_standard_cards_and_existing_entities(
 
 
 async def test_dashboard_attributes_exist(hass: HomeAssistant, installed: None) -> None:
-    """Every attribute row shows an attribute its entity has."""
+    """Check that every attribute row shows an attribute its entity has."""
     config = load_yaml_dict(str(DASHBOARD))
     rows = [
         row
@@ -166,7 +166,7 @@ async def test_dashboard_attributes_exist(hass: HomeAssistant, installed: None) 
 async def test_dashboard_markdown_renders_while_not_ready(
     hass: HomeAssistant, installed: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The "not now" card's template renders the reason and the ready-again time."""
+    """Check that the "not now" card's template renders the reason and the ready-again time."""
     config = load_yaml_dict(str(DASHBOARD))
     conditional = next(card for card in cards(config) if card["type"] == "conditional")
     condition = conditional["conditions"][0]
@@ -259,7 +259,7 @@ async def test_all_reasons_row_shows_translated_reasons(
 async def test_every_reason_has_a_translated_name_in_all_reasons(
     hass: HomeAssistant, installed: None, language: str
 ) -> None:
-    """Every reason the "Reason" sensor can show has the same name in "All reasons"."""
+    """Check that every reason the "Reason" sensor can show has the same name in "All reasons"."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     names = reason_names(hass, texts)
     codes = [code for code in hass.states.get(REASON).attributes["options"] if code != "ready"]  # type: ignore[union-attr]
@@ -272,7 +272,7 @@ async def test_every_reason_has_a_translated_name_in_all_reasons(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_not_now_is_translated(hass: HomeAssistant, installed: None, language: str) -> None:
-    """A client's "Not now because" row names the reasons instead of showing codes."""
+    """Check that a client's "Not now because" row names the reasons instead of showing codes."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     hass.states.async_set(DRIVING, "in_vehicle")
     await hass.async_block_till_done()

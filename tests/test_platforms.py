@@ -32,7 +32,7 @@ SNAPSHOTTED = [
 
 
 def test_every_platform_has_its_snapshot() -> None:
-    """A platform added to the integration gets a snapshot test too."""
+    """Check that a platform added to the integration gets a snapshot test too."""
     assert sorted(PLATFORMS) == sorted(SNAPSHOTTED)
 
 

@@ -158,7 +158,7 @@ def import_links(text: str) -> list[str]:
 
 
 def test_no_placeholder_is_left() -> None:
-    """Every section is written."""
+    """Check that every section is written."""
     assert "placeholder" not in readme().lower()
 
 
@@ -178,7 +178,7 @@ def test_every_action_is_documented_with_an_example(service: str) -> None:
 
 
 def test_every_yaml_block_parses() -> None:
-    """A YAML example that doesn't parse can't be pasted."""
+    """Check that a YAML example that doesn't parse can't be pasted."""
     yaml_blocks = [block for block in blocks(readme()) if block.language == "yaml"]
     assert yaml_blocks
     for block in yaml_blocks:
@@ -186,14 +186,14 @@ def test_every_yaml_block_parses() -> None:
 
 
 def test_every_event_type_is_documented() -> None:
-    """The client_call event entity's event types are all explained."""
+    """Check that the client_call event entity's event types are all explained."""
     text = readme()
     for event_type in CALL_EVENT_TYPES:
         assert f"`{event_type}`" in text, event_type
 
 
 def test_every_template_variable_is_documented() -> None:
-    """The variables the Text templates step offers are the ones the README lists."""
+    """Check that the variables the Text templates step offers are the ones the README lists."""
     text = readme()
     for name in TEMPLATE_VARIABLES:
         assert f"{{{{ {name} }}}}" in text, name
@@ -210,7 +210,7 @@ def blueprint_url(name: str) -> str:
 
 
 def test_blueprint_files_are_there() -> None:
-    """The parametrised test below has something to check."""
+    """Check that the parametrised test below has something to check."""
     assert BLUEPRINT_FILES
 
 
@@ -269,7 +269,7 @@ def relative_links() -> list[str]:
 
 
 def test_readme_has_relative_links_and_images() -> None:
-    """The checks below have something to check."""
+    """Check that the checks below have something to check."""
     assert any(image for image, _, target in links(readme()) if not urlsplit(target).scheme)
     assert relative_links()
 
@@ -290,7 +290,7 @@ def test_relative_link_points_at_a_file(target: str) -> None:
 
 
 def test_anchors_within_the_readme_exist() -> None:
-    """Links to the README's own sections land on a heading."""
+    """Check that links to the README's own sections land on a heading."""
     own = [target[1:] for _, _, target in links(readme()) if target.startswith("#")]
     assert own
     headings = anchors(readme())
@@ -399,7 +399,7 @@ def test_every_action_that_responds_has_a_documented_response() -> None:
 
 
 async def test_template_example_renders(hass: HomeAssistant) -> None:
-    """The README's text template renders with the variables the integration passes."""
+    """Check that the README's text template renders with the variables the integration passes."""
     jinja = [block.text for block in blocks(readme()) if block.language == "jinja"]
     assert len(jinja) == 1
     tz = ZoneInfo("Europe/Warsaw")

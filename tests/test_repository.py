@@ -228,7 +228,7 @@ def test_manifest_keys_required_and_ordered() -> None:
 
 
 def test_manifest_requirements_pinned_and_mirrored() -> None:
-    """Every runtime requirement is pinned with == and listed in requirements.txt too."""
+    """Check that every runtime requirement is pinned with == and listed in requirements.txt too."""
     requirements = _manifest()["requirements"]
     assert requirements, "phonenumbers at least"
     unpinned = [req for req in requirements if not PINNED.fullmatch(req)]
@@ -313,7 +313,7 @@ def test_brand_image(spec: BrandImage) -> None:
 
 
 def test_dark_brand_images_differ_and_pair_up() -> None:
-    """Each dark_ image is a real dark variant of the same size as its light image."""
+    """Check that each dark_ image is a real dark variant of the same size as its light image."""
     for light in sorted(BRAND.glob("*.png")):
         if light.name.startswith("dark_"):
             continue
@@ -325,7 +325,7 @@ def test_dark_brand_images_differ_and_pair_up() -> None:
 
 
 def test_hdpi_images_are_twice_the_size() -> None:
-    """x@2x.png is exactly twice x.png."""
+    """Check that x@2x.png is exactly twice x.png."""
     for hdpi in sorted(BRAND.glob("*@2x.png")):
         normal = BRAND / hdpi.name.replace("@2x", "")
         with Image.open(hdpi) as big, Image.open(normal) as small:
@@ -395,7 +395,7 @@ def _selector_translation_keys(node: Any) -> Iterator[tuple[str, list[str]]]:
 
 
 def test_services_yaml_has_services() -> None:
-    """The file parses and declares the documented actions."""
+    """Check that the file parses and declares the documented actions."""
     assert {"snooze", "incoming_call"} <= set(_services())
 
 
@@ -422,7 +422,7 @@ def test_every_service_and_field_is_translated(language: str) -> None:
 
 
 def test_every_service_has_an_icon() -> None:
-    """icons.json names an icon for each action in services.yaml."""
+    """Check that icons.json names an icon for each action in services.yaml."""
     icons = _json(INTEGRATION / "icons.json")
     for name in _services():
         assert _lookup(icons, "services", name, "service"), name
@@ -661,7 +661,7 @@ def test_the_code_scan_finds_the_known_keys() -> None:
 
 
 def test_entity_translation_keys_are_translated_and_have_icons() -> None:
-    """Every entity translation key in the code has a name in en.json and an icon."""
+    """Check that every entity translation key in the code has a name in en.json and an icon."""
     strings = _translation("en")
     icons = _json(INTEGRATION / "icons.json")
     uses = [use for use in _key_uses() if use.kind == "entity"]
@@ -677,7 +677,7 @@ def test_entity_translation_keys_are_translated_and_have_icons() -> None:
 
 
 def test_icons_only_for_translated_entities() -> None:
-    """icons.json names no entity that en.json doesn't know."""
+    """Check that icons.json names no entity that en.json doesn't know."""
     strings = _translation("en")
     icons = _json(INTEGRATION / "icons.json")
     for platform, keys in icons.get("entity", {}).items():
@@ -706,7 +706,7 @@ def test_error_and_issue_keys_are_translated(kind: str) -> None:
 
 
 def test_selector_keys_are_translated() -> None:
-    """Selectors with a literal translation key have options in en.json."""
+    """Check that selectors with a literal translation key have options in en.json."""
     strings = _translation("en")
     for use in _key_uses():
         if use.kind == "selector":

@@ -59,7 +59,7 @@ def listed(*configurations: Path) -> list[str]:
 
 
 def test_the_docs_name_the_scripts() -> None:
-    """The scan finds the scripts the docs are known to name."""
+    """Check that the scan finds the scripts the docs are known to name."""
     assert {"test", "develop", "browser-test", "soak", "test-oldest", "bench"} <= set(
         named_scripts()
     )
@@ -67,7 +67,7 @@ def test_the_docs_name_the_scripts() -> None:
 
 @pytest.mark.parametrize("name", named_scripts())
 def test_named_script_does_its_own_setup(name: str) -> None:
-    """Each named script is executable and runs scripts/setup itself, every time."""
+    """Check that each named script is executable and runs scripts/setup itself, every time."""
     path = REPO / "scripts" / name
     assert path.is_file()
     assert path.stat().st_mode & stat.S_IXUSR
@@ -88,7 +88,7 @@ def test_docs_run_benchmarks_through_scripts_bench() -> None:
 
 
 def test_helpers_exist() -> None:
-    """The scripts that other scripts run are there."""
+    """Check that the scripts that other scripts run are there."""
     assert all((REPO / "scripts" / name).is_file() for name in HELPERS)
     assert os.access(REPO / "scripts" / "setup", os.X_OK)
 

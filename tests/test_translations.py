@@ -183,7 +183,7 @@ def test_the_frontend_parses_every_string(language: str) -> None:
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_placeholders_as_in_english(language: str) -> None:
-    """A translation uses exactly English's placeholders, as the frontend reads them."""
+    """Check that a translation uses exactly English's placeholders, as the frontend reads them."""
     english = dict(strings(translation("en")))
     differ = [
         ".".join(path)
@@ -194,14 +194,14 @@ def test_placeholders_as_in_english(language: str) -> None:
 
 
 def test_rule_code_pattern() -> None:
-    """The pattern finds rule codes and leaves E.164 and e-mail alone."""
+    """Check that the pattern finds rule codes and leaves E.164 and e-mail alone."""
     assert RULE_CODE.findall("rings through (E4); places (E2\u2013E4)") == ["E4", "E2", "E4"]
     assert RULE_CODE.findall("numbers in E.164, an e-mail, HTTP POST") == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_rule_codes_in_ui_texts(language: str) -> None:
-    """UI texts say the rule in words, never its code."""
+    """Check that UI texts say the rule in words, never its code."""
     coded = [
         ".".join(path) for path, value in strings(translation(language)) if RULE_CODE.search(value)
     ]

@@ -153,7 +153,7 @@ async def test_reminders_say_calls_in_plural(
     anna: tuple[str, str],
     stranger: tuple[str, str],
 ) -> None:
-    """The reminder, in HA's language, counts the calls in the right plural form."""
+    """Check that the reminder, in HA's language, counts the calls in the right plural form."""
     hass.config.language = language
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -221,7 +221,7 @@ async def test_unload_cancels_a_reminder_still_on_its_way(
     sources: None,
     texts: list[ServiceCall],
 ) -> None:
-    """A phone that never answers does not keep a reminder running after unload."""
+    """Check that a phone that never answers does not keep a reminder running after unload."""
     started, cancelled, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def stuck(call: ServiceCall) -> None:
@@ -289,7 +289,7 @@ async def test_screening_step_checks_the_reminder_action(
     sources: None,
     reminders: list[ServiceCall],
 ) -> None:
-    """A reminder action that does not exist is refused with a translated form error."""
+    """Check that a reminder action that does not exist is refused with a translated form error."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
     result = await open_step(hass, entry.entry_id, "screening")
@@ -379,7 +379,7 @@ async def test_texts_step_names_the_case_that_breaks(
 
 
 async def test_reason_named_in_the_ui_language(hass: HomeAssistant, sources: None) -> None:
-    """The reason in the error is the screening form's name for it, in HA's language."""
+    """Check that the reason in the error is the screening form's name for it, in HA's language."""
     hass.config.language = "ru"
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "texts")

@@ -135,7 +135,7 @@ def pick_entity(page: Page, picker: Locator, name: str) -> None:
 def test_dashboard_follows_the_driving_helper(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Turning Android Auto on makes the freelancer not ready; off, ready again.
+    """Check that turning Android Auto on makes the freelancer not ready; off, ready again.
 
     "All reasons" names every active reason as the "Reason" row does, not by its code.
     """
@@ -202,7 +202,7 @@ def choose(page: Page, card: Locator, row: str, option: str) -> None:
 
 
 def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots: Path) -> None:
-    """The entry's page offers "Add client"; the client appears under the entry."""
+    """Check that the entry's page offers "Add client"; the client appears under the entry."""
     page.goto(base_url + "/config/integrations/integration/client_etiquette")
     page.get_by_role("button", name="Add client").first.click()
     form = dialog(page)
@@ -293,7 +293,7 @@ def assert_inside(inner: Locator, outer: Locator) -> None:
 def test_callback_in_the_to_do_list(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Calls screened while driving become callbacks whose descriptions read as lines.
+    """Check that calls screened while driving become callbacks whose descriptions read as lines.
 
     The client and an unknown caller with a long number ring while Android Auto is on;
     the To-do lists panel shows "Call back Acme Ltd" with the number written for

@@ -150,7 +150,7 @@ async def crash_copy(
 async def test_commit_appends_one_line_and_leaves_the_store(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """Each commit appends one line with what changed; the Store is not rewritten."""
+    """Check that each commit appends one line with what changed; the Store is not rewritten."""
     queue = queues("one")
     await queue.async_load()
     for index in range(3):
@@ -219,7 +219,7 @@ async def test_uncommitted_changes_are_journaled_soon(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A change no caller commits (a reminder fired) is on disk SAVE_DELAY later."""
+    """Check that a change no caller commits (a reminder fired) is on disk SAVE_DELAY later."""
     queue = queues("quiet")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48603000000", BASE), None)
@@ -506,7 +506,7 @@ async def test_a_failed_append_keeps_its_changes_for_the_next(
 async def test_removing_the_storage_deletes_the_journal(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """Removing the entry's storage removes the snapshot and the journal."""
+    """Check that removing the entry's storage removes the snapshot and the journal."""
     queue = queues("gone")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48600200000", BASE), "CA0")

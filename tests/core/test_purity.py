@@ -71,7 +71,7 @@ def forbidden_imports(
 
 
 def test_the_pure_modules_are_all_found() -> None:
-    """The check looks at every core module and at twiml and signature."""
+    """Check that the check looks at every core module and at twiml and signature."""
     names = {module_name(path) for path in PURE_MODULES}
     expected = {"models", "phone", "hours", "readiness", "screening", "planning", "messages"}
     assert {f"{CORE}.{name}" for name in expected} <= names

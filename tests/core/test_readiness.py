@@ -431,7 +431,7 @@ def test_passenger_vs_driver(
 
 
 def test_passenger_driving_end_is_ignored() -> None:
-    """A passenger's motion does not hold up ready_again_at or next_change."""
+    """Check that a passenger's motion does not hold up ready_again_at or next_change."""
     evidence = (ev(Reason.DRIVING, "2025-06-02 11:10"), ev(Reason.NOISY_PLACE, "2025-06-02 11:30"))
     result = evaluate(snap(*evidence, in_own_car=False), NOW)
     assert wall(result.ready_again_at) == "Mon 2025-06-02 11:30 +0200"

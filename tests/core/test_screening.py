@@ -291,7 +291,7 @@ def test_no_breakthrough_while_driving_dead_zone_or_on_call(
 
 
 def test_repeat_counts_only_blocking_reasons() -> None:
-    """A reason this tier's calls ring through anyway does not stop a repeat call."""
+    """Check that a reason this tier's calls ring through anyway does not stop a repeat call."""
     policy = ScreeningPolicy(blocking={Tier.VIP: frozenset({Reason.NOISY_PLACE})})
     history = history_with_call(timedelta(minutes=1))
     readiness = not_ready(Reason.DRIVING, Reason.NOISY_PLACE)
@@ -870,7 +870,7 @@ def test_property_vip_only_blocked_by_its_reasons(
 
 
 def test_note_call_and_text_grow_the_history_in_place() -> None:
-    """note_call/note_text add to the same History, as record_call/record_text would."""
+    """Check that note_call/note_text add to the same History, as record_call/record_text would."""
     start = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
     history = History()
     note_call(history, MOBILE_PL, start)

@@ -137,7 +137,7 @@ def test_calls_phrase(count: int, language: str, expected: str) -> None:
 
 
 def test_plural_falls_back_to_other_then_many() -> None:
-    """A missing category uses "other", then "many"."""
+    """Check that a missing category uses "other", then "many"."""
     assert plural(2, "ru", {"one": "{n} x", "other": "{n} y"}) == "2 y"
     assert plural(2, "en", {"one": "{n} x", "many": "{n} z"}) == "2 z"
 
@@ -161,7 +161,7 @@ def test_plural_falls_back_to_other_then_many() -> None:
     ],
 )
 def test_reminder_text(count: int, language: str, expected: str) -> None:
-    """The reminder says how many calls in a proper plural."""
+    """Check that the reminder says how many calls in a proper plural."""
     assert reminder_text(count, language) == expected
 
 
@@ -201,13 +201,13 @@ GOOD = [
 
 @pytest.mark.parametrize(("text", "fault"), FAULTS)
 def test_text_faults(text: str, fault: TextFault) -> None:
-    """An empty slot, doubled spaces and dangling punctuation are found."""
+    """Check that an empty slot, doubled spaces and dangling punctuation are found."""
     assert text_fault(text) is fault
 
 
 @pytest.mark.parametrize("text", GOOD)
 def test_good_texts_pass(text: str) -> None:
-    """Ordinary punctuation, emoticons, decimals, times and e-mail addresses are fine."""
+    """Check that ordinary punctuation, emoticons, decimals, times and e-mail addresses are fine."""
     assert text_fault(text) is None
 
 
@@ -229,7 +229,7 @@ def test_greeting_slot_property(words: list[str], name: str, end: str) -> None:
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(words=st.lists(WORD, min_size=2, max_size=8), data=st.data())
 def test_doubled_space_property(words: list[str], data: st.DataObject) -> None:
-    """Words with single spaces pass; one extra blank anywhere between them is found."""
+    """Check that words with single spaces pass; one extra blank anywhere between them is found."""
     assert text_fault(" ".join(words) + ".") is None
     gap = data.draw(st.integers(min_value=1, max_value=len(words) - 1))
     text = " ".join(words[:gap]) + "  " + " ".join(words[gap:]) + "."
@@ -376,7 +376,7 @@ def test_check_template_uses_the_options() -> None:
 
 
 def test_check_template_passes_render_errors_on() -> None:
-    """A template that fails is for the caller to report."""
+    """Check that a template that fails is for the caller to report."""
 
     def broken(variables: Mapping[str, str]) -> str:
         raise ValueError(variables["reason"])
@@ -493,7 +493,7 @@ def test_text_states_in_words(status: str, en: str, ru: str, pl: str) -> None:
 
 
 def test_description_of_an_unknown_hidden_or_odd_caller() -> None:
-    """Hidden numbers are said so; what is not a number is shown as it is, escaped."""
+    """Check that hidden numbers are said so; what is not a number is shown as it is, escaped."""
     hidden = describe_callback(
         Item(number="anonymous", reasons=["no_answer"], promised_at=None, calls=1),
         "pl",

@@ -137,7 +137,7 @@ async def test_each_kind_of_client_changes_at_its_own_edges(
 async def test_many_readiness_flips_then_the_next_edge(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Every flip reaches every sensor; the clock still moves them afterwards."""
+    """Check that every flip reaches every sensor; the clock still moves them afterwards."""
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     for flip in range(40):
@@ -225,7 +225,7 @@ async def test_disabled_and_removed_sensors_stay_away(
 async def test_unload_stops_every_update(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """After unloading, neither readiness nor the clock touches the sensors."""
+    """Check that after unloading, neither readiness nor the clock touches the sensors."""
     freezer.move_to("2025-06-03 08:00:00+00:00")
     entry = await set_up(hass)
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -250,7 +250,7 @@ async def _setup(hass: HomeAssistant) -> dict[str, ReadinessMonitor]:
 async def test_random_changes_match_a_full_read(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, seed: int
 ) -> None:
-    """After every step both entries' verdicts equal a fresh full read and evaluate."""
+    """Check that after every step both entries' verdicts equal a fresh full read and evaluate."""
     freezer.move_to(datetime(2026, 11, 23, 11, 0, tzinfo=WARSAW))  # a Monday
     monitors = await _setup(hass)
     watched_by = [frozenset(m.config.entity_ids) for m in monitors.values()]

@@ -205,7 +205,7 @@ def voice_forgeries(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, s
 async def test_forged_voice_requests_are_refused(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Without a valid signature every voice request is a 4xx and does nothing."""
+    """Check that without a valid signature every voice request is a 4xx and does nothing."""
     caplog.set_level(logging.DEBUG)
     statuses: list[int] = []
 
@@ -250,7 +250,7 @@ def signed_but_unusable(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[st
 async def test_signed_but_unusable_voice_requests(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Authentic requests that can't be served are a 4xx too, and do nothing."""
+    """Check that authentic requests that can't be served are a 4xx too, and do nothing."""
     caplog.set_level(logging.DEBUG)
 
     @FUZZ

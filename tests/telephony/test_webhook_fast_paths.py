@@ -69,7 +69,7 @@ RAW_BYTES = st.binary(max_size=40) | st.lists(
 
 @given(st.lists(st.tuples(FIELD_TEXT, FIELD_TEXT), max_size=8))
 def test_parse_form_reads_what_urlencode_wrote(fields: list[tuple[str, str]]) -> None:
-    """Every well-formed form comes back field by field, in order."""
+    """Check that every well-formed form comes back field by field, in order."""
     body = urlencode(fields).encode()
     assert parse_form(body) == reference(body) == fields
 
@@ -161,7 +161,7 @@ async def test_every_call_is_decided_and_recorded_with_one_cached_answer(
 
 
 async def test_changed_forward_number_changes_the_answer() -> None:
-    """The <Dial> cache is keyed by everything in the document."""
+    """Check that the <Dial> cache is keyed by everything in the document."""
     url = f"{EXTERNAL}{VOICE_PATH}?step={STEP_DIAL}"
     first = twiml.dial(FORWARD, timeout=18, action_url=url)
     assert twiml.dial(FORWARD, timeout=18.4, action_url=url) == first
@@ -186,7 +186,7 @@ async def test_signed_for_another_host_then_back(setup: Setup) -> None:
 async def test_addresses_follow_the_settings(
     setup: Setup,
 ) -> None:
-    """A new external URL is used at once; the old one is no longer ours."""
+    """Check that a new external URL is used at once; the old one is no longer ours."""
     hass = setup.hass
     await hass.config.async_update(external_url="https://new.example.com")
     form = call_form()

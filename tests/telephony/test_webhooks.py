@@ -94,7 +94,7 @@ async def test_ready_call_rings_the_mobile(setup: Setup) -> None:
 
 
 async def test_same_call_twice_is_decided_once(setup: Setup) -> None:
-    """A retried request (same CallSid) gets the same answer and queues nothing new."""
+    """Check that a retried request (same CallSid) gets the same answer and queues nothing new."""
     await not_ready(setup.hass)
     first = await (await post_voice(setup, call_form())).text()
     second = await (await post_voice(setup, call_form())).text()
@@ -126,7 +126,7 @@ async def test_unanswered_dial_takes_a_message(setup: Setup, status: str) -> Non
 
 
 async def test_unanswered_dial_queues_one_callback(setup: Setup) -> None:
-    """A call that rang through and was not answered waits for a call back, untexted."""
+    """Check that a call that rang through and was not answered waits for a call back, untexted."""
     await post_voice(setup, call_form())
     await setup.hass.async_block_till_done()
     assert setup.queue == []
@@ -142,7 +142,7 @@ async def test_unanswered_dial_queues_one_callback(setup: Setup) -> None:
 
 
 async def test_calls_without_a_call_sid(setup: Setup) -> None:
-    """A request with no CallSid still rings through and takes a message on no answer."""
+    """Check that a request with no CallSid still rings through and takes a message on no answer."""
     form = call_form()
     del form["CallSid"]
     root = await twiml_of(await post_voice(setup, form))
@@ -162,7 +162,7 @@ async def test_answered_dial_queues_nothing(setup: Setup) -> None:
 
 
 async def test_dial_status_of_an_unknown_call(setup: Setup) -> None:
-    """A dial status for a call this process never saw still takes a message."""
+    """Check that a dial status for a call this process never saw still takes a message."""
     form = call_form(DialCallStatus="no-answer", CallSid="CA" + "9" * 32)
     root = await twiml_of(await post_voice(setup, form, step="dial"))
     assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
@@ -207,7 +207,7 @@ async def test_recording_and_transcription_land_on_the_callback(setup: Setup) ->
 async def test_failed_recordings_are_ignored(
     setup: Setup, step: str, extra: dict[str, str]
 ) -> None:
-    """Failed recordings and non-web links attach nothing."""
+    """Check that failed recordings and non-web links attach nothing."""
     await not_ready(setup.hass)
     await post_voice(setup, call_form())
     await setup.hass.async_block_till_done()
@@ -218,7 +218,7 @@ async def test_failed_recordings_are_ignored(
 
 
 async def test_done_hangs_up(setup: Setup) -> None:
-    """The end of the recording ends the call."""
+    """Check that the end of the recording ends the call."""
     root = await twiml_of(await post_voice(setup, call_form(), step="done"))
     assert [verb.tag for verb in root] == ["Hangup"]
 
@@ -270,7 +270,7 @@ async def test_telnyx_texml_call(setup: Setup) -> None:
 
 
 async def test_telnyx_replay_and_forgery_refused(setup: Setup) -> None:
-    """An old timestamp (a replay) or another key's signature gets 403, nothing done."""
+    """Check that an old timestamp (a replay) or another key's signature gets 403, nothing done."""
     await not_ready(setup.hass)
     assert (await post_telnyx(setup, call_form(), stamp=int(time.time()) - 3600)).status == 403
     body = urlencode(call_form()).encode()
@@ -362,7 +362,7 @@ async def test_telnyx_steps_are_bound_to_the_call(setup: Setup) -> None:
 
 
 async def test_signalwire_header(setup: Setup) -> None:
-    """SignalWire's own header name is accepted too."""
+    """Check that SignalWire's own header name is accepted too."""
     response = await post_voice(setup, call_form(), header="X-SignalWire-Signature")
     assert [verb.tag for verb in await twiml_of(response)] == ["Dial"]
 
@@ -531,7 +531,7 @@ def count_in(message: str) -> int:
 
 
 async def test_tampered_form_is_refused(setup: Setup) -> None:
-    """A signed form with one field changed is refused."""
+    """Check that a signed form with one field changed is refused."""
     form = call_form()
     signature = sign(EXTERNAL + VOICE_PATH, form)
     form["From"] = "+48600999888"
@@ -545,7 +545,7 @@ async def test_tampered_form_is_refused(setup: Setup) -> None:
 async def test_no_auth_token_configured_refuses_everything(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
 ) -> None:
-    """Without an auth token no signature can be right."""
+    """Check that without an auth token no signature can be right."""
     assert await async_setup_component(hass, "webhook", {})
     options = {**BASE_OPTIONS, **TELEPHONY}
     del options["twilio_auth_token"]
@@ -621,7 +621,7 @@ async def test_signed_but_unusable_requests(setup: Setup) -> None:
 async def test_failure_still_takes_a_message(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
 ) -> None:
-    """Anything going wrong after the check answers with a working voicemail.
+    """Check that anything going wrong after the check answers with a working voicemail.
 
     Here the dial timeout is misconfigured, so the ring-through answer can't be built.
     The caller's number is not logged above debug level.
@@ -649,7 +649,7 @@ async def test_failure_still_takes_a_message(
 
 
 async def test_numbers_are_not_logged_above_debug(setup: Setup, caplog: Any) -> None:
-    """A whole call, refused requests included, logs the number at debug level only."""
+    """Check that a whole call, refused requests included, logs the number at debug level only."""
     caplog.set_level(logging.DEBUG)
     await not_ready(setup.hass)
     await post_voice(setup, call_form())
@@ -678,7 +678,7 @@ async def post_pbx(
 
 
 async def test_pbx_screens_the_call(setup: Setup) -> None:
-    """The PBX gets the same decision as the action, as JSON."""
+    """Check that the PBX gets the same decision as the action, as JSON."""
     await not_ready(setup.hass)
     response = await post_pbx(setup, {"number": CALLER, "name": "Anna", "call_id": "pbx-1"})
     assert response.status == 200
@@ -707,7 +707,7 @@ async def test_pbx_reports_a_missed_call(setup: Setup) -> None:
 
 
 async def test_pbx_missed_call_needs_an_id(setup: Setup) -> None:
-    """A missed-call report without a usable call id is a 400, and queues nothing."""
+    """Check that a missed-call report without a usable call id is a 400, and queues nothing."""
     for body in ({"event": "missed"}, {"event": "missed", "call_id": 7}):
         assert (await post_pbx(setup, body)).status == 400
     await setup.hass.async_block_till_done()
@@ -715,7 +715,7 @@ async def test_pbx_missed_call_needs_an_id(setup: Setup) -> None:
 
 
 async def test_voicemail_calls_are_not_missed_calls(setup: Setup) -> None:
-    """A call already sent to voicemail is not queued again as missed."""
+    """Check that a call already sent to voicemail is not queued again as missed."""
     await not_ready(setup.hass)
     await post_pbx(setup, {"number": CALLER, "call_id": "pbx-8"})
     answer = await post_pbx(setup, {"event": "missed", "call_id": "pbx-8"})
@@ -725,7 +725,7 @@ async def test_voicemail_calls_are_not_missed_calls(setup: Setup) -> None:
 
 
 async def test_pbx_plain_text_answer(setup: Setup) -> None:
-    """?format=text answers just the action, for dialplans that can't parse JSON."""
+    """Check that ?format=text answers just the action, for dialplans that can't parse JSON."""
     response = await post_pbx(setup, {"number": 48601234567}, query="?format=text")
     assert response.status == 200
     assert response.content_type == "text/plain"
@@ -747,7 +747,7 @@ async def test_pbx_needs_the_bearer_secret(setup: Setup, secret: str | None) -> 
 
 
 async def test_pbx_basic_auth_is_not_bearer(setup: Setup) -> None:
-    """The secret in another scheme is refused."""
+    """Check that the secret in another scheme is refused."""
     response = await setup.client.post(
         PBX_PATH, json={"number": CALLER}, headers={"Authorization": f"Basic {SECRET}"}
     )
@@ -801,7 +801,7 @@ async def test_registration_and_urls(setup: Setup) -> None:
 
 
 async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
-    """After the entry unloads, its webhooks are gone and requests reach nothing."""
+    """Check that after the entry unloads, its webhooks are gone and requests reach nothing."""
     await not_ready(setup.hass)
     queue = setup.entry.runtime_data.callbacks
     assert await setup.hass.config_entries.async_unload(setup.entry.entry_id)
@@ -818,7 +818,7 @@ async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
 async def test_disabled_webhooks(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
 ) -> None:
-    """Without webhook ids nothing is registered and there are no URLs."""
+    """Check that without webhook ids nothing is registered and there are no URLs."""
     assert await async_setup_component(hass, "webhook", {})
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, "pbx_local_only": False}))
     before = dict(hass.data.get("webhook", {}))
@@ -831,7 +831,7 @@ async def test_disabled_webhooks(
 
 
 async def test_urls_without_a_configured_url(hass: HomeAssistant, sources: None) -> None:
-    """With no URL known to Home Assistant, the path is still shown."""
+    """Check that with no URL known to Home Assistant, the path is still shown."""
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
     hass.config.api = None  # no HTTP server address either
     assert voice_webhook_url(hass, entry) == VOICE_PATH
@@ -863,7 +863,7 @@ async def test_ready_without_a_forward_number_takes_a_message(
 
 
 async def test_recent_calls_are_bounded(setup: Setup) -> None:
-    """The voice webhook remembers the last RECENT_CALLS calls, no more."""
+    """Check that the voice webhook remembers the last RECENT_CALLS calls, no more."""
     handler = setup.hass.data["webhook"][VOICE_ID]["handler"].__self__
     for index in range(RECENT_CALLS + 3):
         form = call_form(CallSid=f"CA{index:032d}")
@@ -876,7 +876,7 @@ async def test_recent_calls_are_bounded(setup: Setup) -> None:
 async def test_pbx_failure_is_a_clear_error(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
 ) -> None:
-    """A screening failure (here a language that does not exist) is a 500 with JSON."""
+    """Check that a screening failure (here a language that does not exist) is a 500 with JSON."""
     assert await async_setup_component(hass, "webhook", {})
     await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "default_language": "xx"}))
     client = await hass_client_no_auth()

@@ -51,7 +51,7 @@ def failure(hass: HomeAssistant) -> dict[str, Any]:
 async def test_failed_polite_text_names_the_client(
     hass: HomeAssistant, sources: None, refusing_sms: list[ServiceCall]
 ) -> None:
-    """A refused polite text fires text_failed with the caller's client name."""
+    """Check that a refused polite text fires text_failed with the caller's client name."""
     loaded = await setup_entry(hass, entry())
     hass.states.async_set(DRIVING, "in_vehicle")
     await hass.services.async_call(DOMAIN, "incoming_call", {"number": ANNA}, blocking=True)
