@@ -7,18 +7,8 @@ the ``holidays`` package nor a clock. The glue builds the set for the client's c
     country = country_of_numbers(client.numbers) or entry_country
     days = frozenset(holidays.country_holidays(country, years=holiday_years(now)))
 
-A good time to call (rules E7, E8, E12) is a moment that is
-
-- within the client's agreed contact hours, in the client's time zone (no agreed hours:
-  any time of day, every day),
-- on a day that is not a public holiday in the client's country (an overnight window
-  belongs to the day it starts on, as in ``hours``),
-- for a client whose preferred channel is ``call`` (E8: whether calls are welcome at all),
-- when the freelancer is call-ready.
-
-When it is not, the channel to use now is the client's preferred one, or a text for a
-client who prefers calls (E7: out of hours, text and leave the choice to them), or an
-e-mail when none of their numbers can receive texts.
+What counts as a good time to call (rules E7, E8, E12), and the channel to use when it
+is not, is described in docs/outgoing.md ("A good time to call: what counts").
 """
 
 from __future__ import annotations
