@@ -353,7 +353,7 @@ async def wait_for_entities(api: Api, entry_id: str, tries: int = 15) -> list[st
 
 
 async def ensure_calendar(api: Api, config: dict[str, Any]) -> list[str]:
-    """Return a local calendar with demo events; return its calendar entities."""
+    """Ensure a local calendar with demo events; return its calendar entities."""
     for entry in await entries_of(api, "local_calendar"):
         if entity_ids := await entity_ids_of(api, entry["entry_id"]):
             return entity_ids

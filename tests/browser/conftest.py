@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def base_url() -> str:
-    """Return the Home Assistant that scripts/browser-test started."""
+    """Return the address of the Home Assistant that scripts/browser-test started."""
     return URL.rstrip("/")
 
 

@@ -430,7 +430,7 @@ class CallScreener:
 
     @callback
     def missed(self, call_id: str | None) -> CallbackItem | None:
-        """Return a call that rang through went unanswered: queue its callback, once per call.
+        """Queue the callback of a call that rang through unanswered, once per call.
 
         No text is sent: the caller was not told anything was wrong and is now leaving
         a voicemail; the reminder then says when to call back. None when the call is
