@@ -31,8 +31,8 @@ from .const import (
     LANGUAGES,
     SECRET_OPTIONS,
 )
+from .telephony.addresses import webhook_url
 from .telephony.cloudhook import voice_cloudhook_url
-from .telephony.webhooks import webhook_url
 
 if TYPE_CHECKING:
     from .runtime import ClientEtiquetteConfigEntry

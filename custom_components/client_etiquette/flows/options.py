@@ -51,10 +51,10 @@ from ..const import (
 from ..core.messages import DEFAULT_WITHIN_MINUTES, REASON, TEMPLATE_VARIABLES
 from ..core.models import DEFAULT_MAX_TEXTS_PER_HOUR, Language, Reason
 from ..core.phone import normalize_number
+from ..telephony.addresses import webhook_url
 from ..telephony.cloudhook import async_cloudhook_url, voice_cloudhook_url
 from ..telephony.policy import default_blocking
 from ..telephony.signature import ed25519_key, new_webhook_id
-from ..telephony.webhooks import webhook_url
 from ..texting.errors import CannotConnect, InvalidAuth, InvalidFromNumber
 from ..texting.templates import find_break
 from ..texting.twilio import TWILIO_API_BASE, async_validate_twilio
