@@ -23,7 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .callbacks.models import CALL_BACK, CallbackItem, ui_language
+from .callbacks.models import CallbackItem
+from .core.messages.todo import CALL_BACK, ui_language
 from .core.ui_text import describe_callback, display_name
 from .entity import ClientEtiquetteEntity, entity_id_changed
 

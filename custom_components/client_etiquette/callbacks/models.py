@@ -15,15 +15,6 @@ from ..core.screening import History
 # Calls and texts older than this are forgotten (longer than any cooldown one can set).
 HISTORY_KEEP = timedelta(days=8)
 
-# "Call back Anna": the to-do item's summary and the reminder's title.
-CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
-
-
-def ui_language(language: str) -> str:
-    """Home Assistant's language ("pl", "en-GB") as one we have wording in; else "en"."""
-    base = language.split("-", maxsplit=1)[0]
-    return base if base in CALL_BACK else "en"
-
 
 @dataclass(slots=True)
 class CallbackItem:

@@ -34,6 +34,7 @@ from homeassistant.util import dt as dt_util
 
 from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from ..core import hours
+from ..core.messages.todo import CALL_BACK, ui_language
 from ..core.models import Readiness
 from ..core.ui_text import display_name, reminder_text
 from ..directory import ClientDirectory
@@ -44,7 +45,7 @@ from ..issues import (
     async_delete_stale_reminders_issue,
 )
 from ..sources.monitor import ReadinessMonitor
-from .models import CALL_BACK, CallbackItem, ui_language
+from .models import CallbackItem
 from .queue import CallbackQueue
 
 _LOGGER = logging.getLogger(__name__)

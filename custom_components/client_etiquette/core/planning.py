@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from . import hours
-from .messages import ask_first_text
+from .messages.texts import ask_first_text
 from .models import CallPlan, Channel, Client, NotNow, Readiness, WorkHours
 from .phone import is_mobile
 

@@ -25,7 +25,8 @@ from datetime import datetime, tzinfo
 import re
 from typing import Final, Protocol
 
-from .messages import PluralCategory, day_and_month, plural
+from .messages.plurals import PluralCategory, plural
+from .messages.times import day_and_month
 from .models import Language
 from .phone import is_anonymous, readable_number
 

@@ -48,7 +48,9 @@ from ..const import (
     TIERS,
     UNKNOWN_CALLER_CHOICES,
 )
-from ..core.messages import DEFAULT_WITHIN_MINUTES, REASON, TEMPLATE_VARIABLES
+from ..core.messages.templates import REASON
+from ..core.messages.texts import TEMPLATE_VARIABLES
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import DEFAULT_MAX_TEXTS_PER_HOUR, Language, Reason
 from ..core.phone import normalize_number
 from ..telephony.addresses import webhook_url

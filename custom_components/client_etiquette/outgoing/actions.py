@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from ..const import CONF_SENDER_NAME
-from ..core.messages import ask_first_text
+from ..core.messages.texts import ask_first_text
 from ..core.models import CallPlan, Client
 from ..core.phone import is_mobile
 from .holidays import async_holidays

@@ -36,7 +36,9 @@ from ..const import (
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
 )
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text, template_variables, text_fault
+from ..core.messages.templates import text_fault
+from ..core.messages.texts import build_text, template_variables
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
 from ..core.phone import normalize_number, read_number
 from ..core.screening import History, decide, prune

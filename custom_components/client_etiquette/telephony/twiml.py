@@ -30,7 +30,8 @@ import re
 from typing import Final
 import xml.etree.ElementTree as ET
 
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text
+from ..core.messages.texts import build_text
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Language, Reason
 
 CONTENT_TYPE: Final = "text/xml"

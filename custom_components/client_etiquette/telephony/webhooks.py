@@ -74,7 +74,7 @@ from ..const import (
     DEFAULT_DIAL_TIMEOUT,
     DOMAIN,
 )
-from ..core.messages import DEFAULT_WITHIN_MINUTES
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Action, Language
 from . import twiml
 from .addresses import TrustedAddresses, configured_webhook_id, forwarded_urls

@@ -18,7 +18,8 @@ from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_SENDER_NAME, CONF_TEMPLATE_PREFIX, CONF_WITHIN_MINUTES
-from ..core.messages import DEFAULT_WITHIN_MINUTES, TemplateBreak, check_template
+from ..core.messages.templates import TemplateBreak, check_template
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Language
 from ..issues import async_create_template_broken, async_delete_template_broken
 
