@@ -40,7 +40,7 @@ class CallbackItem:
     call_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
+        """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
 
         A save serialises every item in the event loop, so this stays cheap.
         """
@@ -54,7 +54,7 @@ class CallbackItem:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
-        """An item from storage."""
+        """Make an item from storage."""
         values = dict(data)
         for key in ("first_call", "last_call", "promised_at"):
             values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
@@ -67,12 +67,12 @@ ITEM_KEYS = frozenset(_ITEM_FIELDS)
 
 
 def new_uid() -> str:
-    """A fresh item uid."""
+    """Make a fresh item uid."""
     return uuid4().hex
 
 
 def history_to_json(history: History) -> dict[str, Any]:
-    """The history as stored: ISO times per number, for calls and for texts."""
+    """Return the history as stored: ISO times per number, for calls and for texts."""
     return {
         kind: {number: [at.isoformat() for at in times] for number, times in table.items()}
         for kind, table in (("calls", history.calls), ("texts", history.texts))
@@ -80,7 +80,7 @@ def history_to_json(history: History) -> dict[str, Any]:
 
 
 def history_from_json(data: Mapping[str, Any]) -> History:
-    """The history from its stored form (times that don't parse are left out)."""
+    """Read the history from its stored form (times that don't parse are left out)."""
     tables: dict[str, dict[str, tuple[datetime, ...]]] = {}
     for kind in ("calls", "texts"):
         table = data.get(kind, {})

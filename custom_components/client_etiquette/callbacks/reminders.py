@@ -56,7 +56,7 @@ CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
 
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
-    """The notification for the freelancer's phone, in their Home Assistant language."""
+    """Build the notification for the freelancer's phone, in their Home Assistant language."""
     lang = ui_language(language)
     uri = f"tel:{item.number}"
     return {
@@ -289,7 +289,7 @@ class CallbackReminders:
         async_create_reminders_failing(self._hass, self._entry_id, key, action)
 
     def _delivered(self, action: str) -> None:
-        """A reminder got through: the issue, if any, goes away."""
+        """Clear the issue, if any: a reminder got through."""
         if self._issue is not None:
             _LOGGER.info("Callback reminders reach %s again", action)
             self._issue = None
