@@ -1,4 +1,4 @@
-"""Pure planning of outgoing calls: is now a good time to call this client (issue #5)?
+"""Plan outgoing calls, purely: is now a good time to call this client (issue #5).
 
 No Home Assistant imports; everything time-dependent takes ``now``. Public holidays are
 passed in (a set of dates or a ``date -> bool`` callable), so the module needs neither
@@ -79,7 +79,7 @@ def plan_call(
 
 
 def client_hours(client: Client) -> WorkHours:
-    """The client's contact hours; no agreed hours means the whole day, every day."""
+    """Return the client's contact hours; no agreed hours means the whole day, every day."""
     if client.contact_hours is not None:
         return client.contact_hours
     return WorkHours(tz=client.tz, days=_EVERY_DAY)
@@ -106,7 +106,7 @@ def is_holiday(holidays: HolidayCheck, day: date) -> bool:
 def next_open(
     contact: WorkHours, after: datetime, holidays: HolidayCheck = NO_HOLIDAYS
 ) -> datetime | None:
-    """The first moment at or after ``after`` within ``contact`` on a non-holiday day.
+    """Find the first moment at or after ``after`` within ``contact`` on a non-holiday day.
 
     None when there is none within ``SEARCH_DAYS`` (no contact days at all, say).
     """
@@ -124,7 +124,7 @@ def next_open(
 
 
 def _window_at(contact: WorkHours, now: datetime) -> tuple[datetime, datetime] | None:
-    """The contact window ``now`` falls in, if any."""
+    """Return the contact window ``now`` falls in, if any."""
     return next(
         (window for window in hours.windows(contact, now) if window[0] <= now < window[1]), None
     )
@@ -150,7 +150,7 @@ def _next_good_time(
 
 
 def holiday_years(now: datetime) -> range:
-    """The years whose holidays ``plan_call`` may look at from ``now``.
+    """Return the years whose holidays ``plan_call`` may look at from ``now``.
 
     One year back (the client may still be in yesterday's year) to the year after the
     search horizon.

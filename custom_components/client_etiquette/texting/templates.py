@@ -35,7 +35,10 @@ def renderer(hass: HomeAssistant, source: str) -> Callable[[Mapping[str, str]], 
 def find_break(
     hass: HomeAssistant, source: str, language: Language, options: Mapping[str, Any]
 ) -> TemplateBreak | None:
-    """The first case ``source`` breaks in with these options, or None; may raise TemplateError."""
+    """Find the first case ``source`` breaks in with these options, or None.
+
+    May raise TemplateError.
+    """
     return check_template(
         renderer(hass, source),
         language,
