@@ -28,7 +28,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
 from custom_components.client_etiquette.const import CALL_EVENT_TYPES, DOMAIN
-from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES, template_variables
+from custom_components.client_etiquette.core.messages.texts import (
+    TEMPLATE_VARIABLES,
+    template_variables,
+)
 from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.outgoing import holidays
 

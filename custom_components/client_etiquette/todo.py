@@ -23,7 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .callbacks.models import CALL_BACK, CallbackItem, ui_language
+from .callbacks.models import CallbackItem
+from .core.messages.todo import CALL_BACK, ui_language
 from .core.ui_text import describe_callback, display_name
 from .entity import ClientEtiquetteEntity, entity_id_changed
 
@@ -43,7 +44,7 @@ async def async_setup_entry(
 
 
 def describe(item: CallbackItem, language: str) -> str:
-    """Return the item's description in the UI language: Markdown, one fact a line."""
+    """Describe the item in the UI language: Markdown, one fact a line."""
     return describe_callback(item, language, dt_util.get_default_time_zone(), dt_util.now())
 
 

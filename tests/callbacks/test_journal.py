@@ -22,14 +22,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.client_etiquette.callbacks.models import CallbackItem
-from custom_components.client_etiquette.callbacks.queue import (
+from custom_components.client_etiquette.callbacks.persistence import (
     SAVE_DELAY,
     SEEN_KEEP,
     SEEN_MAX,
     SNAPSHOT_DELAY,
     SNAPSHOT_LINES,
-    CallbackQueue,
 )
+from custom_components.client_etiquette.callbacks.queue import CallbackQueue
 from custom_components.client_etiquette.callbacks.store import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,

@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.core.messages import ask_first_text
+from custom_components.client_etiquette.core.messages.texts import ask_first_text
 from custom_components.client_etiquette.core.models import Language
 from custom_components.client_etiquette.outgoing import holidays
 

@@ -26,8 +26,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from twilio.request_validator import RequestValidator
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
+from custom_components.client_etiquette.telephony.parsing import MAX_BODY
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
-from custom_components.client_etiquette.telephony.webhooks import MAX_BODY
 
 from .. import BASE_OPTIONS, setup_entry
 

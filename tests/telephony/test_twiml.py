@@ -9,11 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.core.messages import (
-    callback_phrase,
-    excuse,
-    format_callback_time,
-)
+from custom_components.client_etiquette.core.messages.texts import callback_phrase, excuse
+from custom_components.client_etiquette.core.messages.times import format_callback_time
 from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.telephony import twiml
 

@@ -17,12 +17,9 @@ from hypothesis import example, given, strategies as st
 import pytest
 
 from custom_components.client_etiquette.telephony import twiml
-from custom_components.client_etiquette.telephony.webhooks import (
-    MAX_FIELDS,
-    STEP_DIAL,
-    VoiceWebhook,
-    parse_form,
-)
+from custom_components.client_etiquette.telephony.parsing import MAX_FIELDS, parse_form
+from custom_components.client_etiquette.telephony.steps import STEP_DIAL
+from custom_components.client_etiquette.telephony.webhooks import VoiceWebhook
 
 from . import (
     CALLER,

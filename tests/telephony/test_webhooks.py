@@ -23,12 +23,14 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony import twiml
-from custom_components.client_etiquette.telephony.webhooks import (
-    MAX_BODY,
-    RECENT_CALLS,
-    async_register_webhooks,
+from custom_components.client_etiquette.telephony.addresses import (
     pbx_webhook_url,
     voice_webhook_url,
+)
+from custom_components.client_etiquette.telephony.parsing import MAX_BODY
+from custom_components.client_etiquette.telephony.webhooks import (
+    RECENT_CALLS,
+    async_register_webhooks,
 )
 
 from .. import BASE_OPTIONS, make_entry, setup_entry

@@ -1,4 +1,4 @@
-"""Pure planning of outgoing calls: is now a good time to call this client (issue #5).
+"""Plan outgoing calls, purely: is now a good time to call this client (issue #5).
 
 No Home Assistant imports; everything time-dependent takes ``now``. Public holidays are
 passed in (a set of dates or a ``date -> bool`` callable), so the module needs neither
@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from . import hours
-from .messages import ask_first_text
+from .messages.texts import ask_first_text
 from .models import CallPlan, Channel, Client, NotNow, Readiness, WorkHours
 from .phone import is_mobile
 
@@ -96,7 +96,7 @@ def is_holiday(holidays: HolidayCheck, day: date) -> bool:
 def next_open(
     contact: WorkHours, after: datetime, holidays: HolidayCheck = NO_HOLIDAYS
 ) -> datetime | None:
-    """Return the first moment at or after ``after`` within ``contact`` on a non-holiday day.
+    """Find the first moment at or after ``after`` within ``contact`` on a non-holiday day.
 
     None when there is none within ``SEARCH_DAYS`` (no contact days at all, say).
     """

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from ..const import CONF_SENDER_NAME
-from ..core.messages import ask_first_text
+from ..core.messages.texts import ask_first_text
 from ..core.models import CallPlan, Client
 from ..core.phone import is_mobile
 from .holidays import async_holidays
@@ -32,12 +32,12 @@ ASK_KEY_PREFIX: Final = "ask"
 
 
 def ask_key(client_id: str) -> str:
-    """Return the outbox key of a new ask-before-calling text to a client."""
+    """Make the outbox key of a new ask-before-calling text to a client."""
     return f"{ASK_KEY_PREFIX}:{client_id}:{ulid_now()}"
 
 
 def asked_client_id(key: str) -> str | None:
-    """Return the client an outbox key's ask-before-calling text went to; None for other texts."""
+    """Return the client an outbox key's ask-before-calling text went to; None if another."""
     prefix, _, rest = key.partition(":")
     return rest.partition(":")[0] if prefix == ASK_KEY_PREFIX else None
 
@@ -48,7 +48,7 @@ def mobile_number(client: Client) -> str | None:
 
 
 def plan_response(client: Client, plan: CallPlan) -> dict[str, Any]:
-    """Return the ``plan_call`` action's response."""
+    """Build the ``plan_call`` action's response."""
     return {
         "client": client.name,
         "ok_to_call": plan.ok_to_call,

@@ -36,7 +36,9 @@ from ..const import (
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
 )
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text, template_variables, text_fault
+from ..core.messages.templates import text_fault
+from ..core.messages.texts import build_text, template_variables
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
 from ..core.phone import normalize_number, read_number
 from ..core.screening import History, decide, prune
@@ -77,7 +79,7 @@ class CallOutcome:
     call_id: str | None
 
     def as_response(self) -> dict[str, Any]:
-        """Return the incoming_call action's response."""
+        """Build the incoming_call action's response."""
         client = {"name": self.client.name, "tier": str(self.client.tier)} if self.client else None
         return {
             "action": str(self.action),
@@ -221,7 +223,7 @@ class CallScreener:
         record: Mapping[str, Any],
         item: CallbackItem | None,
     ) -> CallOutcome | None:
-        """Return the outcome a call id's record describes; None when it can't be read."""
+        """Read the outcome a call id's record describes; None when it can't be read."""
         try:
             callback_at = record.get("callback_at")
             client_id = record.get("client_id")
@@ -471,7 +473,7 @@ class CallScreener:
 
 
 def _record(outcome: CallOutcome, now: datetime) -> dict[str, Any]:
-    """Return what is kept of a call id's answer: enough to answer a replay alike, no number."""
+    """Keep enough of a call id's answer to answer a replay alike, without the number."""
     callback_at = outcome.callback_at
     return {
         "at": now.timestamp(),

@@ -30,7 +30,8 @@ import re
 from typing import Final
 import xml.etree.ElementTree as ET
 
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text
+from ..core.messages.texts import build_text
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Language, Reason
 
 CONTENT_TYPE: Final = "text/xml"
@@ -153,7 +154,7 @@ def greeting(
     sender_name: str = "",
     within_minutes: int = DEFAULT_WITHIN_MINUTES,
 ) -> str:
-    """Return what the caller hears before the tone, in their language.
+    """Say what the caller hears before the tone, in their language.
 
     The polite text of ``messages.build_text`` (greeting, place-free apology for the
     primary ``reason``, when the callback comes), then "please leave a message".

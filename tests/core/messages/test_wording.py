@@ -18,16 +18,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.core.messages import (
+from custom_components.client_etiquette.core.messages.plurals import plural, plural_category
+from custom_components.client_etiquette.core.messages.templates import (
     NO_TIME,
     REASON,
     UNKNOWN_CALLER,
-    build_text,
     check_template,
-    plural,
-    plural_category,
     text_fault,
 )
+from custom_components.client_etiquette.core.messages.texts import build_text
 from custom_components.client_etiquette.core.models import Language, Reason, TextFault, Tier
 from custom_components.client_etiquette.core.phone import readable_number
 from custom_components.client_etiquette.core.ui_text import (
