@@ -24,7 +24,7 @@ EVENT = "event.my_phone_client_call"
 
 
 def reply(body: str, number: str = ANNA, event_id: str | None = "m1") -> IncomingText:
-    """A text as a gateway reports it, received now."""
+    """Return a text as a gateway reports it, received now."""
     return IncomingText(
         number=number,
         body=body,
@@ -42,7 +42,7 @@ async def receive(hass: HomeAssistant, entry: MockConfigEntry, text: IncomingTex
 
 
 async def with_anna_waiting(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> MockConfigEntry:
-    """The entry, with Anna's missed call (while driving) on the list; driving has ended."""
+    """Set up the entry with Anna's missed call (while driving) waiting; driving has ended."""
     freezer.move_to(T0)
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")

@@ -28,7 +28,7 @@ SAMSUNG = "com.samsung.android.dialer"
 
 
 def notification(package: str, title: str | None, text: str | None, **extra: Any) -> dict[str, Any]:
-    """The sensor's attributes for a notification."""
+    """Return the sensor's attributes for a notification."""
     attributes: dict[str, Any] = {
         "package": package,
         "post_time": POSTED,

@@ -26,7 +26,7 @@ T0 = datetime(2026, 6, 3, 8, 0, tzinfo=dt_util.UTC)
 def posted(
     title: str, text: str, at: datetime, package: str = "com.google.android.dialer"
 ) -> dict[str, Any]:
-    """The sensor's attributes for a notification posted at ``at``."""
+    """Return the sensor's attributes for a notification posted at ``at``."""
     return {
         "android.title": title,
         "android.text": text,
@@ -40,7 +40,7 @@ def posted(
 
 
 async def entry_watching(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> MockConfigEntry:
-    """Anna and Bob, with the notification sensor configured; driving since T0."""
+    """Set up Anna and Bob with the notification sensor configured; driving since T0."""
     freezer.move_to(T0)
     hass.states.async_set(SENSOR, "unknown")
     entry = await setup_entry(hass, entry_with_clients(missed_call_notification_entities=[SENSOR]))

@@ -26,7 +26,7 @@ def missed(
     source: str = "httpsms",
     name: str | None = None,
 ) -> MissedCall:
-    """A missed call as a phone app reports it."""
+    """Return a missed call as a phone app reports it."""
     return MissedCall(number=number, rang_at=rang_at, source=source, event_id=event_id, name=name)
 
 
@@ -38,7 +38,7 @@ async def report(hass: HomeAssistant, entry: MockConfigEntry, call: MissedCall) 
 
 
 async def loaded(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> MockConfigEntry:
-    """The entry with Anna and Bob, set up at T0 with calm sources (ready)."""
+    """Set up the entry with Anna and Bob at T0 with calm sources (ready)."""
     freezer.move_to(T0)
     return await setup_entry(hass, entry_with_clients())
 
