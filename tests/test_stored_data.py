@@ -51,6 +51,7 @@ NEW_ITEM_FIELDS: dict[str, Any] = {
     "reply_at": None,
     "reply_urgent": False,
     "reply_time": None,
+    "reply_alert": False,
 }
 EXPECTED["callbacks"] = [{**item, **NEW_ITEM_FIELDS} for item in EXPECTED["callbacks"]]
 OPTIONS: dict[str, Any] = ENTRY["options"]

@@ -204,3 +204,49 @@ async def test_failing_alert_is_logged_without_the_text(
     assert "asap" not in warning[0].message
     assert BOB not in warning[0].message
     assert "notify.mobile_app_jan" in warning[0].message
+
+
+async def test_waiting_alert_survives_a_restart(
+    hass: HomeAssistant,
+    sources: None,
+    texts: list[ServiceCall],
+    reminders: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An alert waiting for driving to end is kept on the item across a restart; sent once."""
+    entry = await with_anna_waiting(hass, freezer)
+    reminders.clear()
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    assert await receive(hass, entry, reply("Urgent, call me")) is True
+    assert entry.runtime_data.callbacks.items[0].reply_alert is True
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass)
+    assert reminders == []  # still driving
+    hass.states.async_set(DRIVING, "still")
+    await settle(hass)
+    assert [call.data["title"] for call in reminders] == ["Urgent reply from Anna Kowalska"]
+    assert entry.runtime_data.callbacks.items[0].reply_alert is False
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await settle(hass)
+    assert len(reminders) == 1
+
+
+async def test_waiting_alert_goes_out_when_restarted_after_driving(
+    hass: HomeAssistant,
+    sources: None,
+    texts: list[ServiceCall],
+    reminders: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Driving ended while Home Assistant was down: the kept alert goes out at start."""
+    entry = await with_anna_waiting(hass, freezer)
+    reminders.clear()
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    assert await receive(hass, entry, reply("asap please")) is True
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass.states.async_set(DRIVING, "still")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await settle(hass)
+    assert [call.data["message"] for call in reminders] == ["asap please"]

@@ -44,6 +44,8 @@ class CallbackItem:
     reply_at: datetime | None = None
     reply_urgent: bool = False
     reply_time: str | None = None
+    # An urgent reply's alert waits for driving to end (kept across a restart).
+    reply_alert: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).

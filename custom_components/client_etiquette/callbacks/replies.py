@@ -72,12 +72,24 @@ class Replies:
         self._events = events
         self._notify_action = notify_action
         self._region = region
-        self._waiting: list[dict[str, Any]] = []
+        # Alerts waiting for driving to end: the item they are about (if any), the message.
+        self._waiting: list[tuple[str | None, dict[str, Any]]] = []
         self._tasks: set[Any] = set()
 
     @callback
     def async_start(self) -> CALLBACK_TYPE:
-        """Follow readiness, to send waiting alerts when driving ends; return the stopper."""
+        """Follow readiness, to send waiting alerts when driving ends; return the stopper.
+
+        Alerts that were waiting when Home Assistant stopped are on their items: they
+        wait again, or go out now when not driving.
+        """
+        language = self._hass.config.language
+        self._waiting = [
+            (item.uid, _message(item.name, item.number, item.reply, language))
+            for item in self._queue.items
+            if item.reply_alert and item.reply is not None
+        ]
+        self._on_readiness(self._monitor.readiness)
         unsub = self._monitor.async_add_listener(self._on_readiness)
 
         @callback
@@ -143,35 +155,28 @@ class Replies:
         )
         self._events.fire_reply_received({"client_name": name, "urgent": urgent})
         if urgent and self._notify_action:
-            self._alert(name, number, text.body)
+            self._alert(name, number, text.body, item.uid if item else None)
 
-    def _alert(self, name: str, number: str, body: str) -> None:
-        """Send the urgent alert now, or when driving ends."""
-        language = self._hass.config.language
-        uri = f"tel:{number}"
-        message = {
-            "title": urgent_title(name, number, language),
-            "message": body,
-            "data": {
-                "url": uri,
-                "clickAction": uri,
-                "priority": "high",
-                "ttl": 0,
-                "tag": f"client_etiquette_reply_{number}",
-            },
-        }
+    def _alert(self, name: str, number: str, body: str, uid: str | None) -> None:
+        """Send the urgent alert now, or when driving ends (marked on the item meanwhile)."""
+        message = _message(name, number, body, self._hass.config.language)
         if Reason.DRIVING in self._monitor.readiness.reasons:
             _LOGGER.debug("Urgent reply from %s waits until driving ends", number)
-            self._waiting.append(message)
+            self._waiting.append((uid, message))
+            if uid is not None:
+                self._queue.async_update(uid, reply_alert=True)
             return
         self._send(message)
 
     @callback
     def _on_readiness(self, readiness: Readiness) -> None:
-        if self._waiting and Reason.DRIVING not in readiness.reasons:
-            waiting, self._waiting = self._waiting, []
-            for message in waiting:
-                self._send(message)
+        if not self._waiting or Reason.DRIVING in readiness.reasons:
+            return
+        waiting, self._waiting = self._waiting, []
+        for _, message in waiting:
+            self._send(message)
+        uids = {uid for uid, _ in waiting if uid is not None}
+        self._queue.async_update_many({uid: {"reply_alert": False} for uid in uids})
 
     def _send(self, message: dict[str, Any]) -> None:
         action = self._notify_action
@@ -194,6 +199,22 @@ class Replies:
                 action,
                 type(err).__name__,
             )
+
+
+def _message(name: str, number: str, body: str, language: str) -> dict[str, Any]:
+    """Return the urgent alert: who, their words, a tap to call them."""
+    uri = f"tel:{number}"
+    return {
+        "title": urgent_title(name, number, language),
+        "message": body,
+        "data": {
+            "url": uri,
+            "clickAction": uri,
+            "priority": "high",
+            "ttl": 0,
+            "tag": f"client_etiquette_reply_{number}",
+        },
+    }
 
 
 def _keys(text: IncomingText, number: str) -> list[str]:
