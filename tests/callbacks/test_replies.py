@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import Event, HomeAssistant, ServiceCall
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
@@ -13,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.client_etiquette.callbacks.replies import async_incoming_text
 from custom_components.client_etiquette.const import EVENT_REPLY_RECEIVED
 from custom_components.client_etiquette.core.models import IncomingText, MissedCall
-from custom_components.client_etiquette.logbook import describe_reply
+from custom_components.client_etiquette.logbook import async_describe_events, describe_reply
 from custom_components.client_etiquette.telephony.missed import async_missed_call
 
 from .. import DRIVING, setup_entry
@@ -250,3 +251,19 @@ async def test_waiting_alert_goes_out_when_restarted_after_driving(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await settle(hass)
     assert [call.data["message"] for call in reminders] == ["asap please"]
+
+
+async def test_logbook_describes_replies(hass: HomeAssistant) -> None:
+    """The logbook's line for a reply names the client and urgency, never the words."""
+    described: dict[str, Any] = {}
+    async_describe_events(
+        hass, lambda domain, event_type, describe: described.update({event_type: describe})
+    )
+    event = Event(EVENT_REPLY_RECEIVED, {"client_name": "Anna Kowalska", "urgent": True})
+    assert described[EVENT_REPLY_RECEIVED](event) == {
+        "name": "Client Etiquette",
+        "message": "Anna Kowalska replied by text (urgent)",
+    }
+    assert described[EVENT_REPLY_RECEIVED](Event(EVENT_REPLY_RECEIVED, {}))["message"] == (
+        "a caller replied by text"
+    )

@@ -195,3 +195,33 @@ async def test_hidden_number_never_texted_vip_rings(
     assert texts == []
     statuses = sorted(item.text_status for item in entry.runtime_data.callbacks.items)
     assert statuses == ["not_sent:anonymous", "not_sent:no_answer"]
+
+
+async def test_a_promise_already_past_is_not_made(
+    hass: HomeAssistant, sources: None, texts: list[ServiceCall], freezer: FrozenDateTimeFactory
+) -> None:
+    """Rang while busy until 10:10, reported at 10:15: the text promises no time that passed."""
+    entry = await loaded(hass, freezer)
+    await hass.services.async_call(
+        "client_etiquette", "snooze", {"duration": {"minutes": 10}}, blocking=True
+    )
+    freezer.tick(timedelta(minutes=15))
+    assert await report(hass, entry, missed(rang_at=T0 + timedelta(minutes=1))) is True
+    assert len(texts) == 1
+    item = entry.runtime_data.callbacks.items[0]
+    assert item.promised_at is None
+    assert item.reasons == ["manual"]
+    # Reported in time, the promise stands.
+    freezer.tick(timedelta(minutes=1))
+    await hass.services.async_call(
+        "client_etiquette", "snooze", {"duration": {"minutes": 30}}, blocking=True
+    )
+    freezer.tick(timedelta(minutes=1))
+    stranger = "+48605111222"
+    assert await report(
+        hass, entry, missed(number=stranger, rang_at=dt_util.utcnow(), event_id="b")
+    )
+    item = next(i for i in entry.runtime_data.callbacks.items if i.number == stranger)
+    assert item.promised_at is not None
+    assert item.promised_at > dt_util.utcnow()
+    assert len(texts) == 2
