@@ -20,6 +20,7 @@ from .sources.missing import async_track_missing_sources
 from .sources.monitor import ReadinessMonitor
 from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
+from .telephony.gateways import async_register_gateway_webhooks
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
 from .texting.sending import TextSending, backend_from_options
@@ -96,6 +97,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     entry.async_on_unload(reminders.async_stop)
     await async_install_blueprints(hass)
     entry.async_on_unload(async_register_webhooks(hass, entry))
+    entry.async_on_unload(async_register_gateway_webhooks(hass, entry))
     entry.async_on_unload(await async_setup_cloudhook(hass, entry))
     return True
 

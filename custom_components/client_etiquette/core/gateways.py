@@ -50,7 +50,8 @@ class GatewayEvent:
     """One webhook event, read.
 
     ``event_id`` identifies the delivery (an app retries with the same id);
-    ``message_id`` is the gateway's id of a text we sent (status events).
+    ``message_id`` is the gateway's id of a text we sent (status events), ``ref`` the
+    id we sent it with when the event carries it (httpSMS's ``request_id``).
     """
 
     kind: EventKind
@@ -62,6 +63,7 @@ class GatewayEvent:
     status: DeliveryStatus | None = None
     error: str | None = None
     owner: str | None = None
+    ref: str | None = None
 
 
 class BadEvent(ValueError):
@@ -167,6 +169,7 @@ def parse_httpsms(body: bytes) -> GatewayEvent:
             error=error,
             at=_moment(payload, "timestamp"),
             owner=owner,
+            ref=_text(payload, "request_id"),
         )
     return GatewayEvent(EventKind.IGNORED, event_id)
 
