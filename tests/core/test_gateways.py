@@ -65,12 +65,12 @@ def httpsms_body(kind: str, data: dict[str, Any], event_id: str = "f4aed1d3-ab4f
 
 
 def sign(body: bytes, timestamp: str, key: str = KEY) -> str:
-    """The docs' Python verify_signature, turned around."""
+    """Sign as the docs' Python verify_signature checks."""
     return hmac.new(key.encode(), (body.decode() + timestamp).encode(), hashlib.sha256).hexdigest()
 
 
 def httpsms_token(key: str = KEY, now: float = NOW, **claims: Any) -> str:
-    """What webhook_service.go's getAuthToken makes (golang-jwt, HS256)."""
+    """Make the token webhook_service.go's getAuthToken makes (golang-jwt, HS256)."""
     standard = {
         "aud": "https://ha.example.com/api/webhook/x",
         "exp": int(now + 600),

@@ -131,8 +131,10 @@ async def test_cloud_send_uses_the_cloud_paths(
 
 
 async def test_sms_gateway_errors(hass: HomeAssistant, sms_gateway: FakeSmsGateway) -> None:
-    """401 and 400 are permanent, 429 and 5xx temporary, a 2xx that isn't its JSON too;
-    a 409 (our id exists) means an earlier attempt got through."""
+    """Check the errors: 401, 400 permanent; 429, 5xx, a 2xx without its JSON temporary.
+
+    A 409 (our id exists) means an earlier attempt got through.
+    """
     backend = local(hass, sms_gateway)
     sms_gateway.script(
         Reply(status=503, headers={"Retry-After": "7"}),
@@ -313,7 +315,7 @@ async def test_httpsms_send_through_outbox(
 async def test_httpsms_unsure_text_found_by_request_id(
     hass: HomeAssistant, httpsms: FakeHttpSms
 ) -> None:
-    """httpSMS queued the text but answered too late: found in its list, not resent."""
+    """Find a text httpSMS queued but answered too late for in its list; don't resend."""
     hold = asyncio.Event()
     httpsms.script(Reply(status=200, hold=hold))
     outbox = await make_outbox(hass, http_sms(hass, httpsms, timeout=0.05))

@@ -240,7 +240,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
 
 
 def _required(data: dict[str, Any], key: str, *, blank: bool = False) -> str:
-    """A string field that must be there; BadEvent when it isn't."""
+    """Return a string field that must be there; raise BadEvent when it isn't."""
     value = _text(data, key, blank=blank)
     if value is None:
         raise BadEvent(f"{key} missing")
@@ -248,7 +248,7 @@ def _required(data: dict[str, Any], key: str, *, blank: bool = False) -> str:
 
 
 def _text(data: dict[str, Any], key: str, *, blank: bool = False) -> str | None:
-    """A string field, stripped unless ``blank``; None when missing or empty."""
+    """Return a string field, stripped unless ``blank``; None when missing or empty."""
     value = data.get(key)
     if value is None:
         return None
@@ -259,7 +259,7 @@ def _text(data: dict[str, Any], key: str, *, blank: bool = False) -> str | None:
 
 
 def _moment(data: dict[str, Any], key: str) -> datetime | None:
-    """An aware ISO 8601 time; None when missing, unreadable or without a zone."""
+    """Return an aware ISO 8601 time; None when missing, unreadable or without a zone."""
     value = data.get(key)
     if not isinstance(value, str) or len(value) > 64:
         return None

@@ -46,7 +46,8 @@ from ..core.gateways import (
     parse_sms_gateway,
     sms_gateway_signed,
 )
-from .webhooks import _RefusalLog, webhook_url
+from .addresses import configured_webhook_id, webhook_url
+from .refusals import RefusalLog
 
 if TYPE_CHECKING:
     from ..runtime import ClientEtiquetteConfigEntry
@@ -69,7 +70,7 @@ class _TooLarge(Exception):
 
 
 async def _read_body(request: Request | MockRequest) -> bytes:
-    """The body, refusing anything over MAX_BODY without reading it all."""
+    """Read the body, refusing anything over MAX_BODY without reading it all."""
     length = getattr(request, "content_length", None)
     if length is not None and length > MAX_BODY:
         raise _TooLarge
@@ -88,12 +89,12 @@ class GatewayWebhook:
     entry: ClientEtiquetteConfigEntry
     source: str
     seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
-    refusals: _RefusalLog = field(init=False)
+    refusals: RefusalLog = field(init=False)
 
     def __post_init__(self) -> None:
         """Name the webhook in the refusal warning."""
         name = "SMS Gateway" if self.source == SOURCE_SMS_GATEWAY else "httpSMS"
-        self.refusals = _RefusalLog(
+        self.refusals = RefusalLog(
             f"{name} webhook",
             "without a valid signature",
             f"check the signing key in the {name} app and in the texting options",
@@ -198,17 +199,12 @@ _WEBHOOKS: Final = (
 )
 
 
-def _webhook_id(entry: ClientEtiquetteConfigEntry, key: str) -> str | None:
-    value = entry.options.get(key)
-    return value if isinstance(value, str) and value else None
-
-
 @callback
 def gateway_webhook_url(
     hass: HomeAssistant, entry: ClientEtiquetteConfigEntry, key: str
 ) -> str | None:
-    """The address to paste into the app; None when that webhook is off."""
-    webhook_id = _webhook_id(entry, key)
+    """Return the address to paste into the app; None when that webhook is off."""
+    webhook_id = configured_webhook_id(entry, key)
     return webhook_url(hass, webhook_id) if webhook_id else None
 
 
@@ -219,7 +215,7 @@ def async_register_gateway_webhooks(
     """Register the entry's gateway webhooks; return what unregisters exactly those."""
     registered: list[str] = []
     for key, source, name in _WEBHOOKS:
-        if webhook_id := _webhook_id(entry, key):
+        if webhook_id := configured_webhook_id(entry, key):
             webhook.async_register(
                 hass,
                 DOMAIN,

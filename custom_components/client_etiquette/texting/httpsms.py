@@ -111,7 +111,7 @@ class HttpSmsBackend:
 
 
 def _message(data: Any) -> dict[str, Any]:
-    """The ``data`` message of an httpSMS reply, or {} when there is none."""
+    """Return the ``data`` message of an httpSMS reply, or {} when there is none."""
     message = data.get("data") if isinstance(data, dict) else None
     return message if isinstance(message, dict) else {}
 

@@ -49,7 +49,7 @@ FINAL_STATES = frozenset(DELIVERY_STATES.values())
 
 
 def backend_from_options(hass: HomeAssistant, options: Mapping[str, Any]) -> AnyBackend | None:
-    """The texting backend the user chose, or None for no texting."""
+    """Return the texting backend the user chose, or None for no texting."""
     backend = options.get(CONF_TEXTING_BACKEND, "none")
     if backend == "sms_gateway":
         mode = options.get(CONF_SMS_GATEWAY_MODE, MODE_LOCAL)
@@ -185,7 +185,7 @@ class TextSending:
             self._report(item, message)
 
     def _asked_client(self, key: str) -> str | None:
-        """The name of the client an ask-before-calling text went to."""
+        """Return the name of the client an ask-before-calling text went to."""
         client_id = asked_client_id(key)
         if client_id is None:
             return None

@@ -37,7 +37,7 @@ MODE_CLOUD: Final = "cloud"
 
 
 def _paths(url: str, mode: str) -> tuple[str, str]:
-    """The messages and the device list of the API at ``url`` in ``mode``.
+    """Return the messages and the device list of the API at ``url`` in ``mode``.
 
     The app's local server has ``/message`` and ``/device`` (newer versions also the
     plural); the cloud has ``/messages`` and ``/devices``.
