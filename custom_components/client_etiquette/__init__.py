@@ -10,7 +10,8 @@ from homeassistant.helpers.typing import ConfigType
 from .blueprint_install import async_install_blueprints
 from .callbacks.queue import CallbackQueue
 from .callbacks.reminders import CallbackReminders
-from .const import CONF_REMINDER_NOTIFY, DOMAIN
+from .callbacks.replies import Replies
+from .const import CONF_MISSED_CALL_SENSORS, CONF_REMINDER_NOTIFY, DOMAIN
 from .directory import ClientDirectory
 from .events import CallEvents
 from .issues import async_delete_entry_issues
@@ -18,9 +19,11 @@ from .runtime import ClientEtiquetteConfigEntry, ClientEtiquetteData
 from .services import async_setup_services
 from .sources.missing import async_track_missing_sources
 from .sources.monitor import ReadinessMonitor
+from .sources.notifications import async_track_missed_call_notifications
 from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
 from .telephony.gateways import async_register_gateway_webhooks
+from .telephony.missed import MissedCalls
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
 from .texting.sending import TextSending, backend_from_options
@@ -75,6 +78,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
         directory=directory,
         notify_action=entry.options.get(CONF_REMINDER_NOTIFY),
     )
+    missed = MissedCalls(hass, monitor=monitor, directory=directory, queue=queue, screener=screener)
+    replies = Replies(
+        hass,
+        queue=queue,
+        directory=directory,
+        monitor=monitor,
+        events=events,
+        notify_action=entry.options.get(CONF_REMINDER_NOTIFY),
+        region=lambda: screener.region,
+    )
     async_check_templates(hass, entry.entry_id, entry.options)
     entry.runtime_data = ClientEtiquetteData(
         monitor=monitor,
@@ -84,6 +97,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
         screener=screener,
         reminders=reminders,
         sending=sending,
+        missed=missed,
+        replies=replies,
     )
     if sending is not None:
         await sending.async_load()
@@ -91,6 +106,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     entry.async_on_unload(queue.async_flush)
     monitor.async_start()
     entry.async_on_unload(monitor.async_stop)
+    entry.async_on_unload(missed.async_start())
+    entry.async_on_unload(replies.async_start())
+    entry.async_on_unload(
+        async_track_missed_call_notifications(
+            hass, entry, entry.options.get(CONF_MISSED_CALL_SENSORS, ())
+        )
+    )
     entry.async_on_unload(async_track_missing_sources(hass, entry, monitor.config.entity_ids))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     reminders.async_start()

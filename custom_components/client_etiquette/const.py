@@ -38,6 +38,8 @@ CONF_WORKDAY_ENTITY: Final = "workday_entity"
 CONF_WORK_START: Final = "work_start"
 CONF_WORK_END: Final = "work_end"
 CONF_WORK_DAYS: Final = "work_days"
+# The companion app's last-notification sensors (dialer allow-listed): missed calls.
+CONF_MISSED_CALL_SENSORS: Final = "missed_call_notification_entities"
 
 # Options that hold lists of entity ids, and those that hold one entity id.
 ENTITY_LIST_OPTIONS: Final = (
@@ -89,6 +91,8 @@ CONF_CONTACT_DAYS: Final = "contact_days"
 CONF_CHANNEL: Final = "channel"
 CONF_EMAIL: Final = "email"
 CONF_NOTE: Final = "note"
+# How the freelancer's phone shows the client (its contacts), for the missed-call notifications.
+CONF_PHONE_NAME: Final = "phone_name"
 TIERS: Final = tuple(tier.value for tier in Tier)
 LANGUAGES: Final = tuple(language.value for language in Language)
 CHANNELS: Final = tuple(channel.value for channel in Channel)
@@ -176,15 +180,19 @@ EVENT_SENT_TO_VOICEMAIL: Final = "sent_to_voicemail"
 EVENT_CALLBACK_DUE: Final = "callback_due"
 EVENT_CALLBACK_OVERDUE: Final = "callback_overdue"
 EVENT_TEXT_FAILED: Final = "text_failed"
+EVENT_CLIENT_REPLIED: Final = "client_replied"
 CALL_EVENT_TYPES: Final = (
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
     EVENT_CALLBACK_DUE,
     EVENT_CALLBACK_OVERDUE,
     EVENT_TEXT_FAILED,
+    EVENT_CLIENT_REPLIED,
 )
 # Fired on the bus for every decision, described in the logbook.
 EVENT_CALL_SCREENED: Final = "client_etiquette_call_screened"
+# Fired on the bus for every reply from a client, described in the logbook (no text, no number).
+EVENT_REPLY_RECEIVED: Final = "client_etiquette_client_replied"
 CONF_COUNTRY: Final = "country"
 
 # Outgoing calls (issue #5).

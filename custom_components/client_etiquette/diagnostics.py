@@ -55,6 +55,10 @@ TO_REDACT = {
     "text",
     "transcription",
     "recording_url",
+    # A client's reply to a callback item, the time it named, the phone's contact name.
+    "reply",
+    "reply_time",
+    "phone_name",
     "call_ids",
     "call_id",
     # A callback's key and name: an unknown caller's number, or the caller id's name.

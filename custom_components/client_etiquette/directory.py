@@ -19,6 +19,7 @@ from .const import (
     CONF_LANGUAGE,
     CONF_NOTE,
     CONF_NUMBERS,
+    CONF_PHONE_NAME,
     CONF_TIER,
     CONF_TIME_ZONE,
     DEFAULT_WORK_DAYS,
@@ -26,6 +27,7 @@ from .const import (
     WEEKDAYS,
 )
 from .core.models import Channel, Client, Language, Tier, WorkHours
+from .core.notifications import contact_key
 from .sources.states import parse_time
 
 
@@ -43,6 +45,7 @@ def client_from_data(client_id: str, name: str, data: Mapping[str, Any]) -> Clie
         channel=Channel(data.get(CONF_CHANNEL, Channel.CALL)),
         email=data.get(CONF_EMAIL) or None,
         note=str(data.get(CONF_NOTE) or ""),
+        phone_name=str(data.get(CONF_PHONE_NAME) or "").strip(),
     )
 
 
@@ -70,6 +73,7 @@ class ClientDirectory:
         self._indexed_at: datetime | None = None
         self._by_number: dict[str, Client] = {}
         self._by_id: dict[str, Client] = {}
+        self._by_name: dict[str, Client] = {}
 
     def _refresh(self) -> None:
         """Index again when a sub-entry was added, removed or edited in place.
@@ -88,12 +92,27 @@ class ClientDirectory:
         self._by_number = {
             number: client for client in self._by_id.values() for number in client.numbers
         }
+        # The phone's contact name first: it is what the phone shows.
+        self._by_name = {
+            contact_key(name): client
+            for client in self._by_id.values()
+            for name in (client.name, client.phone_name)
+            if name
+        }
+        for client in self._by_id.values():
+            if client.phone_name:
+                self._by_name[contact_key(client.phone_name)] = client
         self._indexed, self._indexed_at = subentries, self._entry.modified_at
 
     def by_number(self, e164: str) -> Client | None:
         """Return the client with this normalised number, if any."""
         self._refresh()
         return self._by_number.get(e164)
+
+    def by_contact_name(self, name: str) -> Client | None:
+        """Return the client the phone shows by this name (their name or contact name)."""
+        self._refresh()
+        return self._by_name.get(contact_key(name))
 
     def by_id(self, client_id: str) -> Client | None:
         """Return the client of a sub-entry id, if any."""

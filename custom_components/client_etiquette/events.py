@@ -7,7 +7,7 @@ from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
-from .const import EVENT_CALL_SCREENED
+from .const import EVENT_CALL_SCREENED, EVENT_REPLY_RECEIVED
 
 type EventListener = Callable[[str, dict[str, Any]], None]
 
@@ -37,3 +37,8 @@ class CallEvents:
     def fire_call_screened(self, data: dict[str, Any]) -> None:
         """Put a decision on the bus for the logbook (``data`` holds no number)."""
         self._hass.bus.async_fire(EVENT_CALL_SCREENED, {"entry_id": self._entry_id, **data})
+
+    @callback
+    def fire_reply_received(self, data: dict[str, Any]) -> None:
+        """Put a client's reply on the bus for the logbook (``data`` holds no number, no text)."""
+        self._hass.bus.async_fire(EVENT_REPLY_RECEIVED, {"entry_id": self._entry_id, **data})

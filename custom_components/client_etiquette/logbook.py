@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.const import ATTR_NAME
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_CALL_SCREENED
+from .const import DOMAIN, EVENT_CALL_SCREENED, EVENT_REPLY_RECEIVED
 
 
 def describe_decision(data: dict[str, Any]) -> str:
@@ -28,6 +28,12 @@ def describe_decision(data: dict[str, Any]) -> str:
     return f"sent a call from {who} to voicemail{because}; {text}"
 
 
+def describe_reply(data: dict[str, Any]) -> str:
+    """Return 'Anna Kowalska replied by text (urgent)': never the text or the number."""
+    who = data.get("client_name") or "a caller"
+    return f"{who} replied by text" + (" (urgent)" if data.get("urgent") else "")
+
+
 @callback
 def async_describe_events(
     hass: HomeAssistant,
@@ -43,3 +49,9 @@ def async_describe_events(
         }
 
     async_describe_event(DOMAIN, EVENT_CALL_SCREENED, describe)
+
+    @callback
+    def describe_reply_event(event: Event) -> dict[str, str]:
+        return {ATTR_NAME: "Client Etiquette", "message": describe_reply(dict(event.data))}
+
+    async_describe_event(DOMAIN, EVENT_REPLY_RECEIVED, describe_reply_event)

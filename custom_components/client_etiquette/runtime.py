@@ -10,9 +10,11 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .callbacks.queue import CallbackQueue
     from .callbacks.reminders import CallbackReminders
+    from .callbacks.replies import Replies
     from .directory import ClientDirectory
     from .events import CallEvents
     from .sources.monitor import ReadinessMonitor
+    from .telephony.missed import MissedCalls
     from .telephony.screener import CallScreener
     from .texting.sending import TextSending
 
@@ -28,6 +30,8 @@ class ClientEtiquetteData:
     screener: CallScreener
     reminders: CallbackReminders
     sending: TextSending | None
+    missed: MissedCalls
+    replies: Replies
 
 
 type ClientEtiquetteConfigEntry = ConfigEntry[ClientEtiquetteData]

@@ -38,6 +38,12 @@ class CallbackItem:
     due_fired: bool = False
     overdue_fired: bool = False
     call_ids: list[str] = field(default_factory=list)
+    # The client's last text back (callbacks/replies.py), when it came, whether it says
+    # it is urgent, and the time it names as written ("jutro o 10").
+    reply: str | None = None
+    reply_at: datetime | None = None
+    reply_urgent: bool = False
+    reply_time: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
@@ -47,7 +53,7 @@ class CallbackItem:
         data = {name: getattr(self, name) for name in _ITEM_FIELDS}
         data["reasons"] = list(self.reasons)
         data["call_ids"] = list(self.call_ids)
-        for key in ("first_call", "last_call", "promised_at"):
+        for key in _TIME_FIELDS:
             value = data[key]
             data[key] = value.isoformat() if value is not None else None
         return data
@@ -56,11 +62,12 @@ class CallbackItem:
     def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
         """Make an item from storage."""
         values = dict(data)
-        for key in ("first_call", "last_call", "promised_at"):
+        for key in _TIME_FIELDS:
             values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
         return cls(**values)
 
 
+_TIME_FIELDS = ("first_call", "last_call", "promised_at", "reply_at")
 _ITEM_FIELDS = tuple(item_field.name for item_field in fields(CallbackItem))
 # The keys of an item as to_json stores it.
 ITEM_KEYS = frozenset(_ITEM_FIELDS)

@@ -166,6 +166,8 @@ class NoText(StrEnum):
     NOT_MOBILE = "not_mobile"
     COOLDOWN = "cooldown"
     HOURLY_CAP = "hourly_cap"
+    # A missed call reported too long after it rang (or from before a restart).
+    LATE = "late"
 
 
 ALL_REASONS: Final = frozenset(Reason)
@@ -198,6 +200,8 @@ class Client:
     channel: Channel = Channel.CALL
     email: str | None = None
     note: str = ""
+    # How the freelancer's phone shows the client (its contacts), when not ``name``.
+    phone_name: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
@@ -221,6 +225,39 @@ class Call:
     source: str | None = None
     call_id: str | None = None
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MissedCall:
+    """A call that rang on the freelancer's own phone and was not answered.
+
+    ``number`` is as the app reported it (read with ``core.phone`` later); ``rang_at``
+    is aware and says when it rang (the app's time), not when the report came;
+    ``source`` is "httpsms", "sms_gateway" or "companion_app"; ``event_id`` is the
+    app's delivery or event id, for duplicate deliveries; ``name`` is the contact
+    name the phone showed, when that is all there is (``number`` is then "").
+    """
+
+    number: str
+    rang_at: datetime
+    source: str
+    event_id: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingText:
+    """A text a client sent to the freelancer's own number (or Twilio number).
+
+    ``source`` is "httpsms", "sms_gateway" or "twilio"; ``event_id`` is the app's
+    message or event id, for duplicate deliveries.
+    """
+
+    number: str
+    body: str
+    received_at: datetime
+    source: str
+    event_id: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,10 @@ class CallbackFacts(Protocol):
     text_status: str
     recording_url: str | None
     transcription: str | None
+    reply: str | None
+    reply_at: datetime | None
+    reply_urgent: bool
+    reply_time: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,10 @@ class _Words:
     not_sent_because: str
     why: Mapping[str, str]
     reminder: str
+    reply: str
+    urgent: str
+    time_named: str
+    urgent_title: str
 
 
 _WORDS: Final[Mapping[Language, _Words]] = {
@@ -110,8 +118,13 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "hourly_cap": "hourly limit reached",
             "ringing": "the call rang through",
             "no_answer": "the call rang through",
+            "late": "reported too late for a text",
         },
         reminder="Good time to call back now ({calls}). Ask first whether they can talk.",
+        reply="Reply",
+        urgent="Urgent",
+        time_named="Time mentioned",
+        urgent_title="Urgent reply from {name}",
     ),
     Language.RU: _Words(
         number="Номер",
@@ -154,8 +167,13 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "hourly_cap": "достигнут лимит сообщений в час",
             "ringing": "звонок прошёл",
             "no_answer": "звонок прошёл",
+            "late": "о звонке сообщили слишком поздно для сообщения",
         },
         reminder="Сейчас удобно перезвонить ({calls}). Сначала спросите, удобно ли говорить.",
+        reply="Ответ",
+        urgent="Срочно",
+        time_named="Названное время",
+        urgent_title="Срочный ответ: {name}",
     ),
     Language.PL: _Words(
         number="Numer",
@@ -198,11 +216,16 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "hourly_cap": "osiągnięto godzinny limit wiadomości",
             "ringing": "połączenie przeszło",
             "no_answer": "połączenie przeszło",
+            "late": "zgłoszone zbyt późno na wiadomość",
         },
         reminder=(
             "Teraz jest dobry moment, by oddzwonić ({calls}). "
             "Najpierw zapytaj, czy można teraz rozmawiać."
         ),
+        reply="Odpowiedź",
+        urgent="Pilne",
+        time_named="Wskazana pora",
+        urgent_title="Pilna odpowiedź: {name}",
     ),
 }
 
@@ -257,7 +280,31 @@ def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datet
         facts.append((words.voicemail, f"[{words.listen}]({_url(item.recording_url)})"))
     if item.transcription:
         facts.append((words.transcription, _escape(item.transcription)))
+    facts.extend(_reply_facts(item, words, tz, now, lang))
     return "\n".join(f"- **{label}:** {value}" for label, value in facts)
+
+
+def _reply_facts(
+    item: CallbackFacts, words: _Words, tz: tzinfo, now: datetime, language: Language
+) -> list[tuple[str, str]]:
+    """Return the lines of the client's last reply: what they wrote and the time it names."""
+    if item.reply is None:
+        return []
+    said = _escape(item.reply)
+    if item.reply_at is not None:
+        said = f"{said} ({_moment(item.reply_at, tz, now, language)})"
+    if item.reply_urgent:
+        said = f"**{words.urgent}:** {said}"
+    facts = [(words.reply, said)]
+    if item.reply_time:
+        facts.append((words.time_named, _escape(item.reply_time)))
+    return facts
+
+
+def urgent_title(name: str, number: str, language: str) -> str:
+    """Return the title of the urgent-reply notification: "Urgent reply from Anna"."""
+    lang = ui_language(language)
+    return _WORDS[lang].urgent_title.format(name=display_name(name, number, lang))
 
 
 def _escape(text: str) -> str:

@@ -24,6 +24,7 @@ from ..const import (
     CONF_LANGUAGE,
     CONF_NOTE,
     CONF_NUMBERS,
+    CONF_PHONE_NAME,
     CONF_TIER,
     CONF_TIME_ZONE,
     DEFAULT_CONTACT_END,
@@ -69,6 +70,7 @@ def client_schema(zones: list[str]) -> vol.Schema:
             vol.Optional(CONF_NOTE): selector.TextSelector(
                 selector.TextSelectorConfig(multiline=True)
             ),
+            vol.Optional(CONF_PHONE_NAME): selector.TextSelector(),
             vol.Required(CONTACT_SECTION): section(
                 vol.Schema(
                     {

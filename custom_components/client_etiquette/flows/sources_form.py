@@ -18,6 +18,7 @@ from ..const import (
     CONF_DND_ENTITIES,
     CONF_DRIVING_ENTITIES,
     CONF_MEETING_KEYWORDS,
+    CONF_MISSED_CALL_SENSORS,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
     CONF_PUBLIC_ZONES,
@@ -71,6 +72,8 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM): number_box(
             -140, -50, "dBm", whole=False
         ),
+        # Not a readiness source: the companion app's missed-call notifications.
+        vol.Optional(CONF_MISSED_CALL_SENSORS): _entities("sensor"),
     },
     "calendar": {
         vol.Optional(CONF_CALENDAR_ENTITIES, default=list): _entities("calendar"),

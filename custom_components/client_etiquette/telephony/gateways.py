@@ -27,8 +27,10 @@ from aiohttp import hdrs
 from aiohttp.web import Request, Response, json_response
 from homeassistant.components import webhook
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 
+from ..callbacks.replies import async_incoming_text
 from ..const import (
     CONF_HTTPSMS_FROM_NUMBER,
     CONF_HTTPSMS_SIGNING_KEY,
@@ -46,7 +48,9 @@ from ..core.gateways import (
     parse_sms_gateway,
     sms_gateway_signed,
 )
+from ..core.models import IncomingText, MissedCall
 from .addresses import configured_webhook_id, webhook_url
+from .missed import async_missed_call
 from .refusals import RefusalLog
 
 if TYPE_CHECKING:
@@ -179,18 +183,39 @@ async def _async_status(
     )
 
 
-async def _async_not_wired(
+async def _async_received(
     entry: ClientEtiquetteConfigEntry, event: GatewayEvent, source: str
 ) -> bool:
-    """Acknowledge an event nothing acts on yet."""
-    _LOGGER.debug("%s event from %s not acted on", event.kind, event.number)
-    return False
+    """Put a client's text on their callback item; False for a duplicate."""
+    _LOGGER.debug("%s: text from %s", source, event.number)
+    text = IncomingText(
+        number=event.number or "",
+        body=event.body or "",
+        received_at=event.at or dt_util.utcnow(),
+        source=source,
+        event_id=event.event_id,
+    )
+    return await async_incoming_text(entry, text)
+
+
+async def _async_missed(
+    entry: ClientEtiquetteConfigEntry, event: GatewayEvent, source: str
+) -> bool:
+    """Screen a missed call as sent to voicemail when it rang; False for a duplicate."""
+    _LOGGER.debug("%s: missed call from %s", source, event.number)
+    call = MissedCall(
+        number=event.number or "",
+        rang_at=event.at or dt_util.utcnow(),
+        source=source,
+        event_id=event.event_id,
+    )
+    return await async_missed_call(entry, call)
 
 
 HANDLERS: dict[EventKind, Handler] = {
     EventKind.STATUS: _async_status,
-    EventKind.RECEIVED: _async_not_wired,
-    EventKind.MISSED_CALL: _async_not_wired,
+    EventKind.RECEIVED: _async_received,
+    EventKind.MISSED_CALL: _async_missed,
 }
 
 _WEBHOOKS: Final = (

@@ -39,7 +39,17 @@ from ..const import (
 from ..core.messages.templates import text_fault
 from ..core.messages.texts import build_text, template_variables
 from ..core.messages.times import DEFAULT_WITHIN_MINUTES
-from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
+from ..core.models import (
+    Action,
+    Breakthrough,
+    Call,
+    Client,
+    Decision,
+    Language,
+    NoText,
+    Readiness,
+    Reason,
+)
 from ..core.phone import normalize_number, read_number
 from ..core.screening import History, decide, prune
 from ..directory import ClientDirectory
@@ -178,6 +188,70 @@ class CallScreener:
             # callback right after the answer instead of a task per call.
             self._hass.loop.call_soon(self._follow_up, outcome, None, name)
         return outcome
+
+    @callback
+    def screen_missed(
+        self,
+        *,
+        number: str,
+        name: str | None,
+        source: str,
+        rang_at: datetime,
+        readiness: Readiness | None,
+        client: Client | None = None,
+    ) -> tuple[CallOutcome, CallbackItem]:
+        """Screen a call that rang on the own phone and was missed; queue its callback.
+
+        ``readiness`` is the verdict when it rang (None: not known any more). Not
+        ready then: decided as a call sent to voicemail at ``rang_at`` (tiers,
+        repeat calls, cooldown and caps as for any call), the text worded now, a
+        promise already past dropped. Ready then, or rung through: the callback only,
+        no text. Unknown: the callback only, no text (too late to say "I can't talk").
+        """
+        now = dt_util.utcnow()
+        caller = read_number(number, self.region)
+        e164 = caller.e164 or number.strip()
+        client = client or self._directory.by_number(e164)
+        history = self._pruned_history(now)
+        if readiness is None:
+            decision = Decision(action=Action.VOICEMAIL, client=client, no_text_reason=NoText.LATE)
+        else:
+            decision = decide(
+                Call(number=e164, name=name, source=source, at=rang_at),
+                client=client,
+                readiness=readiness,
+                policy=self._policy,
+                history=history,
+                now=rang_at,
+                mobile=caller.mobile,
+            )
+        if decision.callback_at is not None and decision.callback_at <= now:
+            decision = replace(decision, callback_at=None)
+        self._queue.note_call(e164, rang_at)
+        outcome = self._outcome(decision, e164, None, now)
+        reasons: list[str] | None = None
+        if outcome.action is Action.RING or readiness is None:
+            why = NO_ANSWER if outcome.action is Action.RING else outcome.no_text_reason
+            outcome = replace(outcome, text=None, text_sent=False, no_text_reason=why)
+            reasons = [NO_ANSWER]
+        if outcome.text_sent:
+            self._queue.note_text(e164, now)
+        item = self._queue_callback(outcome, name, rang_at, reasons=reasons)
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("Missed call from %s (%s): %s", e164, source, outcome.as_response())
+        self._hass.async_create_task(
+            self._async_follow_up_missed(outcome, item, name),
+            f"{DOMAIN} missed call follow-up",
+            eager_start=False,
+        )
+        return outcome, item
+
+    async def _async_follow_up_missed(
+        self, outcome: CallOutcome, item: CallbackItem, name: str | None
+    ) -> None:
+        """Save the callback, then text (sent to voicemail) or only tell (it rang)."""
+        await self.async_commit()
+        self._follow_up(outcome, item if outcome.action is Action.VOICEMAIL else None, name)
 
     def _stored_outcome(self, call_id: str, number: str) -> CallOutcome | None:
         """Return the answer given to a call id before (a restart), from what the queue kept.

@@ -11,7 +11,10 @@ also when ``step`` is absent), ``dial`` (the ``<Dial>`` is over), ``recording`` 
 (``CallScreener.missed``). Missing or wrong signature: 403; body over 64 KiB: 413; not
 a form: 415; a form that does not parse: 400. Nothing is screened, queued or texted
 for any of these. Once the request is authentic, the answer is always valid TwiML:
-any failure answers with a voicemail that still records the message.
+any failure answers with a voicemail that still records the message. A signed form
+with a ``MessageSid`` and no ``CallSid`` is Twilio Messaging's incoming text (the
+number's *A message comes in* set to this address): a client's reply
+(``callbacks.replies``), answered with an empty ``<Response/>``.
 
 A Twilio signature is checked only against Home Assistant's own addresses of the
 webhook (``addresses.trusted_webhook_urls``: the external, cloud and internal URLs),
@@ -60,6 +63,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 from homeassistant.util.aiohttp import MockRequest
 
+from ..callbacks.replies import async_incoming_text
 from ..const import (
     CONF_DIAL_TIMEOUT,
     CONF_FORWARD_NUMBER,
@@ -79,6 +83,7 @@ from ..core.models import Action, Language
 from . import twiml
 from .addresses import TrustedAddresses, configured_webhook_id, forwarded_urls
 from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
+from .messaging import incoming_text, is_message
 from .parsing import (
     FORM_CONTENT_TYPE,
     MAX_BODY,
@@ -210,6 +215,8 @@ class VoiceWebhook:
             if refused.status is HTTPStatus.FORBIDDEN:
                 self.refusals.refused(self.entry.title)
             return refusal_response(refused)
+        if not telnyx and step == STEP_CALL and is_message(fields):
+            return await self._message(fields)
         try:
             document = self._answer(hass, step, fields, urls)
         except Refused as refused:
@@ -223,6 +230,19 @@ class VoiceWebhook:
             return _xml(twiml.fallback_voicemail(urls.get(STEP_RECORDING), urls.get(STEP_DONE)))
         await self.entry.runtime_data.screener.async_commit()  # acknowledged means saved
         return _xml(document)
+
+    async def _message(self, form: dict[str, str]) -> Response:
+        """Hand a client's text (Twilio Messaging) over; answer an empty ``<Response/>``."""
+        try:
+            text = incoming_text(form, dt_util.utcnow())
+        except Refused as refused:
+            return refusal_response(refused)
+        try:
+            await async_incoming_text(self.entry, text)
+        except Exception as err:  # Twilio gets its answer; the reply is lost, said once
+            _LOGGER.error("A text from a client could not be handled (%s)", type(err).__name__)
+            _LOGGER.debug("Incoming message failure", exc_info=True)
+        return _xml(twiml.empty())
 
     async def _authentic_form(
         self, hass: HomeAssistant, webhook_id: str, request: Request

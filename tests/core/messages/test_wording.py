@@ -417,6 +417,10 @@ class Item:
     text_status: str = "sent"
     recording_url: str | None = None
     transcription: str | None = None
+    reply: str | None = None
+    reply_at: datetime | None = None
+    reply_urgent: bool = False
+    reply_time: str | None = None
 
 
 DESCRIPTIONS = {
