@@ -382,6 +382,7 @@ def test_httpsms_signature() -> None:
     assert not httpsms_signed(KEY, None, NOW)
     assert not httpsms_signed(KEY, httpsms_token().replace("Bearer ", "Basic "), NOW)
     assert not httpsms_signed(KEY, "Bearer a.b", NOW)
+    assert not httpsms_signed(KEY, "Bearer a.b.c", NOW)  # not base64 at all
     assert not httpsms_signed(KEY, "Bearer !!!.???.###", NOW)
     unsigned = jwt.encode({"exp": int(NOW + 600)}, None, algorithm="none")
     assert not httpsms_signed(KEY, f"Bearer {unsigned}", NOW)

@@ -9,6 +9,7 @@ fake SMS Gateway of ``tests/texting``.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 import hashlib
 import hmac
 import json
@@ -303,6 +304,12 @@ async def test_refused_requests_do_nothing(
     assert (await gateways.sms_gateway("sms:received", {"message": "no number"})).status == 400
     big = {"messageId": "r1", "message": "x" * MAX_BODY, "phoneNumber": ANNA}
     assert (await gateways.sms_gateway("sms:received", big)).status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: read up to the limit
+        for _ in range(3):
+            yield b"x" * (MAX_BODY // 2)
+
+    assert (await gateways.client.post(SMS_GATEWAY_PATH, data=chunks())).status == 413
     assert gateways.items == []
     assert gateways.fake.payloads == []
     assert "SMS Gateway webhook of My phone refused" in caplog.text
@@ -340,3 +347,18 @@ async def test_addresses_and_unload(gateways: Gateways) -> None:
     )
     assert response.status == 200  # Home Assistant answers unknown webhooks 200, doing nothing
     assert await response.text() == ""
+
+
+async def test_delivery_reports_without_texting(
+    hass: HomeAssistant,
+    sources: None,
+    sms_gateway: FakeSmsGateway,
+    hass_client_no_auth: ClientFactory,
+) -> None:
+    """With texting off, a delivery report is answered and changes nothing."""
+    assert await async_setup_component(hass, "webhook", {})
+    options = {**OPTIONS, "texting_backend": "none"}
+    entry = await setup_entry(hass, entry_with_clients(**options))
+    gateways = Gateways(hass, entry, await hass_client_no_auth(), sms_gateway)
+    response = await gateways.sms_gateway("sms:delivered", {"messageId": "m1"})
+    assert await response.json() == {"handled": False}

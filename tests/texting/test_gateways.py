@@ -382,3 +382,58 @@ async def test_validate_httpsms(hass: HomeAssistant, httpsms: FakeHttpSms) -> No
     httpsms.phones_reply = Reply(status=500, body="")
     with pytest.raises(CannotConnect):
         await async_validate_httpsms(hass, HTTPSMS_KEY, OWN_NUMBER, api_base=httpsms.base)
+
+
+async def test_connection_broken_after_sending_is_unsure(
+    hass: HomeAssistant, socket_enabled: None
+) -> None:
+    """The gateway drops the connection once the request is in: the text may be there."""
+    app = web.Application()
+
+    async def drop(request: web.Request) -> web.Response:
+        await request.read()
+        assert request.transport is not None
+        request.transport.close()
+        return web.Response()
+
+    app.router.add_post("/message", drop)
+    app.router.add_post("/v1/messages/send", drop)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    with pytest.raises(UnsureTextError, match="No answer from SMS Gateway"):
+        await SmsGatewayBackend(hass, base, GATEWAY_USER, GATEWAY_PASSWORD).async_send_text(
+            TO, TEXT, "a"
+        )
+    with pytest.raises(UnsureTextError, match="No answer from httpSMS"):
+        await HttpSmsBackend(hass, HTTPSMS_KEY, OWN_NUMBER, api_base=base).async_send_text(
+            TO, TEXT, "a"
+        )
+    await server.close()
+
+
+async def test_httpsms_network_errors(hass: HomeAssistant, socket_enabled: None) -> None:
+    """No connection: a temporary error for sending and looking up; the check says so."""
+    server = TestServer(web.Application(), host="127.0.0.1")
+    await server.start_server()
+    base = str(server.make_url("")).rstrip("/")
+    await server.close()
+    backend = HttpSmsBackend(hass, HTTPSMS_KEY, OWN_NUMBER, api_base=base)
+    with pytest.raises(TemporaryTextError) as err:
+        await backend.async_send_text(TO, TEXT, "a")
+    assert not isinstance(err.value, UnsureTextError)
+    with pytest.raises(TemporaryTextError, match="Cannot look up httpSMS"):
+        await backend.async_find_text(TO, TEXT, dt_util.utcnow(), "a")
+    with pytest.raises(CannotConnect):
+        await async_validate_httpsms(hass, HTTPSMS_KEY, OWN_NUMBER, api_base=base)
+
+
+async def test_httpsms_lookup_skips_what_it_cant_read(
+    hass: HomeAssistant, httpsms: FakeHttpSms
+) -> None:
+    """Entries without our request id, a body or a creation time are not our text."""
+    backend = http_sms(hass, httpsms)
+    httpsms.lookup_replies.append(
+        Reply(status=200, body='{"data": [{"request_id": null, "content": 5}, "x"]}')
+    )
+    assert await backend.async_find_text(TO, TEXT, dt_util.utcnow(), "ref") is None
