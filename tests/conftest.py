@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from . import make_entry, set_sources, setup_entry
-from .texting import FakeTwilio
+from .texting import FakeHttpSms, FakeSmsGateway, FakeTwilio
 
 # Tests never assert timings: no per-example deadline, which a loaded CI machine trips.
 settings.register_profile("client_etiquette", deadline=None)
@@ -42,6 +42,30 @@ async def loaded_entry(hass: HomeAssistant, sources: None) -> MockConfigEntry:
 async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
     """Yield the fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
     fake = FakeTwilio()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.base = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release()
+    await server.close()
+
+
+@pytest.fixture
+async def sms_gateway(socket_enabled: None) -> AsyncGenerator[FakeSmsGateway]:
+    """Serve the fake SMS Gateway for Android (local server and cloud) on 127.0.0.1."""
+    fake = FakeSmsGateway()
+    server = TestServer(fake.app(), host="127.0.0.1")
+    await server.start_server()
+    fake.base = str(server.make_url("")).rstrip("/")
+    yield fake
+    fake.release()
+    await server.close()
+
+
+@pytest.fixture
+async def httpsms(socket_enabled: None) -> AsyncGenerator[FakeHttpSms]:
+    """Serve the fake httpSMS API on 127.0.0.1."""
+    fake = FakeHttpSms()
     server = TestServer(fake.app(), host="127.0.0.1")
     await server.start_server()
     fake.base = str(server.make_url("")).rstrip("/")

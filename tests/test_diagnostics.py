@@ -17,7 +17,15 @@ from syrupy.matchers import path_type
 
 from custom_components.client_etiquette.const import DOMAIN
 
-from . import CALENDAR, DRIVING, TRACKER, entry_with_fixed_ids, on_snapshot_release, setup_entry
+from . import (
+    BASE_OPTIONS,
+    CALENDAR,
+    DRIVING,
+    TRACKER,
+    entry_with_fixed_ids,
+    on_snapshot_release,
+    setup_entry,
+)
 
 
 async def test_diagnostics_redacted(
@@ -244,3 +252,36 @@ async def test_diagnostics_snapshot(
     result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     # A callback's uid is random (uuid4): the snapshot keeps only that it is a string.
     assert result == snapshot(matcher=path_type({r"callbacks\.\d+\.uid": (str,)}, regex=True))
+
+
+async def test_own_phone_gateways_redacted(
+    hass: HomeAssistant, sources: None, hass_client: ClientSessionGenerator
+) -> None:
+    """Check that the gateways' secrets, the own number and the phone's address are redacted."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    assert await async_setup_component(hass, "homeassistant", {})
+    secrets = {
+        "sms_gateway_url": "http://192.168.1.20:8080",
+        "sms_gateway_username": "jan-phone",
+        "sms_gateway_password": "gw-password-1",
+        "sms_gateway_signing_key": "gw-signing-key",
+        "sms_gateway_webhook_id": "gw-webhook-id",
+        "httpsms_api_key": "uk_secret_key",
+        "httpsms_from_number": "+48221234599",
+        "httpsms_signing_key": "httpsms-signing-key",
+        "httpsms_webhook_id": "httpsms-webhook-id",
+    }
+    entry = await setup_entry(
+        hass,
+        MockConfigEntry(
+            domain=DOMAIN,
+            title="My phone",
+            options={**BASE_OPTIONS, "texting_backend": "sms_gateway", **secrets},
+        ),
+    )
+    result = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    dumped = json.dumps(result)
+    for value in secrets.values():
+        assert value not in dumped
+    assert result["entry"]["options"]["texting_backend"] == "sms_gateway"
+    assert result["entry"]["options"]["httpsms_from_number"] == "**REDACTED**"

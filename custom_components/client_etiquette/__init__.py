@@ -22,6 +22,7 @@ from .sources.monitor import ReadinessMonitor
 from .sources.notifications import async_track_missed_call_notifications
 from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
+from .telephony.gateways import async_register_gateway_webhooks
 from .telephony.missed import MissedCalls
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
@@ -118,6 +119,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     entry.async_on_unload(reminders.async_stop)
     await async_install_blueprints(hass)
     entry.async_on_unload(async_register_webhooks(hass, entry))
+    entry.async_on_unload(async_register_gateway_webhooks(hass, entry))
     entry.async_on_unload(await async_setup_cloudhook(hass, entry))
     return True
 

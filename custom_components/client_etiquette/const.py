@@ -128,7 +128,23 @@ CONF_TWILIO_FROM_NUMBER: Final = "twilio_from_number"
 CONF_NOTIFY_ACTION: Final = "notify_action"
 # Twilio's API address; a compatible provider or a local test server can stand in.
 CONF_TWILIO_API_BASE: Final = "twilio_api_base"
-TEXTING_BACKENDS: Final = ("none", "twilio", "notify")
+TEXTING_BACKENDS: Final = ("none", "twilio", "notify", "sms_gateway", "httpsms")
+# SMS Gateway for Android (capcom6): "local" (the phone's own server) or "cloud"; the
+# API's address, the credentials the app shows, its webhook signing key.
+CONF_SMS_GATEWAY_MODE: Final = "sms_gateway_mode"
+CONF_SMS_GATEWAY_URL: Final = "sms_gateway_url"
+CONF_SMS_GATEWAY_USERNAME: Final = "sms_gateway_username"
+CONF_SMS_GATEWAY_PASSWORD: Final = "sms_gateway_password"
+CONF_SMS_GATEWAY_SIGNING_KEY: Final = "sms_gateway_signing_key"
+CONF_SMS_GATEWAY_WEBHOOK_ID: Final = "sms_gateway_webhook_id"
+SMS_GATEWAY_MODES: Final = ("local", "cloud")
+# httpSMS (NdoleStudio): the API key, the own number, the API's address (self-hosted
+# servers), the webhook's signing key.
+CONF_HTTPSMS_API_KEY: Final = "httpsms_api_key"
+CONF_HTTPSMS_FROM_NUMBER: Final = "httpsms_from_number"
+CONF_HTTPSMS_API_BASE: Final = "httpsms_api_base"
+CONF_HTTPSMS_SIGNING_KEY: Final = "httpsms_signing_key"
+CONF_HTTPSMS_WEBHOOK_ID: Final = "httpsms_webhook_id"
 
 # Telephony webhooks.
 CONF_VOICE_WEBHOOK_ID: Final = "voice_webhook_id"
@@ -150,6 +166,12 @@ SECRET_OPTIONS: Final = (
     CONF_PBX_SECRET,
     CONF_VOICE_WEBHOOK_ID,
     CONF_PBX_WEBHOOK_ID,
+    CONF_SMS_GATEWAY_PASSWORD,
+    CONF_SMS_GATEWAY_SIGNING_KEY,
+    CONF_SMS_GATEWAY_WEBHOOK_ID,
+    CONF_HTTPSMS_API_KEY,
+    CONF_HTTPSMS_SIGNING_KEY,
+    CONF_HTTPSMS_WEBHOOK_ID,
 )
 
 # The event entity's event types.

@@ -20,10 +20,13 @@ from homeassistant.core import HomeAssistant
 from .const import (
     CONF_EMAIL,
     CONF_FORWARD_NUMBER,
+    CONF_HTTPSMS_FROM_NUMBER,
     CONF_NOTE,
     CONF_PBX_WEBHOOK_ID,
     CONF_REPLY_EMAIL,
     CONF_SENDER_NAME,
+    CONF_SMS_GATEWAY_URL,
+    CONF_SMS_GATEWAY_USERNAME,
     CONF_TEMPLATE_PREFIX,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_FROM_NUMBER,
@@ -72,6 +75,10 @@ TO_REDACT = {
     CONF_FORWARD_NUMBER,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_FROM_NUMBER,
+    # The own phone: its number, its address on the network and the gateway's login.
+    CONF_HTTPSMS_FROM_NUMBER,
+    CONF_SMS_GATEWAY_URL,
+    CONF_SMS_GATEWAY_USERNAME,
     *(CONF_TEMPLATE_PREFIX + language for language in LANGUAGES),
     *SECRET_OPTIONS,
 }

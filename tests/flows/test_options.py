@@ -91,7 +91,13 @@ async def open_texting(hass: HomeAssistant, entry_id: str, backend: str) -> dict
         result["flow_id"], {"next_step_id": "texting"}
     )
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["texting_twilio", "texting_notify", "texting_off"]
+    assert result["menu_options"] == [
+        "texting_twilio",
+        "texting_sms_gateway",
+        "texting_httpsms",
+        "texting_notify",
+        "texting_off",
+    ]
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"next_step_id": backend}
     )

@@ -497,7 +497,7 @@ async def test_enqueue_sends_once_and_persists(
     assert stored["key"] == "call-1"
     assert stored["to"] == TO
     assert hass_storage[STORE_KEY]["version"] == 1
-    assert hass_storage[STORE_KEY]["minor_version"] == 2
+    assert hass_storage[STORE_KEY]["minor_version"] == 3
     await outbox.async_shutdown()
 
 
@@ -1250,7 +1250,7 @@ async def test_storage_migration(hass: HomeAssistant, hass_storage: dict[str, An
     }
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
     assert outbox.items == []
-    assert hass_storage[STORE_KEY]["minor_version"] == 2
+    assert hass_storage[STORE_KEY]["minor_version"] == 3
     await outbox.async_shutdown()
 
     hass_storage[STORE_KEY] = {"version": 2, "minor_version": 1, "key": STORE_KEY, "data": {}}

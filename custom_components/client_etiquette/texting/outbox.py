@@ -70,6 +70,27 @@ class CheckableBackend(TextBackend, Protocol):
         """
 
 
+@runtime_checkable
+class TrackedBackend(Protocol):
+    """A gateway that takes our id for each text, gives its own, and finds a text again."""
+
+    @property
+    def source(self) -> str:
+        """Name the gateway in its webhooks' reports ("sms_gateway", "httpsms")."""
+
+    async def async_send_text(self, to: str, body: str, ref: str) -> str:
+        """Send ``body`` to ``to`` with our id ``ref``; return the gateway's message id."""
+
+    async def async_find_text(self, to: str, body: str, since: datetime, ref: str) -> str | None:
+        """Return the gateway's id of this text when it has it, else None.
+
+        Raises a ``TextError`` subclass when its messages can't be read now.
+        """
+
+
+type AnyBackend = TextBackend | TrackedBackend
+
+
 class TextState(StrEnum):
     """Where a queued text is."""
 
@@ -103,6 +124,7 @@ class OutboxItem:
     state: TextState = TextState.PENDING
     sending: bool = False
     unsure: bool = False
+    message_id: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the stored form."""
@@ -118,6 +140,7 @@ class OutboxItem:
             "state": self.state.value,
             "sending": self.sending,
             "unsure": self.unsure,
+            "message_id": self.message_id,
         }
 
     @classmethod
@@ -136,6 +159,7 @@ class OutboxItem:
             state=TextState(data.get("state", TextState.PENDING)),
             sending=bool(data.get("sending", False)),
             unsure=bool(data.get("unsure", False)),
+            message_id=data.get("message_id"),
         )
 
 
@@ -152,7 +176,7 @@ class Outbox:
         self,
         hass: HomeAssistant,
         entry_id: str,
-        backend: TextBackend,
+        backend: AnyBackend,
         *,
         on_change: Callable[[OutboxItem], None] | None = None,
         max_attempts: int = 8,
@@ -176,6 +200,7 @@ class Outbox:
         self._store = outbox_store(hass, entry_id)
         self._items: dict[str, OutboxItem] = {}
         self._by_key: dict[str, OutboxItem] = {}
+        self._by_message_id: dict[str, OutboxItem] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._semaphore = asyncio.Semaphore(max_concurrent)
@@ -201,6 +226,10 @@ class Outbox:
     def get(self, item_id: str) -> OutboxItem | None:
         """Return the item with this id, if it is kept."""
         return self._items.get(item_id)
+
+    def by_message_id(self, message_id: str) -> OutboxItem | None:
+        """Return the item the gateway knows by this message id, if it is kept."""
+        return self._by_message_id.get(message_id)
 
     def by_key(self, key: str) -> OutboxItem | None:
         """Return the item queued under this idempotency key, if it is kept."""
@@ -250,7 +279,7 @@ class Outbox:
 
     @property
     def _can_check(self) -> bool:
-        return isinstance(self._backend, CheckableBackend)
+        return isinstance(self._backend, CheckableBackend | TrackedBackend)
 
     async def async_shutdown(self) -> None:
         """Stop timers, let in-flight sends finish (up to ``shutdown_grace``), save."""
@@ -293,6 +322,8 @@ class Outbox:
     def _add(self, item: OutboxItem) -> None:
         self._items[item.id] = item
         self._by_key[item.key] = item
+        if item.message_id is not None:
+            self._by_message_id[item.message_id] = item
 
     def _prune(self, now: datetime) -> None:
         """Forget finished items older than the retention period."""
@@ -301,6 +332,8 @@ class Outbox:
             if item.state is not TextState.PENDING and item.created < cutoff:
                 del self._items[item.id]
                 del self._by_key[item.key]
+                if item.message_id is not None:
+                    self._by_message_id.pop(item.message_id, None)
 
     def _data(self) -> dict[str, Any]:
         return {"items": [item.as_dict() for item in self._items.values()]}
@@ -372,12 +405,30 @@ class Outbox:
     async def _async_send_once(self, item: OutboxItem) -> None:
         """Send, unless an earlier attempt whose outcome was unknown got through."""
         backend = self._backend
+        if isinstance(backend, TrackedBackend):
+            await self._async_send_tracked(backend, item)
+            return
         if item.unsure and isinstance(backend, CheckableBackend):
             since = item.created - LOOKBACK
             if await backend.async_was_accepted(item.to, item.body, since):
                 _LOGGER.info("Text %s had been accepted after all; not sent again", item.id)
                 return
         await backend.async_send(item.to, item.body)
+
+    async def _async_send_tracked(self, backend: TrackedBackend, item: OutboxItem) -> None:
+        """Send with the item's id, unless a lookup finds an earlier attempt got through."""
+        if item.unsure:
+            since = item.created - LOOKBACK
+            found = await backend.async_find_text(item.to, item.body, since, item.id)
+            if found is not None:
+                _LOGGER.info("Text %s had been accepted after all; not sent again", item.id)
+                self._set_message_id(item, found)
+                return
+        self._set_message_id(item, await backend.async_send_text(item.to, item.body, item.id))
+
+    def _set_message_id(self, item: OutboxItem, message_id: str) -> None:
+        item.message_id = message_id
+        self._by_message_id[message_id] = item
 
     def _unsure(self, item: OutboxItem, err: UnsureTextError) -> None:
         """Handle a text that may have been accepted: check before the next try, or stop."""

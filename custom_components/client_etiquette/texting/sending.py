@@ -15,7 +15,14 @@ from homeassistant.core import HomeAssistant, callback
 from ..callbacks.models import CallbackItem
 from ..callbacks.queue import CallbackQueue
 from ..const import (
+    CONF_HTTPSMS_API_BASE,
+    CONF_HTTPSMS_API_KEY,
+    CONF_HTTPSMS_FROM_NUMBER,
     CONF_NOTIFY_ACTION,
+    CONF_SMS_GATEWAY_MODE,
+    CONF_SMS_GATEWAY_PASSWORD,
+    CONF_SMS_GATEWAY_URL,
+    CONF_SMS_GATEWAY_USERNAME,
     CONF_TEXTING_BACKEND,
     CONF_TWILIO_ACCOUNT_SID,
     CONF_TWILIO_API_BASE,
@@ -23,21 +30,44 @@ from ..const import (
     CONF_TWILIO_FROM_NUMBER,
     EVENT_TEXT_FAILED,
 )
+from ..core.gateways import DeliveryStatus
 from ..directory import ClientDirectory
 from ..events import CallEvents
 from ..issues import async_create_texts_failing, async_delete_texts_failing
 from ..outgoing.actions import asked_client_id
+from .httpsms import HTTPSMS_API_BASE, HttpSmsBackend
 from .notify import NotifyBackend
-from .outbox import Outbox, OutboxItem, TextBackend
+from .outbox import AnyBackend, Outbox, OutboxItem
+from .sms_gateway import MODE_CLOUD, MODE_LOCAL, SMS_GATEWAY_CLOUD_URL, SmsGatewayBackend
 from .twilio import TWILIO_API_BASE, TwilioBackend
 
 # Consecutive failed attempts of one text before the user is told.
 FAILURE_THRESHOLD = 3
+# A callback item's text status from a gateway's delivery report; these are final.
+DELIVERY_STATES = {DeliveryStatus.DELIVERED: "delivered", DeliveryStatus.FAILED: "undelivered"}
+FINAL_STATES = frozenset(DELIVERY_STATES.values())
 
 
-def backend_from_options(hass: HomeAssistant, options: Mapping[str, Any]) -> TextBackend | None:
+def backend_from_options(hass: HomeAssistant, options: Mapping[str, Any]) -> AnyBackend | None:
     """Return the texting backend the user chose, or None for no texting."""
     backend = options.get(CONF_TEXTING_BACKEND, "none")
+    if backend == "sms_gateway":
+        mode = options.get(CONF_SMS_GATEWAY_MODE, MODE_LOCAL)
+        url = options.get(CONF_SMS_GATEWAY_URL) or SMS_GATEWAY_CLOUD_URL
+        return SmsGatewayBackend(
+            hass,
+            url,
+            options[CONF_SMS_GATEWAY_USERNAME],
+            options[CONF_SMS_GATEWAY_PASSWORD],
+            mode=MODE_CLOUD if mode == MODE_CLOUD else MODE_LOCAL,
+        )
+    if backend == "httpsms":
+        return HttpSmsBackend(
+            hass,
+            options[CONF_HTTPSMS_API_KEY],
+            options[CONF_HTTPSMS_FROM_NUMBER],
+            api_base=options.get(CONF_HTTPSMS_API_BASE) or HTTPSMS_API_BASE,
+        )
     if backend == "twilio":
         return TwilioBackend(
             hass,
@@ -58,7 +88,7 @@ class TextSending:
         self,
         hass: HomeAssistant,
         entry_id: str,
-        backend: TextBackend,
+        backend: AnyBackend,
         *,
         queue: CallbackQueue,
         directory: ClientDirectory,
@@ -71,6 +101,7 @@ class TextSending:
         self._directory = directory
         self._events = events
         self.outbox = Outbox(hass, entry_id, backend, on_change=self._on_change)
+        self.source: str | None = getattr(backend, "source", None)
         self._reported: set[str] = set()
 
     async def async_load(self) -> None:
@@ -89,11 +120,58 @@ class TextSending:
         self.outbox.enqueue(item.number, body, key=f"{item.uid}:{item.calls}")
         return True
 
+    async def async_delivery_report(
+        self,
+        source: str,
+        message_id: str,
+        status: DeliveryStatus,
+        error: str | None = None,
+        *,
+        ref: str | None = None,
+    ) -> bool:
+        """Show a gateway's report on the text's callback item; False for no text of ours.
+
+        ``message_id`` is the gateway's id of the text, ``ref`` the id we sent it with
+        (the outbox item's), when the report carries it. Delivered and undelivered are
+        final: a late or repeated report changes nothing. An undelivered text fires
+        ``text_failed`` once.
+        """
+        if source != self.source:
+            return False
+        message = self.outbox.by_message_id(message_id) or self.outbox.get(ref or message_id)
+        if message is None:
+            return False
+        state = DELIVERY_STATES.get(status)
+        uid = message.key.partition(":")[0]
+        item = self._queue.get(uid)
+        if state is None or item is None or item.text_status in FINAL_STATES:
+            return True
+        item = self._queue.async_update(uid, text_status=state)
+        if status is DeliveryStatus.FAILED:
+            message.last_error = error or message.last_error
+            self._report_undelivered(item, message, error)
+        return True
+
+    def _report_undelivered(
+        self, item: CallbackItem | None, message: OutboxItem, error: str | None
+    ) -> None:
+        self._events.fire(
+            EVENT_TEXT_FAILED,
+            {
+                "client_name": item.name if item else self._asked_client(message.key),
+                "number": message.to,
+                "error": error,
+                "final": True,
+            },
+        )
+
     @callback
     def _on_change(self, message: OutboxItem) -> None:
         uid = message.key.partition(":")[0]
         if message.state == "sent":
-            self._queue.async_update(uid, text_status="sent")
+            current = self._queue.get(uid)
+            if current is None or current.text_status not in FINAL_STATES:
+                self._queue.async_update(uid, text_status="sent")
             self._reported.discard(message.key)
             if not self.outbox.failing:
                 async_delete_texts_failing(self._hass, self._entry_id)

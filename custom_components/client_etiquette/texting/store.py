@@ -11,7 +11,8 @@ from ..const import DOMAIN
 
 STORAGE_VERSION: Final = 1
 # 1.2 adds "unsure" to items; older items read it as false.
-STORAGE_MINOR_VERSION: Final = 2
+# 1.3 adds "message_id" (the gateway's id of a sent text); older items read it as None.
+STORAGE_MINOR_VERSION: Final = 3
 
 
 def _key(entry_id: str) -> str:
@@ -26,8 +27,9 @@ class OutboxStore(Store[dict[str, Any]]):
     ) -> dict[str, Any]:
         """Bring stored data to the current version.
 
-        1.2 only adds the optional ``unsure`` to items (read as false when missing), so
-        1.0 and 1.1 data is already valid. Future layouts: "if old_major_version < 2: ..."
+        1.2 only adds the optional ``unsure`` to items (read as false when missing) and
+        1.3 the optional ``message_id`` (read as None), so 1.0 to 1.2 data is already
+        valid. Future layouts: "if old_major_version < 2: ..."
         transforms old_data here.
         """
         if old_major_version > STORAGE_VERSION:

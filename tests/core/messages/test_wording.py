@@ -465,6 +465,13 @@ def test_description_in_each_language(language: str) -> None:
             "Jeszcze nie wysłano, ponawiamy",
         ),
         ("failed", "Could not be sent", "Не удалось отправить", "Nie udało się wysłać"),
+        ("delivered", "Delivered", "Доставлено", "Dostarczono"),
+        (
+            "undelivered",
+            "Sent, but not delivered",
+            "Отправлено, но не доставлено",
+            "Wysłano, ale nie dostarczono",
+        ),
         (
             "not_sent:no_texting_backend",
             "Not sent: no texting service is set up",
