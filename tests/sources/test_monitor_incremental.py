@@ -37,6 +37,7 @@ from .. import (
     DRIVING,
     LIBRARY,
     METRO,
+    NO_HOLD,
     PHONE_STATE,
     SCHEDULE,
     SIGNAL,
@@ -57,7 +58,6 @@ REMOVE = "<remove>"
 
 # Entry 1: every kind of source, an entity in two roles (Android Auto: driving and car),
 # fixed hours with a workday sensor, a schedule, a source that never exists.
-NO_HOLD = {"driving_hold": 0, "weak_signal_margin": 0, "weak_signal_recovery": 0, "zone_exit": 0}
 OPTIONS_1: dict[str, Any] = {
     "driving_entities": [DRIVING, ANDROID_AUTO],
     "car_entities": [ANDROID_AUTO, CAR_BT],
