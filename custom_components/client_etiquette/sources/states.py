@@ -271,10 +271,17 @@ class SnapshotTracker:
         """A source whose reason holds on after it calms down (``core.stability``)."""
         usable = self._usable
         latch = IDLE
+        current = (Evidence(reason, entity_id),)
 
         def slot() -> tuple[Evidence, ...]:
             nonlocal latch
-            latch = stability.advance(latch, level_of(usable[entity_id]), self._now, delay)
+            level = level_of(usable[entity_id])
+            if level is Level.ACTIVE:
+                latch = stability.COUNTING
+                return current
+            if latch is IDLE:  # the common case: calm and not counting
+                return ()
+            latch = stability.advance(latch, level, self._now, delay)
             return stability.evidence(latch, reason, entity_id, delay)
 
         return slot
