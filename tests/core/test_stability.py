@@ -263,8 +263,11 @@ def test_latch_follows_the_specification(
 def test_never_ready_within_the_hold_after_driving_evidence(
     readings: list[tuple[int, bool | None]], probe: int
 ) -> None:
-    """Whatever the activity sensor does, the verdict stays "driving" for the whole hold
-    after the last moment it said driving, and ready_again_at is that moment plus the hold."""
+    """Never ready within the hold after the last driving evidence, whatever comes.
+
+    The verdict stays "driving" for the whole hold after the last moment the activity
+    sensor said driving, and ready_again_at is that moment plus the hold.
+    """
     latch, total, stopped = IDLE, 0, None
     last_driving: datetime | None = None
     for gap, driving in readings:
@@ -297,8 +300,11 @@ def test_never_ready_within_the_hold_after_driving_evidence(
 def test_a_flap_shorter_than_the_recovery_never_changes_the_verdict(
     good_for: list[int], good_dbm: int, bad_dbm: int
 ) -> None:
-    """Weak signal, then good spells shorter than the 60 s recovery, each ended by a weak
-    or doubtful reading: weak_signal holds at every moment."""
+    """A flap shorter than the recovery time never changes the verdict.
+
+    Weak signal, then good spells shorter than the 60 s recovery, each ended by a weak or
+    doubtful reading: weak_signal holds at every moment.
+    """
     steady = Steadiness()
     delay = steady.signal_recovery
     latch, moment = advance(IDLE, signal_level(-115, -110, 5), T0, delay), T0
@@ -320,8 +326,11 @@ def test_a_flap_shorter_than_the_recovery_never_changes_the_verdict(
 
 @given(st.lists(st.integers(min_value=1, max_value=59), min_size=1, max_size=20))
 def test_gps_jitter_at_the_edge_never_leaves_the_zone(outside_for: list[int]) -> None:
-    """Inside a dead zone, then fixes just outside its edge (within the GPS accuracy) for
-    less than the exit time, each followed by a fix inside: dead_zone holds throughout."""
+    """GPS jitter shorter than the exit time never leaves the zone.
+
+    Inside a dead zone, then fixes just outside its edge (within the GPS accuracy) for less
+    than the exit time, each followed by a fix inside: dead_zone holds throughout.
+    """
     delay = Steadiness().zone_exit
     latch, moment = advance(IDLE, zone_level(True, 40, 100, 30), T0, delay), T0
     for seconds in outside_for:

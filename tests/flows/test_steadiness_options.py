@@ -31,7 +31,7 @@ SECTION_OF = {
 
 
 def form(**fields: Any) -> dict[str, Any]:
-    """The sources form with DND as its one source, plus ``fields`` in their sections."""
+    """Fill the sources form with DND as its one source, plus ``fields`` in their sections."""
     sections: dict[str, dict[str, Any]] = {
         "activity": {},
         "phone": {"dnd_entities": [DND]},
@@ -45,7 +45,7 @@ def form(**fields: Any) -> dict[str, Any]:
 
 
 def unfolded(result: dict[str, Any]) -> set[str]:
-    """The sections the form shows unfolded."""
+    """List the sections the form shows unfolded."""
     return {
         str(key)
         for key, field in result["data_schema"].schema.items()

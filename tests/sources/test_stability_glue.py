@@ -73,9 +73,11 @@ async def test_car_evidence_ending_ends_the_hold_at_once(
 async def test_unload_during_a_hold_leaves_nothing_behind(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Unloaded while a hold, a signal recovery and a zone exit run: the entity stays
-    unavailable when their ends pass (their timer went with the entry); set up again, it
-    reads the calm sources afresh."""
+    """Unload during a hold, a signal recovery and a zone exit: nothing fires afterwards.
+
+    The entity stays unavailable when their ends pass (their timer went with the entry);
+    set up again, it reads the calm sources afresh.
+    """
     freezer.move_to(START)
     entry = await setup_entry(hass, make_entry(DEFAULTS))
     hass.states.async_set(DRIVING, "in_vehicle")

@@ -47,11 +47,11 @@ class Trace:
     texts: list[dict[str, Any]] = field(default_factory=list)
 
     def at(self, clock: str) -> datetime:
-        """A wall-clock time of the trace's day, as an aware datetime."""
+        """Return a wall-clock time of the trace's day as an aware datetime."""
         return datetime.combine(self.day, time.fromisoformat(clock), self.tz)
 
     def timeline(self) -> list[tuple[datetime, str, dict[str, Any]]]:
-        """Every step, expectation and call, in time order."""
+        """List every step, expectation and call, in time order."""
         moments = [
             (self.at(item["at"]), kind, item)
             for kind, items in (("step", self.steps), ("expect", self.expect), ("text", self.texts))
@@ -77,7 +77,7 @@ def load(path: Path) -> Trace:
 
 
 def trace_files() -> list[Path]:
-    """Every trace in tests/traces/."""
+    """List every trace in tests/traces/."""
     return sorted(TRACES.glob("*.yaml"))
 
 

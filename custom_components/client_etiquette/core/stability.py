@@ -57,13 +57,13 @@ class Latch:
     calm_since: datetime | None = None
 
     def until(self, delay: timedelta) -> datetime | None:
-        """When a calm source stops counting; None while it is active or not counting."""
+        """Return when a calm source stops counting; None while it is active or not counting."""
         if not self.counting or self.calm_since is None:
             return None
         return self.calm_since + delay
 
     def counts(self, delay: timedelta, now: datetime) -> bool:
-        """Whether the reason counts at ``now``."""
+        """Tell whether the reason counts at ``now``."""
         end = self.until(delay)
         return self.counting and (end is None or end > now)
 
@@ -86,7 +86,7 @@ def advance(latch: Latch, level: Level, now: datetime, delay: timedelta) -> Latc
 
 
 def evidence(latch: Latch, reason: Reason, source: str, delay: timedelta) -> tuple[Evidence, ...]:
-    """The evidence a latch gives: none, current, or held until its delay runs out.
+    """Give a latch's evidence: none, current, or held until its delay runs out.
 
     Held evidence counts only before its ``until`` (``readiness.evaluate`` drops it
     from then on, and sets its timer for that moment).
@@ -100,12 +100,12 @@ def evidence(latch: Latch, reason: Reason, source: str, delay: timedelta) -> tup
 
 
 def driving_level(driving: bool | None) -> Level:
-    """A driving source: driving, or calm (stopped, or its state unknown for a while)."""
+    """Rate a driving source: active while driving, else calm (stopped, or unknown)."""
     return Level.ACTIVE if driving else Level.CALM
 
 
 def signal_level(dbm: float, threshold: float, margin: float) -> Level:
-    """A signal in dBm: weak at or below the threshold, good only above it by the margin."""
+    """Rate a signal in dBm: weak at or below the threshold, good only above it by the margin."""
     if dbm <= threshold:
         return Level.ACTIVE
     if dbm <= threshold + margin:
@@ -114,7 +114,7 @@ def signal_level(dbm: float, threshold: float, margin: float) -> Level:
 
 
 def zone_level(inside: bool, distance: float | None, radius: float, accuracy: float) -> Level:
-    """A tracker and a zone: inside; outside but maybe inside (GPS); or clearly outside.
+    """Rate a tracker against a zone: inside; outside but maybe inside (GPS); or clearly out.
 
     ``distance`` is from the tracker's position to the zone's centre in metres (None
     when the position is unknown); ``accuracy`` is the position's GPS accuracy.

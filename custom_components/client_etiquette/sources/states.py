@@ -155,7 +155,7 @@ class SourceConfig:
 
 
 def steadiness_from_options(options: Mapping[str, Any]) -> Steadiness:
-    """The hold and hysteresis settings; an entry without them gets the defaults."""
+    """Read the hold and hysteresis settings; an entry without them gets the defaults."""
     return Steadiness(
         driving_hold=timedelta(
             minutes=float(options.get(CONF_DRIVING_HOLD, DEFAULT_DRIVING_HOLD_MINUTES))
@@ -268,7 +268,7 @@ class SnapshotTracker:
         level_of: Callable[[State | None], Level],
         delay: timedelta,
     ) -> _Slot:
-        """A source whose reason holds on after it calms down (``core.stability``)."""
+        """Make the slot of a source whose reason holds on after it calms down."""
         usable = self._usable
         latch = IDLE
         current = (Evidence(reason, entity_id),)
@@ -484,7 +484,7 @@ def is_weak_signal(state: State, config: SourceConfig) -> bool:
 
 
 def signal_level(state: State, config: SourceConfig) -> Level:
-    """A signal reading with hysteresis: good only above the threshold by the margin."""
+    """Rate a signal reading: good only above the threshold by the margin (hysteresis)."""
     number = _number(state.state)
     if number is not None:
         return stability.signal_level(
@@ -534,7 +534,7 @@ def in_tracker_zone(tracker: State, zone: State) -> bool:
 
 
 def zone_level(tracker: State, zone: State) -> Level:
-    """Inside the zone; outside within the zone's radius plus the GPS accuracy; or beyond."""
+    """Rate a tracker against a zone: inside; within its radius plus the GPS accuracy; beyond."""
     inside = in_tracker_zone(tracker, zone)
     latitude = tracker.attributes.get(ATTR_LATITUDE)
     longitude = tracker.attributes.get(ATTR_LONGITUDE)
