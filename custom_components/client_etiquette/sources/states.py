@@ -193,7 +193,9 @@ class SnapshotTracker:
     update costs the same with 1 or 200 sources. At every moment ``snapshot`` equals
     a full read of the same states (``tests/sources/snapshot_reference.py``, the reference it is
     tested against), provided ``async_update_source`` is called
-    for every state change of a configured source (``async_refresh`` re-reads them all).
+    for every state change of a configured source (``async_refresh`` re-reads them all)
+    and hold and hysteresis are off. With them, driving, signal and zone sources also keep
+    a ``core.stability`` latch each: what they said before, and since when they are calm.
     """
 
     def __init__(self, hass: HomeAssistant, config: SourceConfig) -> None:
