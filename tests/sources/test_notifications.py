@@ -61,7 +61,7 @@ async def test_missed_call_notification_texts_and_queues(
     item = entry.runtime_data.callbacks.items[0]
     assert item.name == "Anna Kowalska"
     assert item.reasons == ["driving"]
-    # The app sends the same notification again, and after a restart the sensor is restored.
+    # The app sends the same notification again; after a restart it is set again.
     hass.states.async_set(SENSOR, "+48 601 234 567", {**attributes, "is_clearable": False})
     await settle(hass)
     assert await hass.config_entries.async_reload(entry.entry_id)
@@ -83,6 +83,9 @@ async def test_other_notifications_are_ignored(
         SENSOR, "Incoming call", {**posted("Incoming call", "Anna", now), "category": "call"}
     )
     hass.states.async_set(SENSOR, "unavailable", {})
+    # A state restored at start-up is the notification seen before the restart.
+    hass.states.async_remove(SENSOR)
+    hass.states.async_set(SENSOR, "Anna Kowalska", posted("Missed call", "Anna Kowalska", now))
     await settle(hass)
     assert texts == []
     assert entry.runtime_data.callbacks.items == []

@@ -3,8 +3,8 @@
 The configured sensors are the app's *Last notification* sensors, with the phone's
 dialer on their allow list. A new notification that ``core.notifications`` reads as
 a missed call is screened as one (``telephony.missed``); its sensor and post time
-are its event id, so the same notification seen again (a restart restoring the
-sensor, an app re-sending it) does nothing.
+are its event id, so the same notification seen again (an app re-sending it) does
+nothing; a state restored at start-up (no state before it) is not a new notification.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ def async_track_missed_call_notifications(
         state = event.data["new_state"]
         if state is None or state.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
             return
+        if event.data["old_state"] is None:
+            return  # restored at start-up: a notification from before, already handled
         notice = read_notification(state.attributes)
         if notice is None:
             return
