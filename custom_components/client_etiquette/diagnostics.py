@@ -54,6 +54,9 @@ TO_REDACT = {
     "caller",
     "text",
     "transcription",
+    # What a caller said (#18): their reason for calling, their voicemail's transcript.
+    "reason_text",
+    "transcript",
     "recording_url",
     "call_ids",
     "call_id",

@@ -38,6 +38,13 @@ class CallbackItem:
     due_fired: bool = False
     overdue_fired: bool = False
     call_ids: list[str] = field(default_factory=list)
+    # What the caller said the call is about (the provider's speech result, #18).
+    reason_text: str | None = None
+    # The voicemail as the chosen speech-to-text entity heard it; True once it failed.
+    transcript: str | None = None
+    transcript_failed: bool = False
+    # The client was texted once that the promised time can't be kept (#18).
+    followed_up: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).

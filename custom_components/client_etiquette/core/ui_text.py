@@ -42,6 +42,12 @@ class CallbackFacts(Protocol):
     text_status: str
     recording_url: str | None
     transcription: str | None
+    transcript: str | None
+    reason_text: str | None
+
+
+# The most of what a call was about that a reminder quotes.
+ABOUT_CHARS: Final = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,8 @@ class _Words:
     not_sent_because: str
     why: Mapping[str, str]
     reminder: str
+    # What the call was about, before the reminder's message.
+    about: str
 
 
 _WORDS: Final[Mapping[Language, _Words]] = {
@@ -112,6 +120,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "no_answer": "the call rang through",
         },
         reminder="Good time to call back now ({calls}). Ask first whether they can talk.",
+        about="About: “{about}”",
     ),
     Language.RU: _Words(
         number="Номер",
@@ -156,6 +165,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "no_answer": "звонок прошёл",
         },
         reminder="Сейчас удобно перезвонить ({calls}). Сначала спросите, удобно ли говорить.",
+        about="По поводу: «{about}»",
     ),
     Language.PL: _Words(
         number="Numer",
@@ -203,6 +213,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
             "Teraz jest dobry moment, by oddzwonić ({calls}). "
             "Najpierw zapytaj, czy można teraz rozmawiać."
         ),
+        about="W sprawie: „{about}”",
     ),
 }
 
@@ -231,10 +242,26 @@ def calls_phrase(calls: int, language: str) -> str:
     return plural(calls, lang, _WORDS[lang].calls)
 
 
-def reminder_text(calls: int, language: str) -> str:
-    """Word the reminder's message: call back now, how many calls, ask first (rule E12)."""
+def reminder_text(calls: int, language: str, about: str | None = None) -> str:
+    """Word the reminder's message: what it's about, call back now, how many calls, ask first.
+
+    ``about`` is what the caller said the call is about (or their voicemail), quoted
+    as heard, shortened to ``ABOUT_CHARS``; the rest follows rule E12.
+    """
     lang = ui_language(language)
-    return _WORDS[lang].reminder.format(calls=calls_phrase(calls, lang))
+    words = _WORDS[lang]
+    text = words.reminder.format(calls=calls_phrase(calls, lang))
+    said = " ".join((about or "").split())
+    if not said:
+        return text
+    if len(said) > ABOUT_CHARS:
+        said = said[: ABOUT_CHARS - 1].rstrip() + "…"
+    return f"{words.about.format(about=said)}\n{text}"
+
+
+def call_about(item: CallbackFacts) -> str | None:
+    """Return what a call was about: the caller's own words, else their voicemail's."""
+    return item.reason_text or item.transcript or item.transcription or None
 
 
 def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datetime) -> str:
@@ -255,8 +282,9 @@ def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datet
     facts.append((words.number, _number_link(item.number, words)))
     if item.recording_url:
         facts.append((words.voicemail, f"[{words.listen}]({_url(item.recording_url)})"))
-    if item.transcription:
-        facts.append((words.transcription, _escape(item.transcription)))
+    # The chosen speech-to-text entity's transcript, else the provider's (English only).
+    if heard := item.transcript or item.transcription:
+        facts.append((words.transcription, _escape(heard)))
     return "\n".join(f"- **{label}:** {value}" for label, value in facts)
 
 
