@@ -134,8 +134,8 @@ class VoicemailTranscriber:
                 or item.transcript_failed
             ):
                 continue
-            task = self._hass.async_create_background_task(
-                self._async_transcribe(item), f"{DOMAIN} voicemail transcription"
+            task = self._hass.async_create_task(
+                self._async_transcribe(item), f"{DOMAIN} voicemail transcription", eager_start=False
             )
             self._running[uid] = task
             task.add_done_callback(partial(self._done, uid))
