@@ -94,6 +94,20 @@ def test_once_and_only_to_a_number_that_takes_texts() -> None:
     assert decide(busy_until(LATER), can_text=False) == (False, None, None)
 
 
+def test_too_late_is_left_to_the_overdue_reminder() -> None:
+    """Two hours past the promise (Home Assistant was off), no follow-up is sent any more."""
+    assert decide(BUSY, PROMISED + timedelta(hours=2)) == (False, None, None)
+    assert decide(BUSY, PROMISED + timedelta(hours=1, minutes=59))[0] is True
+
+
+def test_hourly_cap_past_the_stale_limit_gives_up() -> None:
+    """A cap that frees only after the follow-up would be stale: nothing to wait for."""
+    texted = PROMISED + timedelta(hours=1, minutes=30)
+    history = History(texts={"+48601000001": (texted,), "+48601000002": (texted,)})
+    now = PROMISED + timedelta(hours=1, minutes=40)
+    assert decide(BUSY, now, history=history) == (False, None, None)
+
+
 def test_hourly_cap_waits_until_it_frees() -> None:
     """The hourly cap holds a follow-up back until a text leaves the hour; 0 means never."""
     first, second = NOW - timedelta(minutes=50), NOW - timedelta(minutes=20)

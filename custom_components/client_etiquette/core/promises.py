@@ -16,13 +16,16 @@ callback: the new time is the moment the freelancer can promise again
 hours), so it is never before ``now`` and never inside a not-ready span that is known.
 With no known end it says "as soon as I can". The per-number cooldown does not apply
 (the text keeps a promise we made); the hourly cap on all texts does: a capped
-follow-up waits until the cap frees.
+follow-up waits until the cap frees. A promise more than ``STALE_AFTER`` past (Home
+Assistant was off, the cap held the text back that long) gets no follow-up any more:
+a text hours late, maybe at night, would not help; the overdue reminder takes over.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from .models import Client, Readiness, ScreeningPolicy
 from .screening import History, callback_time
@@ -43,6 +46,8 @@ class FollowUp:
 
 
 NOTHING = FollowUp()
+# Past this long after the promised time, a follow-up is too late to send.
+STALE_AFTER: Final = timedelta(hours=2)
 
 
 def is_broken(promised: datetime, readiness: Readiness, now: datetime) -> bool:
@@ -71,7 +76,7 @@ def follow_up(
     ``followed_up``: this callback already had its follow-up (never a second one).
     ``can_text``: the number can receive texts and a texting backend is set.
     """
-    if followed_up or not can_text:
+    if followed_up or not can_text or now >= promised + STALE_AFTER:
         return NOTHING
     if not is_broken(promised, readiness, now):
         return FollowUp(wake=promised if now < promised else None)
@@ -79,6 +84,6 @@ def follow_up(
     if frees_at is None:
         return NOTHING
     if frees_at > now:
-        return FollowUp(wake=frees_at)
+        return FollowUp(wake=frees_at) if frees_at < promised + STALE_AFTER else NOTHING
     new_time = callback_time(readiness, client, now)
     return FollowUp(send=True, new_time=new_time)
