@@ -138,6 +138,7 @@ class FakeRecordings:
     body: bytes = field(default_factory=RECORDING.read_bytes)
     token: str = TOKEN
     base: str = ""
+    server: TestServer | None = None
     auth: list[tuple[str, str] | None] = field(default_factory=list)
 
     async def media(self, request: web.Request) -> web.Response:
@@ -158,6 +159,7 @@ async def recordings(socket_enabled: None) -> AsyncGenerator[FakeRecordings]:
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     fake.base = str(server.make_url("")).rstrip("/")
+    fake.server = server
     yield fake
     await server.close()
 
@@ -244,6 +246,46 @@ async def test_transcribed_in_the_callers_language(
     await settle(hass)
     assert hass.states.get(EVENT).attributes["about"] == HEARD
     assert reminders[0].data["message"].startswith(f"About: “{HEARD}”\n")
+
+
+@pytest.mark.parametrize(
+    ("languages", "tag"),
+    [
+        (["en", "pl", "ru"], "pl"),  # faster-whisper through Wyoming: bare codes
+        (["de-DE", "pl_PL"], "pl_PL"),
+        (["pl-PL", "pl-XX"], "pl-PL"),
+    ],
+)
+async def test_the_entitys_own_tag_for_the_language(
+    hass: HomeAssistant,
+    sources: None,
+    hass_client_no_auth: ClientSessionGenerator,
+    recordings: FakeRecordings,
+    languages: list[str],
+    tag: str,
+) -> None:
+    """Polish is asked for with the tag the entity offers for it."""
+    whisper = await add_stt_entity(hass, languages)
+    setup = await voicemail_with_recording(hass, hass_client_no_auth, recordings)
+    assert [metadata.language for metadata in whisper.metadata] == [tag]
+    assert setup.queue[0].transcript == HEARD
+
+
+async def test_provider_unreachable(
+    hass: HomeAssistant,
+    sources: None,
+    hass_client_no_auth: ClientSessionGenerator,
+    recordings: FakeRecordings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A recording address nobody answers: marked failed, one warning naming the error."""
+    whisper = await add_stt_entity(hass, ["pl-PL"])
+    assert recordings.server is not None
+    await recordings.server.close()
+    setup = await voicemail_with_recording(hass, hass_client_no_auth, recordings)
+    assert setup.queue[0].transcript_failed is True
+    assert whisper.metadata == []
+    assert "could not be fetched (ClientConnectorError)" in caplog.text
 
 
 async def test_restart_does_not_transcribe_again(
