@@ -141,6 +141,11 @@ class FakeRecordings:
     server: TestServer | None = None
     auth: list[tuple[str, str] | None] = field(default_factory=list)
 
+    async def presigned(self, request: web.Request) -> web.Response:
+        """Serve the recording to anyone with the link (as Telnyx's pre-signed links do)."""
+        self.auth.append(decode_basic_auth(request.headers.get("Authorization", "")))
+        return web.Response(body=self.body, content_type="audio/x-wav")
+
     async def media(self, request: web.Request) -> web.Response:
         """Serve the recording as WAV to the account's credentials; 401 to anyone else."""
         credentials = decode_basic_auth(request.headers.get("Authorization", ""))
@@ -156,6 +161,7 @@ async def recordings(socket_enabled: None) -> AsyncGenerator[FakeRecordings]:
     fake = FakeRecordings()
     app = web.Application()
     app.router.add_get("/2010-04-01/Accounts/{sid}/Recordings/{rid}.wav", fake.media)
+    app.router.add_get("/presigned/{name}.wav", fake.presigned)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     fake.base = str(server.make_url("")).rstrip("/")
@@ -168,6 +174,7 @@ async def voicemail_with_recording(
     hass: HomeAssistant,
     client_factory: ClientSessionGenerator,
     recordings: FakeRecordings,
+    path: str = RECORDING_PATH,
     **options: Any,
 ) -> Setup:
     """Set up an entry (Polish for unknown callers), screen a call, post its recording."""
@@ -194,7 +201,7 @@ async def voicemail_with_recording(
         "AccountSid": SID,
         "CallSid": "CA" + "1" * 32,
         "RecordingSid": "RE1",
-        "RecordingUrl": recordings.base + RECORDING_PATH,
+        "RecordingUrl": recordings.base + path,
         "RecordingStatus": "completed",
         "RecordingDuration": "3",
     }
@@ -286,6 +293,21 @@ async def test_provider_unreachable(
     assert setup.queue[0].transcript_failed is True
     assert whisper.metadata == []
     assert "could not be fetched (ClientConnectorError)" in caplog.text
+
+
+async def test_credentials_only_to_a_recording_resource(
+    hass: HomeAssistant,
+    sources: None,
+    hass_client_no_auth: ClientSessionGenerator,
+    recordings: FakeRecordings,
+) -> None:
+    """A link that is not a Twilio-style Recording resource is fetched without the token."""
+    await add_stt_entity(hass, ["pl-PL"])
+    setup = await voicemail_with_recording(
+        hass, hass_client_no_auth, recordings, path="/presigned/voicemail-1"
+    )
+    assert recordings.auth == [None]
+    assert setup.queue[0].transcript == HEARD
 
 
 async def test_restart_does_not_transcribe_again(

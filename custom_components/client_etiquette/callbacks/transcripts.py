@@ -177,9 +177,12 @@ class VoicemailTranscriber:
 
     async def _async_fetch(self, url: str) -> bytes:
         """GET the recording with the account's credentials (basic auth)."""
+        # Only to a Twilio-style Recording resource (Twilio, SignalWire): never the token
+        # to another kind of address (Telnyx's recordings are pre-signed links).
         sid = account_sid(url, self._options)
         token = self._options.get(CONF_TWILIO_AUTH_TOKEN)
-        auth = aiohttp.BasicAuth(sid, str(token)) if sid and token else None
+        recording = "Recordings" in urlsplit(url).path.split("/")
+        auth = aiohttp.BasicAuth(sid, str(token)) if sid and token and recording else None
         session = async_get_clientsession(self._hass)
         try:
             async with session.get(url, auth=auth, timeout=FETCH_TIMEOUT) as response:
