@@ -25,6 +25,12 @@ METRO = "zone.metro"
 BAR = "zone.jazz_bar"
 LIBRARY = "zone.library"
 
+NO_HOLD: dict[str, Any] = {
+    "driving_hold": 0,
+    "weak_signal_margin": 0,
+    "weak_signal_recovery": 0,
+    "zone_exit": 0,
+}
 BASE_OPTIONS: dict[str, Any] = {
     "driving_entities": [DRIVING],
     "phone_state_entities": [PHONE_STATE],
@@ -37,6 +43,9 @@ BASE_OPTIONS: dict[str, Any] = {
     "dead_zones": [METRO],
     "noisy_zones": [BAR],
     "public_zones": [LIBRARY],
+    # The stand-ins react to every flip at once: hold and hysteresis off (issue #16; they
+    # have their own tests: tests/core/test_stability.py, tests/traces).
+    **NO_HOLD,
 }
 
 ZONES = {

@@ -184,7 +184,8 @@ def test_test_directories_mirror_the_packages() -> None:
 
     tests/<name>/ exists for each sub-package of the integration, with an __init__.py; the
     only other directories are tests/browser (run by scripts/browser-test only), syrupy's
-    tests/snapshots and tests/fixtures (stored data of earlier versions).
+    tests/snapshots, tests/fixtures (stored data of earlier versions) and tests/traces
+    (recorded days replayed through Home Assistant).
     """
     packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
     directories = {
@@ -192,7 +193,7 @@ def test_test_directories_mirror_the_packages() -> None:
         for path in TESTS.iterdir()
         if path.is_dir() and not path.name.startswith((".", "__"))
     }
-    assert directories == packages | {"browser", "snapshots", "fixtures"}
+    assert directories == packages | {"browser", "snapshots", "fixtures", "traces"}
     assert all((TESTS / name / "__init__.py").is_file() for name in packages)
     assert not (TESTS / "browser" / "__init__.py").exists()
 

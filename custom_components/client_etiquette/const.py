@@ -17,6 +17,12 @@ from .core.models import (
     Tier,
     UnknownCallers,
 )
+from .core.stability import (
+    DEFAULT_DRIVING_HOLD,
+    DEFAULT_SIGNAL_MARGIN,
+    DEFAULT_SIGNAL_RECOVERY,
+    DEFAULT_ZONE_EXIT,
+)
 
 DOMAIN: Final = "client_etiquette"
 
@@ -38,6 +44,11 @@ CONF_WORKDAY_ENTITY: Final = "workday_entity"
 CONF_WORK_START: Final = "work_start"
 CONF_WORK_END: Final = "work_end"
 CONF_WORK_DAYS: Final = "work_days"
+# Hold and hysteresis (core.stability): minutes, dB, seconds, seconds.
+CONF_DRIVING_HOLD: Final = "driving_hold"
+CONF_WEAK_SIGNAL_MARGIN: Final = "weak_signal_margin"
+CONF_WEAK_SIGNAL_RECOVERY: Final = "weak_signal_recovery"
+CONF_ZONE_EXIT: Final = "zone_exit"
 
 # Options that hold lists of entity ids, and those that hold one entity id.
 ENTITY_LIST_OPTIONS: Final = (
@@ -54,6 +65,11 @@ ENTITY_LIST_OPTIONS: Final = (
 ENTITY_OPTIONS: Final = (CONF_TRACKER_ENTITY, CONF_SCHEDULE_ENTITY, CONF_WORKDAY_ENTITY)
 
 DEFAULT_WEAK_SIGNAL_DBM: Final = -110
+# core.stability's defaults in the units the options store.
+DEFAULT_DRIVING_HOLD_MINUTES: Final = DEFAULT_DRIVING_HOLD // timedelta(minutes=1)
+DEFAULT_WEAK_SIGNAL_MARGIN: Final = DEFAULT_SIGNAL_MARGIN
+DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS: Final = DEFAULT_SIGNAL_RECOVERY // timedelta(seconds=1)
+DEFAULT_ZONE_EXIT_SECONDS: Final = DEFAULT_ZONE_EXIT // timedelta(seconds=1)
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WORK_DAYS: Final = ("mon", "tue", "wed", "thu", "fri")
 

@@ -356,6 +356,8 @@ async def test_renamed_sensor_keeps_its_device_and_follows(
     sensor = next(e for e in platform.entities.values() if e.entity_id == renamed)
     sensor.async_entity_id_changed(ANNA_SENSOR)  # what Home Assistant 2026.11 calls
     hass.states.async_set(DRIVING, "still")
+    freezer.tick(timedelta(minutes=5))  # the driving hold
+    async_fire_time_changed(hass)
     await settle(hass)
     assert hass.states.get(renamed).state == "on"  # type: ignore[union-attr]
     assert registry.async_get(renamed).device_id == device  # type: ignore[union-attr]

@@ -37,6 +37,7 @@ from .. import (
     DRIVING,
     LIBRARY,
     METRO,
+    NO_HOLD,
     PHONE_STATE,
     SCHEDULE,
     SIGNAL,
@@ -75,6 +76,9 @@ OPTIONS_1: dict[str, Any] = {
     "work_start": "09:00:00",
     "work_end": "17:00:00",
     "work_days": ["mon", "tue", "wed", "thu", "fri"],
+    # A full read knows no history: hold and hysteresis off here (tests/core/test_stability.py
+    # and tests/traces cover them).
+    **NO_HOLD,
 }
 # Entry 2 on the same sources: other roles (DND read as a phone state), keywords,
 # two zones of one kind, whole working days from the workday sensor alone.
@@ -90,6 +94,7 @@ OPTIONS_2: dict[str, Any] = {
     "dead_zones": [BAR, METRO],
     "public_zones": [LIBRARY],
     "workday_entity": WORKDAY,
+    **NO_HOLD,
 }
 
 type Setter = Callable[[HomeAssistant, random.Random], None]

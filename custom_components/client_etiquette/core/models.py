@@ -50,12 +50,14 @@ class Evidence:
     """One configured source that currently says the freelancer is not ready.
 
     ``until`` is when the source itself says it will end (a calendar event's end,
-    a schedule's next change), or None when nobody knows.
+    a schedule's next change), or None when nobody knows. ``held`` evidence comes from
+    a source that has calmed down (``core.stability``): it counts only before ``until``.
     """
 
     reason: Reason
     source: str
     until: datetime | None = None
+    held: bool = False
 
 
 @dataclass(frozen=True, slots=True)

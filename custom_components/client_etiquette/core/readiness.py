@@ -28,7 +28,7 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
             next_change=None,
         )
     busy = snapshot.mode is Mode.BUSY and _busy_active(snapshot, now)
-    evidence, passenger = _effective_evidence(snapshot)
+    evidence, passenger = _effective_evidence(snapshot, now)
     work_hours = snapshot.work_hours
     after_hours = work_hours is not None and not hours.is_open(
         work_hours, now, snapshot.workday_today
@@ -75,14 +75,26 @@ def _instant(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _effective_evidence(snapshot: Snapshot) -> tuple[tuple[Evidence, ...], bool]:
-    """Drop motion that is not driving: moving without own-car evidence is a passenger."""
+def _effective_evidence(snapshot: Snapshot, now: datetime) -> tuple[tuple[Evidence, ...], bool]:
+    """Drop held evidence that ran out, and motion that is not driving.
+
+    Moving without own-car evidence is a passenger; a driving hold ends at once when
+    own-car evidence ends (the car is parked).
+    """
     evidence = snapshot.evidence
+    if any(item.held for item in evidence):
+        evidence = tuple(
+            item
+            for item in evidence
+            if not item.held or (item.until is not None and _later(item.until, now))
+        )
     if snapshot.in_own_car is not False or not evidence:
         return evidence, False
-    if not any(item.reason is Reason.DRIVING for item in evidence):
+    driving = [item for item in evidence if item.reason is Reason.DRIVING]
+    if not driving:
         return evidence, False
-    return tuple(item for item in evidence if item.reason is not Reason.DRIVING), True
+    passenger = any(not item.held for item in driving)
+    return tuple(item for item in evidence if item.reason is not Reason.DRIVING), passenger
 
 
 def _sources_by_reason(evidence: Sequence[Evidence]) -> dict[Reason, tuple[str, ...]]:

@@ -17,6 +17,7 @@ from ..const import (
     CONF_DEAD_ZONES,
     CONF_DND_ENTITIES,
     CONF_DRIVING_ENTITIES,
+    CONF_DRIVING_HOLD,
     CONF_MEETING_KEYWORDS,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
@@ -25,12 +26,19 @@ from ..const import (
     CONF_SIGNAL_ENTITIES,
     CONF_TRACKER_ENTITY,
     CONF_WEAK_SIGNAL_DBM,
+    CONF_WEAK_SIGNAL_MARGIN,
+    CONF_WEAK_SIGNAL_RECOVERY,
     CONF_WORK_DAYS,
     CONF_WORK_END,
     CONF_WORK_START,
     CONF_WORKDAY_ENTITY,
+    CONF_ZONE_EXIT,
+    DEFAULT_DRIVING_HOLD_MINUTES,
     DEFAULT_WEAK_SIGNAL_DBM,
+    DEFAULT_WEAK_SIGNAL_MARGIN,
+    DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS,
     DEFAULT_WORK_DAYS,
+    DEFAULT_ZONE_EXIT_SECONDS,
     ENTITY_LIST_OPTIONS,
     ENTITY_OPTIONS,
     WEEKDAYS,
@@ -57,6 +65,9 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_CAR_ENTITIES, default=list): _entities(
             "sensor", "binary_sensor", "input_boolean", "switch"
         ),
+        vol.Optional(CONF_DRIVING_HOLD, default=DEFAULT_DRIVING_HOLD_MINUTES): number_box(
+            0, 30, "min"
+        ),
     },
     "phone": {
         vol.Optional(CONF_PHONE_STATE_ENTITIES, default=list): _entities(
@@ -71,6 +82,12 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_WEAK_SIGNAL_DBM, default=DEFAULT_WEAK_SIGNAL_DBM): number_box(
             -140, -50, "dBm", whole=False
         ),
+        vol.Optional(CONF_WEAK_SIGNAL_MARGIN, default=DEFAULT_WEAK_SIGNAL_MARGIN): number_box(
+            0, 30, "dB", whole=False
+        ),
+        vol.Optional(
+            CONF_WEAK_SIGNAL_RECOVERY, default=DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS
+        ): number_box(0, 600, "s"),
     },
     "calendar": {
         vol.Optional(CONF_CALENDAR_ENTITIES, default=list): _entities("calendar"),
@@ -83,6 +100,7 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_DEAD_ZONES, default=list): _entities("zone"),
         vol.Optional(CONF_NOISY_ZONES, default=list): _entities("zone"),
         vol.Optional(CONF_PUBLIC_ZONES, default=list): _entities("zone"),
+        vol.Optional(CONF_ZONE_EXIT, default=DEFAULT_ZONE_EXIT_SECONDS): number_box(0, 600, "s"),
     },
     "hours": {
         vol.Optional(CONF_SCHEDULE_ENTITY): _entities(
@@ -113,6 +131,18 @@ ERROR_SECTION = {
     "hours_empty": "hours",
     "no_work_days": "hours",
     "weak_signal_range": "phone",
+    "signal_margin_range": "phone",
+    "signal_recovery_range": "phone",
+    "driving_hold_range": "activity",
+    "zone_exit_range": "location",
+}
+# The error of a number out of its range, by option key.
+RANGE_ERRORS = {
+    CONF_DRIVING_HOLD: "driving_hold_range",
+    CONF_WEAK_SIGNAL_DBM: "weak_signal_range",
+    CONF_WEAK_SIGNAL_MARGIN: "signal_margin_range",
+    CONF_WEAK_SIGNAL_RECOVERY: "signal_recovery_range",
+    CONF_ZONE_EXIT: "zone_exit_range",
 }
 
 
@@ -160,8 +190,9 @@ def validate(hass: HomeAssistant, options: Mapping[str, Any]) -> Problem:
     if missing is not None:
         key, entity_id = missing
         return Problem({"base": "entity_not_found"}, {"entity_id": entity_id}, SECTION_OF[key])
-    if (number := number_problem(vol.Schema(SECTIONS["phone"]), options)) is not None:
-        return Problem({"base": "weak_signal_range"}, number[1], "phone")
+    for name in ("activity", "phone", "location"):
+        if (number := number_problem(vol.Schema(SECTIONS[name]), options)) is not None:
+            return Problem({"base": RANGE_ERRORS[number[0]]}, number[1], name)
     error = _first_error(
         options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END))
     )

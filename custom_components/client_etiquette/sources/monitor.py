@@ -2,7 +2,8 @@
 
 Listens only to the configured entities, re-evaluates within the same event-loop
 turn as the state change, and sets a timer only for known edges (business hours,
-calendar event ends, schedule changes, snooze end). No polling. A state change
+calendar event ends, schedule changes, snooze end, the end of a driving hold or of a
+signal's or zone's hysteresis). No polling. A state change
 re-derives only the changed source's evidence (``sources.SnapshotTracker``).
 """
 

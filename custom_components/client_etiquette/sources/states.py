@@ -8,14 +8,15 @@ schedules and workday sensors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, time, tzinfo
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta, tzinfo
 from itertools import chain
 from typing import Any
 
 from homeassistant.components.zone import in_zone
 from homeassistant.const import (
     ATTR_FRIENDLY_NAME,
+    ATTR_GPS_ACCURACY,
     ATTR_LATITUDE,
     ATTR_LONGITUDE,
     STATE_HOME,
@@ -26,6 +27,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, State, callback
 from homeassistant.util import dt as dt_util
+from homeassistant.util.location import distance as gps_distance
 
 from ..const import (
     CONF_CALENDAR_ENTITIES,
@@ -33,6 +35,7 @@ from ..const import (
     CONF_DEAD_ZONES,
     CONF_DND_ENTITIES,
     CONF_DRIVING_ENTITIES,
+    CONF_DRIVING_HOLD,
     CONF_MEETING_KEYWORDS,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
@@ -41,15 +44,24 @@ from ..const import (
     CONF_SIGNAL_ENTITIES,
     CONF_TRACKER_ENTITY,
     CONF_WEAK_SIGNAL_DBM,
+    CONF_WEAK_SIGNAL_MARGIN,
+    CONF_WEAK_SIGNAL_RECOVERY,
     CONF_WORK_DAYS,
     CONF_WORK_END,
     CONF_WORK_START,
     CONF_WORKDAY_ENTITY,
+    CONF_ZONE_EXIT,
+    DEFAULT_DRIVING_HOLD_MINUTES,
     DEFAULT_WEAK_SIGNAL_DBM,
+    DEFAULT_WEAK_SIGNAL_MARGIN,
+    DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS,
     DEFAULT_WORK_DAYS,
+    DEFAULT_ZONE_EXIT_SECONDS,
     WEEKDAYS,
 )
+from ..core import stability
 from ..core.models import Evidence, Mode, Reason, Snapshot, WorkHours
+from ..core.stability import IDLE, Latch, Level, Steadiness
 
 # Companion app and helper vocabularies (compared in lower case).
 DRIVING_STATES = frozenset({STATE_ON, "true", "in_vehicle", "automotive", "driving"})
@@ -85,6 +97,7 @@ class SourceConfig:
     work_start: time | None = None
     work_end: time | None = None
     work_days: frozenset[int] = frozenset()
+    steadiness: Steadiness = field(default_factory=Steadiness)
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> SourceConfig:
@@ -113,6 +126,7 @@ class SourceConfig:
             work_days=frozenset(
                 WEEKDAYS.index(day) for day in options.get(CONF_WORK_DAYS, DEFAULT_WORK_DAYS)
             ),
+            steadiness=steadiness_from_options(options),
         )
 
     @property
@@ -140,6 +154,22 @@ class SourceConfig:
         return None
 
 
+def steadiness_from_options(options: Mapping[str, Any]) -> Steadiness:
+    """Read the hold and hysteresis settings; an entry without them gets the defaults."""
+    return Steadiness(
+        driving_hold=timedelta(
+            minutes=float(options.get(CONF_DRIVING_HOLD, DEFAULT_DRIVING_HOLD_MINUTES))
+        ),
+        signal_margin=float(options.get(CONF_WEAK_SIGNAL_MARGIN, DEFAULT_WEAK_SIGNAL_MARGIN)),
+        signal_recovery=timedelta(
+            seconds=float(
+                options.get(CONF_WEAK_SIGNAL_RECOVERY, DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS)
+            )
+        ),
+        zone_exit=timedelta(seconds=float(options.get(CONF_ZONE_EXIT, DEFAULT_ZONE_EXIT_SECONDS))),
+    )
+
+
 def _ids(options: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(options.get(key) or ()))
 
@@ -163,7 +193,9 @@ class SnapshotTracker:
     update costs the same with 1 or 200 sources. At every moment ``snapshot`` equals
     a full read of the same states (``tests/sources/snapshot_reference.py``, the reference it is
     tested against), provided ``async_update_source`` is called
-    for every state change of a configured source (``async_refresh`` re-reads them all).
+    for every state change of a configured source (``async_refresh`` re-reads them all)
+    and hold and hysteresis are off. With them, driving, signal and zone sources also keep
+    a ``core.stability`` latch each: what they said before, and since when they are calm.
     """
 
     def __init__(self, hass: HomeAssistant, config: SourceConfig) -> None:
@@ -174,18 +206,35 @@ class SnapshotTracker:
         self._usable: dict[str, State | None] = dict.fromkeys(config.entity_ids)
         self._slots: list[_Slot] = []
         self._slots_of: dict[str, list[int]] = {}
+        # The moment of the reading being taken: latched slots advance their latches to it.
+        self._now = dt_util.utcnow()
+        steady = config.steadiness
+        self._zone_latches: dict[str, Latch] = {}
+        for entity_id in config.driving:
+            self._add_slot(
+                self._latched_slot(
+                    entity_id, Reason.DRIVING, self._driving_level, steady.driving_hold
+                ),
+                (entity_id,),
+            )
         for entity_ids, reason, test in (
-            (config.driving, Reason.DRIVING, is_driving),
             (config.phone_state, Reason.ON_CALL, is_on_call),
             (config.dnd, Reason.DO_NOT_DISTURB, is_do_not_disturb),
-            (config.signal, Reason.WEAK_SIGNAL, self._is_weak_signal),
         ):
             for entity_id in entity_ids:
                 self._add_slot(self._flag_slot(entity_id, reason, test), (entity_id,))
+        for entity_id in config.signal:
+            self._add_slot(
+                self._latched_slot(
+                    entity_id, Reason.WEAK_SIGNAL, self._signal_level, steady.signal_recovery
+                ),
+                (entity_id,),
+            )
         for entity_id in config.calendars:
             self._add_slot(self._meeting_slot(entity_id), (entity_id,))
         if config.tracker is not None and config.zones:
             zone_ids = tuple(zone for zone, _ in config.zones)
+            self._zone_latches = dict.fromkeys(zone_ids, IDLE)
             self._add_slot(self._zones_slot, (config.tracker, *zone_ids))
         if config.schedule is not None:
             self._add_slot(self._schedule_slot, (config.schedule,))
@@ -214,6 +263,39 @@ class SnapshotTracker:
 
         return slot
 
+    def _latched_slot(
+        self,
+        entity_id: str,
+        reason: Reason,
+        level_of: Callable[[State | None], Level],
+        delay: timedelta,
+    ) -> _Slot:
+        """Make the slot of a source whose reason holds on after it calms down."""
+        usable = self._usable
+        latch = IDLE
+        current = (Evidence(reason, entity_id),)
+
+        def slot() -> tuple[Evidence, ...]:
+            nonlocal latch
+            level = level_of(usable[entity_id])
+            if level is Level.ACTIVE:
+                latch = stability.COUNTING
+                return current
+            if latch is IDLE:  # the common case: calm and not counting
+                return ()
+            latch = stability.advance(latch, level, self._now, delay)
+            return stability.evidence(latch, reason, entity_id, delay)
+
+        return slot
+
+    def _driving_level(self, state: State | None) -> Level:
+        return stability.driving_level(state is not None and is_driving(state))
+
+    def _signal_level(self, state: State | None) -> Level:
+        if state is None:
+            return Level.CALM
+        return signal_level(state, self._config)
+
     def _meeting_slot(self, entity_id: str) -> _Slot:
         keywords = self._config.meeting_keywords
         usable = self._usable
@@ -228,13 +310,15 @@ class SnapshotTracker:
 
     def _zones_slot(self) -> tuple[Evidence, ...]:
         tracker = self._usable[self._config.tracker] if self._config.tracker else None
-        if tracker is None:
-            return ()
-        return tuple(
-            Evidence(reason, zone_id)
-            for zone_id, reason in self._config.zones
-            if (zone := self._usable[zone_id]) is not None and in_tracker_zone(tracker, zone)
-        )
+        delay = self._config.steadiness.zone_exit
+        latches = self._zone_latches
+        found: list[Evidence] = []
+        for zone_id, reason in self._config.zones:
+            zone = self._usable[zone_id]
+            level = Level.CALM if tracker is None or zone is None else zone_level(tracker, zone)
+            latch = latches[zone_id] = stability.advance(latches[zone_id], level, self._now, delay)
+            found.extend(stability.evidence(latch, reason, zone_id, delay))
+        return tuple(found)
 
     def _schedule_slot(self) -> tuple[Evidence, ...]:
         schedule = self._config.schedule
@@ -244,12 +328,10 @@ class SnapshotTracker:
         until = _as_datetime(state.attributes.get("next_event"))
         return (Evidence(Reason.AFTER_HOURS, schedule, until),)
 
-    def _is_weak_signal(self, state: State) -> bool:
-        return is_weak_signal(state, self._config)
-
     @callback
     def async_refresh(self) -> None:
         """Read every configured source again."""
+        self._now = dt_util.utcnow()
         for entity_id in self._usable:
             self._usable[entity_id] = self._read(entity_id)
         self._values = [slot() for slot in self._slots]
@@ -270,6 +352,7 @@ class SnapshotTracker:
             return
         self._usable[entity_id] = state
         self._snapshot = None
+        self._now = dt_util.utcnow()
         if (state is None) != (before is None):
             self._unavailable = self._list_unavailable()
         changed = False
@@ -402,6 +485,16 @@ def is_weak_signal(state: State, config: SourceConfig) -> bool:
     return _lower(state) in NO_SIGNAL_STATES
 
 
+def signal_level(state: State, config: SourceConfig) -> Level:
+    """Rate a signal reading: good only above the threshold by the margin (hysteresis)."""
+    number = _number(state.state)
+    if number is not None:
+        return stability.signal_level(
+            number, config.weak_signal_dbm, config.steadiness.signal_margin
+        )
+    return Level.ACTIVE if _lower(state) in NO_SIGNAL_STATES else Level.CALM
+
+
 def is_meeting(state: State, keywords: tuple[str, ...]) -> bool:
     """Return a calendar event in progress that counts as a meeting.
 
@@ -440,6 +533,26 @@ def in_tracker_zone(tracker: State, zone: State) -> bool:
     if latitude is None or longitude is None:
         return False
     return in_zone(zone, float(latitude), float(longitude))
+
+
+def zone_level(tracker: State, zone: State) -> Level:
+    """Rate a tracker against a zone: inside; within its radius plus the GPS accuracy; beyond."""
+    inside = in_tracker_zone(tracker, zone)
+    latitude = tracker.attributes.get(ATTR_LATITUDE)
+    longitude = tracker.attributes.get(ATTR_LONGITUDE)
+    zone_lat = zone.attributes.get(ATTR_LATITUDE)
+    zone_lon = zone.attributes.get(ATTR_LONGITUDE)
+    metres = (
+        None
+        if inside or latitude is None or longitude is None or zone_lat is None or zone_lon is None
+        else gps_distance(float(latitude), float(longitude), float(zone_lat), float(zone_lon))
+    )
+    return stability.zone_level(
+        inside,
+        metres,
+        float(zone.attributes.get("radius", 0)),
+        float(tracker.attributes.get(ATTR_GPS_ACCURACY) or 0),
+    )
 
 
 def _number(value: str) -> float | None:
