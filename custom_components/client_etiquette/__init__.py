@@ -8,10 +8,19 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .blueprint_install import async_install_blueprints
+from .callbacks.promises import PromiseKeeper
 from .callbacks.queue import CallbackQueue
 from .callbacks.reminders import CallbackReminders
 from .callbacks.replies import Replies
-from .const import CONF_MISSED_CALL_SENSORS, CONF_REMINDER_NOTIFY, DOMAIN
+from .callbacks.transcripts import VoicemailTranscriber
+from .const import (
+    CONF_FOLLOW_UP_TEXTS,
+    CONF_MISSED_CALL_SENSORS,
+    CONF_REMINDER_NOTIFY,
+    CONF_STT_ENTITY,
+    DEFAULT_FOLLOW_UP_TEXTS,
+    DOMAIN,
+)
 from .directory import ClientDirectory
 from .events import CallEvents
 from .issues import async_delete_entry_issues
@@ -88,6 +97,24 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
         notify_action=entry.options.get(CONF_REMINDER_NOTIFY),
         region=lambda: screener.region,
     )
+    promises = (
+        PromiseKeeper(
+            hass,
+            entry.options,
+            queue=queue,
+            monitor=monitor,
+            directory=directory,
+            send=sending.send_follow_up,
+        )
+        if sending is not None and entry.options.get(CONF_FOLLOW_UP_TEXTS, DEFAULT_FOLLOW_UP_TEXTS)
+        else None
+    )
+    stt_entity = entry.options.get(CONF_STT_ENTITY)
+    transcriber = (
+        VoicemailTranscriber(hass, entry.options, stt_entity, queue=queue, events=events)
+        if stt_entity
+        else None
+    )
     async_check_templates(hass, entry.entry_id, entry.options)
     entry.runtime_data = ClientEtiquetteData(
         monitor=monitor,
@@ -117,6 +144,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     reminders.async_start()
     entry.async_on_unload(reminders.async_stop)
+    for part in (promises, transcriber):
+        if part is not None:
+            part.async_start()
+            entry.async_on_unload(part.async_stop)
     await async_install_blueprints(hass)
     entry.async_on_unload(async_register_webhooks(hass, entry))
     entry.async_on_unload(async_register_gateway_webhooks(hass, entry))

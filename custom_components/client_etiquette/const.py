@@ -126,6 +126,11 @@ CONF_MAX_TEXTS_PER_HOUR: Final = "max_texts_per_hour"
 CONF_WITHIN_MINUTES: Final = "within_minutes"
 CONF_REPLY_EMAIL: Final = "reply_email"
 CONF_REMINDER_NOTIFY: Final = "reminder_notify"
+# A promised callback time that can't be kept gets one follow-up text (#18); on by default.
+CONF_FOLLOW_UP_TEXTS: Final = "follow_up_texts"
+DEFAULT_FOLLOW_UP_TEXTS: Final = True
+# The speech-to-text entity (stt domain) that transcribes voicemails; none by default.
+CONF_STT_ENTITY: Final = "stt_entity"
 # Reasons that send a tier's calls to voicemail: "blocking_new", "blocking_regular", ...
 CONF_BLOCKING_PREFIX: Final = "blocking_"
 # Text templates per language: "template_en", "template_ru", "template_pl".
@@ -197,6 +202,7 @@ EVENT_CALLBACK_DUE: Final = "callback_due"
 EVENT_CALLBACK_OVERDUE: Final = "callback_overdue"
 EVENT_TEXT_FAILED: Final = "text_failed"
 EVENT_CLIENT_REPLIED: Final = "client_replied"
+EVENT_VOICEMAIL_TRANSCRIBED: Final = "voicemail_transcribed"
 CALL_EVENT_TYPES: Final = (
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
@@ -204,6 +210,7 @@ CALL_EVENT_TYPES: Final = (
     EVENT_CALLBACK_OVERDUE,
     EVENT_TEXT_FAILED,
     EVENT_CLIENT_REPLIED,
+    EVENT_VOICEMAIL_TRANSCRIBED,
 )
 # Fired on the bus for every decision, described in the logbook.
 EVENT_CALL_SCREENED: Final = "client_etiquette_call_screened"

@@ -57,6 +57,9 @@ TO_REDACT = {
     "caller",
     "text",
     "transcription",
+    # What a caller said (#18): their reason for calling, their voicemail's transcript.
+    "reason_text",
+    "transcript",
     "recording_url",
     # A client's reply to a callback item, the time it named, the phone's contact name.
     "reply",

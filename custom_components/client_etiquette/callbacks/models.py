@@ -46,6 +46,13 @@ class CallbackItem:
     reply_time: str | None = None
     # An urgent reply's alert waits for driving to end (kept across a restart).
     reply_alert: bool = False
+    # What the caller said the call is about (the provider's speech result, #18).
+    reason_text: str | None = None
+    # The voicemail as the chosen speech-to-text entity heard it; True once it failed.
+    transcript: str | None = None
+    transcript_failed: bool = False
+    # The client was texted once that the promised time can't be kept (#18).
+    followed_up: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).

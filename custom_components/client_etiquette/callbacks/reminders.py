@@ -36,7 +36,7 @@ from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from ..core import hours
 from ..core.messages.todo import CALL_BACK, ui_language
 from ..core.models import Readiness
-from ..core.ui_text import display_name, reminder_text
+from ..core.ui_text import call_about, display_name, reminder_text
 from ..directory import ClientDirectory
 from ..events import CallEvents
 from ..issues import (
@@ -61,7 +61,7 @@ def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
     uri = f"tel:{item.number}"
     return {
         "title": CALL_BACK[lang].format(name=display_name(item.name, item.number, lang)),
-        "message": reminder_text(item.calls, lang),
+        "message": reminder_text(item.calls, lang, call_about(item)),
         "data": {
             "url": uri,
             "clickAction": uri,
@@ -308,4 +308,6 @@ def _event_data(item: CallbackItem) -> dict[str, Any]:
         "reasons": item.reasons,
         "callback_at": item.promised_at.isoformat() if item.promised_at else None,
         "uid": item.uid,
+        # What the call was about: the caller's words, else their voicemail's; or None.
+        "about": call_about(item),
     }

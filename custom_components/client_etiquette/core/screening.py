@@ -89,6 +89,19 @@ class History:
         times = self._text_times
         return len(times) - bisect_right(times, now - HOURLY_WINDOW)
 
+    def hourly_cap_frees_at(self, now: datetime, cap: int) -> datetime | None:
+        """Return when fewer than ``cap`` texts are left in the hour; None when never.
+
+        ``now`` itself when the cap is not reached; None when the cap is 0.
+        """
+        if cap <= 0:
+            return None
+        times = self._text_times
+        recent = times[bisect_right(times, now - HOURLY_WINDOW) :]
+        if len(recent) < cap:
+            return now
+        return recent[len(recent) - cap] + HOURLY_WINDOW
+
 
 def note_call(history: History, number: str, at: datetime) -> None:
     """Add a call to ``history`` in place: O(1), for a history that is kept and grown.

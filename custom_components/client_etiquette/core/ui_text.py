@@ -46,6 +46,12 @@ class CallbackFacts(Protocol):
     reply_at: datetime | None
     reply_urgent: bool
     reply_time: str | None
+    transcript: str | None
+    reason_text: str | None
+
+
+# The most of what a call was about that a reminder quotes.
+ABOUT_CHARS: Final = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,8 @@ class _Words:
     urgent: str
     time_named: str
     urgent_title: str
+    # What the call was about, before the reminder's message.
+    about: str
 
 
 _WORDS: Final[Mapping[Language, _Words]] = {
@@ -127,6 +135,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
         urgent="Urgent",
         time_named="Time mentioned",
         urgent_title="Urgent reply from {name}",
+        about="About: “{about}”",
     ),
     Language.RU: _Words(
         number="Номер",
@@ -178,6 +187,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
         urgent="Срочно",
         time_named="Названное время",
         urgent_title="Срочный ответ: {name}",
+        about="По поводу: «{about}»",
     ),
     Language.PL: _Words(
         number="Numer",
@@ -232,6 +242,7 @@ _WORDS: Final[Mapping[Language, _Words]] = {
         urgent="Pilne",
         time_named="Wskazana pora",
         urgent_title="Pilna odpowiedź: {name}",
+        about="W sprawie: „{about}”",
     ),
 }
 
@@ -260,10 +271,26 @@ def calls_phrase(calls: int, language: str) -> str:
     return plural(calls, lang, _WORDS[lang].calls)
 
 
-def reminder_text(calls: int, language: str) -> str:
-    """Word the reminder's message: call back now, how many calls, ask first (rule E12)."""
+def reminder_text(calls: int, language: str, about: str | None = None) -> str:
+    """Word the reminder's message: what it's about, call back now, how many calls, ask first.
+
+    ``about`` is what the caller said the call is about (or their voicemail), quoted
+    as heard, shortened to ``ABOUT_CHARS``; the rest follows rule E12.
+    """
     lang = ui_language(language)
-    return _WORDS[lang].reminder.format(calls=calls_phrase(calls, lang))
+    words = _WORDS[lang]
+    text = words.reminder.format(calls=calls_phrase(calls, lang))
+    said = " ".join((about or "").split())
+    if not said:
+        return text
+    if len(said) > ABOUT_CHARS:
+        said = said[: ABOUT_CHARS - 1].rstrip() + "…"
+    return f"{words.about.format(about=said)}\n{text}"
+
+
+def call_about(item: CallbackFacts) -> str | None:
+    """Return what a call was about: the caller's spoken reason, their text back, or voicemail."""
+    return item.reason_text or item.reply or item.transcript or item.transcription or None
 
 
 def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datetime) -> str:
@@ -284,8 +311,9 @@ def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datet
     facts.append((words.number, _number_link(item.number, words)))
     if item.recording_url:
         facts.append((words.voicemail, f"[{words.listen}]({_url(item.recording_url)})"))
-    if item.transcription:
-        facts.append((words.transcription, _escape(item.transcription)))
+    # The chosen speech-to-text entity's transcript, else the provider's (English only).
+    if heard := item.transcript or item.transcription:
+        facts.append((words.transcription, _escape(heard)))
     facts.extend(_reply_facts(item, words, tz, now, lang))
     return "\n".join(f"- **{label}:** {value}" for label, value in facts)
 

@@ -18,15 +18,18 @@ from ..const import (
     CONF_BLOCKING_PREFIX,
     CONF_DEFAULT_LANGUAGE,
     CONF_DEFAULT_REGION,
+    CONF_FOLLOW_UP_TEXTS,
     CONF_MAX_TEXTS_PER_HOUR,
     CONF_REMINDER_NOTIFY,
     CONF_REPEAT_WINDOW,
     CONF_REPLY_EMAIL,
     CONF_SENDER_NAME,
+    CONF_STT_ENTITY,
     CONF_TEMPLATE_PREFIX,
     CONF_TEXT_COOLDOWN,
     CONF_UNKNOWN_CALLERS,
     CONF_WITHIN_MINUTES,
+    DEFAULT_FOLLOW_UP_TEXTS,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
     DOMAIN,
@@ -84,6 +87,12 @@ def screening_schema() -> vol.Schema:
                 selector.TextSelectorConfig(type=selector.TextSelectorType.EMAIL)
             ),
             vol.Optional(CONF_REMINDER_NOTIFY): selector.TextSelector(),
+            vol.Optional(
+                CONF_FOLLOW_UP_TEXTS, default=DEFAULT_FOLLOW_UP_TEXTS
+            ): selector.BooleanSelector(),
+            vol.Optional(CONF_STT_ENTITY): selector.EntitySelector(
+                selector.EntitySelectorConfig(domain="stt")
+            ),
         }
     )
     return vol.Schema(fields)
@@ -144,13 +153,16 @@ class ClientEtiquetteOptionsFlow(TelephonySteps, TextingSteps):
         return self._form("screening", screening_schema(), user_input, errors)
 
     def _screening_errors(self, user_input: Mapping[str, Any]) -> dict[str, str]:
-        """Find a bad reply address, or a reminder action that does not exist."""
+        """Find a bad reply address, or a reminder action or stt entity that does not exist."""
         error = email_error(user_input.get(CONF_REPLY_EMAIL))
         if error is not None:
             return {"base": error}
         action = str(user_input.get(CONF_REMINDER_NOTIFY) or "")
         if action and not self._action_exists(action):
             return {CONF_REMINDER_NOTIFY: "notify_action_not_found"}
+        stt_entity = user_input.get(CONF_STT_ENTITY)
+        if stt_entity and self.hass.states.get(stt_entity) is None:
+            return {CONF_STT_ENTITY: "stt_entity_not_found"}
         return {}
 
     async def async_step_texts(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

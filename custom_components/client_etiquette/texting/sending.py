@@ -166,6 +166,11 @@ class TextSending:
         )
 
     @callback
+    def send_follow_up(self, item: CallbackItem, body: str) -> None:
+        """Queue the one follow-up text of a callback (its key makes a second one a no-op)."""
+        self.outbox.enqueue(item.number, body, key=f"{item.uid}:follow_up")
+
+    @callback
     def _on_change(self, message: OutboxItem) -> None:
         uid = message.key.partition(":")[0]
         if message.state == "sent":

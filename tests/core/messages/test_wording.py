@@ -421,6 +421,8 @@ class Item:
     reply_at: datetime | None = None
     reply_urgent: bool = False
     reply_time: str | None = None
+    transcript: str | None = None
+    reason_text: str | None = None
 
 
 DESCRIPTIONS = {

@@ -6,4 +6,5 @@
 - ``plurals``: CLDR plural categories for en, ru and pl.
 - ``templates``: checking a user's text template in every case it meets.
 - ``todo``: the to-do item's and reminder's title.
+- ``late``: the follow-up text when a promised callback time can't be kept.
 """
