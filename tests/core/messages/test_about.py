@@ -42,7 +42,7 @@ class Item:
         (Item(transcription="Call me about the logo."), "Call me about the logo."),
         (Item(transcription="Twilio's", transcript="Whisper's"), "Whisper's"),
         (Item(transcript="Whisper's", reason_text="the invoice"), "the invoice"),
-        (Item(transcript="Whisper's", reply="about the logo, after 17"), "about the logo, after 17"),
+        (Item(transcript="Whisper's", reply="the logo, after 17"), "the logo, after 17"),
         (Item(reply="their text", reason_text="the invoice"), "the invoice"),
         (Item(reason_text="", transcript=""), None),
     ],
