@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .freetime import Agenda
+
 # --- Readiness ---------------------------------------------------------------------
 
 
@@ -27,6 +29,7 @@ class Reason(StrEnum):
     ON_CALL = "on_call"
     DEAD_ZONE = "dead_zone"
     IN_MEETING = "in_meeting"
+    MEETING_SOON = "meeting_soon"
     DO_NOT_DISTURB = "do_not_disturb"
     NOISY_PLACE = "noisy_place"
     WEAK_SIGNAL = "weak_signal"
@@ -88,6 +91,8 @@ class Snapshot:
     mode: Mode = Mode.AUTO
     busy_until: datetime | None = None
     busy_reason: Reason = Reason.MANUAL
+    # The counted calendar events ahead (core.freetime); None when none is known.
+    agenda: Agenda | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,8 @@ class Readiness:
     # The next moment the verdict may change with no state change (a known edge).
     next_change: datetime | None = None
     sources: dict[Reason, tuple[str, ...]] = field(default_factory=dict)
+    # The calendars' look-ahead the verdict was made with: promised times skip its events.
+    agenda: Agenda | None = field(default=None, compare=False, repr=False)
 
     @property
     def primary(self) -> Reason | None:

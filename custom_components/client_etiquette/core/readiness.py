@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from . import hours
+from . import freetime, hours
 from .models import REASON_PRIORITY, Evidence, Mode, Readiness, Reason, Snapshot
 
 # Rank of each reason in the documented priority; reasons outside it are never listed.
@@ -29,6 +29,9 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         )
     busy = snapshot.mode is Mode.BUSY and _busy_active(snapshot, now)
     evidence, passenger = _effective_evidence(snapshot)
+    agenda = snapshot.agenda
+    if agenda is not None:
+        evidence = _with_meeting_soon(evidence, agenda, now)
     work_hours = snapshot.work_hours
     after_hours = work_hours is not None and not hours.is_open(
         work_hours, now, snapshot.workday_today
@@ -40,9 +43,10 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
             passenger=passenger,
             next_change=(
                 None
-                if work_hours is None
-                else hours.next_edge(work_hours, now, snapshot.workday_today)
+                if work_hours is None and agenda is None
+                else _next_change(snapshot, evidence, busy, now)
             ),
+            agenda=agenda,
         )
     sources = _sources_by_reason(evidence)
     if after_hours:
@@ -58,7 +62,18 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         passenger=passenger,
         next_change=_next_change(snapshot, evidence, busy, now),
         sources={reason: sources[reason] for reason in reasons},
+        agenda=agenda,
     )
+
+
+def _with_meeting_soon(
+    evidence: tuple[Evidence, ...], agenda: freetime.Agenda, now: datetime
+) -> tuple[Evidence, ...]:
+    """Add the meeting about to start (rule E5); it lasts until that meeting ends."""
+    event = freetime.about_to_start(agenda, now)
+    if event is None:
+        return evidence
+    return (*evidence, Evidence(Reason.MEETING_SOON, event.calendar, event.end))
 
 
 def _busy_active(snapshot: Snapshot, now: datetime) -> bool:
@@ -101,7 +116,8 @@ def _ready_again(
     """When every active reason is expected to be over, or None when that is unknown.
 
     Reasons with known ends (calendar events, a schedule's next change, a snooze)
-    are waited out first; then business hours push the time to the next opening.
+    are waited out first; then the calendars' look-ahead moves the time past
+    back-to-back meetings to a free gap, and business hours to the next opening.
     """
     ends: list[datetime | None] = [item.until for item in evidence]
     if busy:
@@ -109,9 +125,16 @@ def _ready_again(
     if None in ends:
         return None
     moment = max([now, *(end for end in ends if end is not None)], key=_instant)
-    if snapshot.work_hours is None:
-        return moment
-    return hours.next_open(snapshot.work_hours, moment, snapshot.workday_today, now=now)
+    work_hours, agenda = snapshot.work_hours, snapshot.agenda
+    if work_hours is None:
+        return moment if agenda is None else freetime.next_free(agenda, moment)
+    if agenda is None:
+        return hours.next_open(work_hours, moment, snapshot.workday_today, now=now)
+    return freetime.settle(
+        agenda,
+        moment,
+        lambda moment: hours.next_open(work_hours, moment, snapshot.workday_today, now=now),
+    )
 
 
 def _next_change(
@@ -125,4 +148,6 @@ def _next_change(
         edge = hours.next_edge(snapshot.work_hours, now, snapshot.workday_today)
         if edge is not None:
             edges.append(edge)
+    if (soon := freetime.next_edge(snapshot.agenda, now)) is not None:
+        edges.append(soon)
     return min(edges, key=_instant, default=None)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from . import hours
+from . import freetime, hours
 from .models import (
     Action,
     Breakthrough,
@@ -235,10 +235,12 @@ def callback_time(readiness: Readiness, client: Client | None, now: datetime) ->
     """When the freelancer can promise to call back, or None when unknown.
 
     The moment readiness returns, moved to the client's next contact-hours opening
-    (rules E7, E8). When readiness has no known end but the client's hours are
-    closed now, the promise is their next opening. A ready-again time that is not
-    after ``now`` (a readiness a moment stale) counts as unknown: promising a time
-    that has already passed would make the callback overdue at once.
+    (rules E7, E8) and past the counted calendar events ahead to a free gap long
+    enough for the call (``readiness.agenda``). When readiness has no known end but
+    the client's hours are closed now, the promise is their next opening. A
+    ready-again time that is not after ``now`` (a readiness a moment stale) counts as
+    unknown: promising a time that has already passed would make the callback
+    overdue at once.
     """
     ready_at = readiness.ready_again_at
     if ready_at is not None and ready_at.astimezone(UTC) <= now.astimezone(UTC):
@@ -248,5 +250,7 @@ def callback_time(readiness: Readiness, client: Client | None, now: datetime) ->
         return ready_at
     if ready_at is None and hours.is_open(contact, now):
         return None
-    opening = hours.next_open(contact, ready_at or now)
+    opening = freetime.settle(
+        readiness.agenda, ready_at or now, lambda moment: hours.next_open(contact, moment)
+    )
     return opening if opening is not None else ready_at

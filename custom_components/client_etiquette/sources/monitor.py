@@ -17,8 +17,10 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from ..core.freetime import Agenda
 from ..core.models import Mode, Readiness, Reason
 from ..core.readiness import evaluate
+from .calendars import CalendarLookahead
 from .states import SnapshotTracker, SourceConfig
 
 _LOGGER = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class ReadinessMonitor:
         self._listeners: list[ReadinessListener] = []
         self._watched = frozenset(config.entity_ids)
         self._tracker = SnapshotTracker(hass, config)
+        self._lookahead = CalendarLookahead(hass, config, self._on_agenda)
         self._unsub_state: CALLBACK_TYPE | None = None
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
@@ -55,6 +58,7 @@ class ReadinessMonitor:
             )
         self._tracker.async_refresh()
         self.async_update()
+        self._lookahead.async_start()
 
     @callback
     def async_stop(self) -> None:
@@ -62,7 +66,14 @@ class ReadinessMonitor:
         if self._unsub_state is not None:
             self._unsub_state()
             self._unsub_state = None
+        self._lookahead.async_stop()
         self._cancel_timer()
+
+    @callback
+    def _on_agenda(self, agenda: Agenda | None, silent: frozenset[str]) -> None:
+        """Decide again with the calendars' new look-ahead."""
+        self._tracker.async_set_agenda(agenda, silent)
+        self.async_update()
 
     @callback
     def async_add_listener(self, listener: ReadinessListener) -> CALLBACK_TYPE:
@@ -121,6 +132,8 @@ class ReadinessMonitor:
         readiness = evaluate(snapshot, now)
         self._schedule(readiness.next_change)
         if readiness == self.readiness and not force:
+            # The same verdict, made with the newest look-ahead (which promises use).
+            self.readiness = readiness
             return
         self.readiness = readiness
         for listener in list(self._listeners):

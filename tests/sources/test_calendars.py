@@ -1,0 +1,174 @@
+"""The calendars' look-ahead (``sources/calendars.py``) through a real Home Assistant.
+
+Real calendar entities (``tests.FakeCalendar``, built like Home Assistant's own calendar
+tests build theirs) answer ``async_get_events``, the call behind ``calendar.get_events``.
+The clock is frozen on Tuesday 2026-03-10 in Warsaw and moved with ``freezer``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.calendar import CalendarEvent
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from .. import DRIVING, READY, REASON, FakeCalendar, add_calendars, make_entry, setup_entry
+
+WORK = "calendar.acme_work"
+PERSONAL = "calendar.personal"
+OPTIONS: dict[str, Any] = {
+    "driving_entities": [DRIVING],
+    "calendar_entities": [WORK, PERSONAL],
+}
+
+
+def local(clock: str) -> datetime:
+    """A moment on the test day in Warsaw ("14:00")."""
+    return dt_util.parse_datetime(f"2026-03-10T{clock}:00+01:00")  # type: ignore[return-value]
+
+
+def meeting(start: str, end: str, summary: str) -> CalendarEvent:
+    return CalendarEvent(start=local(start), end=local(end), summary=summary)
+
+
+@pytest.fixture
+async def calendars(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> tuple[FakeCalendar, ...]:
+    """Two calendars with back-to-back meetings, 14:00-15:00 and 15:00-16:30; 13:00 now."""
+    await hass.config.async_set_time_zone("Europe/Warsaw")
+    freezer.move_to(local("13:00"))
+    assert await async_setup_component(hass, "homeassistant", {})
+    hass.states.async_set(DRIVING, "still")
+    work = FakeCalendar("Acme work", [meeting("14:00", "15:00", "Acme kick-off")])
+    personal = FakeCalendar("Personal", [meeting("15:00", "16:30", "Design review")])
+    await add_calendars(hass, work, personal)
+    return work, personal
+
+
+async def advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, clock: str) -> None:
+    freezer.move_to(local(clock))
+    async_fire_time_changed(hass, local(clock))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def loaded(hass: HomeAssistant, **options: Any) -> MockConfigEntry:
+    return await setup_entry(hass, make_entry({**OPTIONS, **options}))
+
+
+def ready_again(hass: HomeAssistant) -> datetime | None:
+    value = hass.states.get(READY).attributes["ready_again_at"]
+    return dt_util.parse_datetime(value) if value else None
+
+
+async def test_meeting_soon_and_the_free_time_after_back_to_back_meetings(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    await loaded(hass)
+    assert hass.states.get(READY).state == "on"
+    await advance(hass, freezer, "13:49")
+    assert hass.states.get(READY).state == "on"
+    await advance(hass, freezer, "13:50")
+    assert hass.states.get(READY).state == "off"
+    assert hass.states.get(REASON).state == "meeting_soon"
+    assert ready_again(hass) == local("16:30")
+    await advance(hass, freezer, "14:00")
+    assert hass.states.get(REASON).state == "in_meeting"
+    assert ready_again(hass) == local("16:30")
+    await advance(hass, freezer, "16:30")
+    assert hass.states.get(READY).state == "on"
+
+
+async def test_meeting_soon_can_be_switched_off(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    await loaded(hass, meeting_soon_minutes=0)
+    await advance(hass, freezer, "13:55")
+    assert hass.states.get(READY).state == "on"
+    await advance(hass, freezer, "14:00")
+    assert ready_again(hass) == local("16:30")
+
+
+async def test_a_calendar_that_fails_keeps_its_events_and_is_listed(
+    hass: HomeAssistant,
+    calendars: tuple[FakeCalendar, ...],
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    work, personal = calendars
+    await loaded(hass)
+    personal.failing = True
+    await advance(hass, freezer, "13:15")
+    assert personal.asked == 2
+    assert PERSONAL in hass.states.get(READY).attributes["unavailable_sources"]
+    assert hass.states.get(READY).state == "on"
+    assert "calendar.personal did not answer with its events" in caplog.text
+    # Its last known events still count: the promise is after its 15:00-16:30 meeting.
+    await advance(hass, freezer, "14:00")
+    assert ready_again(hass) == local("16:30")
+    personal.failing = False
+    await advance(hass, freezer, "14:15")
+    assert PERSONAL not in hass.states.get(READY).attributes["unavailable_sources"]
+
+
+async def test_a_failing_calendar_never_blocks_by_itself(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    work, personal = calendars
+    work.failing = personal.failing = True
+    await loaded(hass)
+    attributes = hass.states.get(READY).attributes
+    assert attributes["unavailable_sources"] == [WORK, PERSONAL]
+    await advance(hass, freezer, "13:55")
+    assert hass.states.get(READY).state == "on"
+
+
+async def test_read_on_calendar_change_and_every_15_minutes_never_on_a_source_change(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    work, personal = calendars
+    entry = await loaded(hass)
+    assert (work.asked, personal.asked) == (1, 1)
+    for state in ("in_vehicle", "still", "in_vehicle", "still"):
+        hass.states.async_set(DRIVING, state)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert (work.asked, personal.asked) == (1, 1)
+    # A new meeting: the calendar entity changes, only that calendar is read again.
+    work.events.append(meeting("13:30", "13:40", "Quick sync"))
+    work.async_write_ha_state()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (work.asked, personal.asked) == (2, 1)
+    await advance(hass, freezer, "13:14")
+    assert (work.asked, personal.asked) == (2, 1)
+    await advance(hass, freezer, "13:15")
+    assert (work.asked, personal.asked) == (3, 2)
+    # The new meeting counts: about to start at 13:20, and 20 minutes free after it.
+    await advance(hass, freezer, "13:20")
+    assert hass.states.get(REASON).state == "meeting_soon"
+    assert ready_again(hass) == local("13:40")
+    # Unloaded: no timer, no listener.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    work.asked = personal.asked = 0
+    await advance(hass, freezer, "13:45")
+    work.async_write_ha_state()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (work.asked, personal.asked) == (0, 0)
+
+
+async def test_all_day_events_and_keywords(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    work, personal = calendars
+    day = local("00:00").date()
+    personal.events.append(
+        CalendarEvent(start=day, end=day + timedelta(days=1), summary="Conference")
+    )
+    await loaded(hass, meeting_keywords=["acme"])
+    await advance(hass, freezer, "13:55")
+    assert hass.states.get(REASON).state == "meeting_soon"
+    # The personal meeting has no keyword and the all-day event never counts: free at 15:00.
+    assert ready_again(hass) == local("15:00")
