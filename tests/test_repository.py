@@ -174,14 +174,15 @@ def test_the_import_check_sees_every_spelling() -> None:
 def test_test_directories_mirror_the_packages() -> None:
     """tests/<name>/ exists for each sub-package of the integration, with an __init__.py;
     the only other directories are tests/browser (run by scripts/browser-test only),
-    syrupy's tests/snapshots and tests/fixtures (stored data of earlier versions)."""
+    syrupy's tests/snapshots, tests/fixtures (stored data of earlier versions) and
+    tests/traces (recorded days replayed through Home Assistant)."""
     packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
     directories = {
         path.name
         for path in TESTS.iterdir()
         if path.is_dir() and not path.name.startswith((".", "__"))
     }
-    assert directories == packages | {"browser", "snapshots", "fixtures"}
+    assert directories == packages | {"browser", "snapshots", "fixtures", "traces"}
     assert all((TESTS / name / "__init__.py").is_file() for name in packages)
     assert not (TESTS / "browser" / "__init__.py").exists()
 

@@ -20,6 +20,7 @@ from .sources.missing import async_track_missing_sources
 from .sources.monitor import ReadinessMonitor
 from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
+from .telephony.policy import with_meeting_soon
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
 from .texting.sending import TextSending, backend_from_options
@@ -39,6 +40,18 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once for all entries."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> bool:
+    """Bring an older entry's options up to date; nothing stored is dropped."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        # 1.2: the meeting_soon reason counts where in_meeting does (new and regular).
+        hass.config_entries.async_update_entry(
+            entry, options=with_meeting_soon(entry.options), minor_version=2
+        )
     return True
 
 

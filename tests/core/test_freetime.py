@@ -19,6 +19,7 @@ from custom_components.client_etiquette.core.freetime import (
     CalendarEvent,
     about_to_start,
     build_agenda,
+    in_progress,
     next_edge,
     next_free,
     settle,
@@ -135,9 +136,28 @@ def test_about_to_start(moment: str, expected: str | None) -> None:
     assert (found.summary if found else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("13:59", []),
+        ("14:00", ["Acme kick-off"]),
+        ("14:45", ["Acme kick-off", "Overrun"]),
+        ("15:00", ["Overrun", "Design review"]),
+        ("15:10", ["Design review"]),
+        ("16:30", []),
+    ],
+)
+def test_in_progress(moment: str, expected: list[str]) -> None:
+    overlapping = agenda(*BACK_TO_BACK, event("14:30", "15:10", "Overrun"))
+    found = [item.summary for item in in_progress(overlapping, at(moment))]
+    assert found == expected
+    assert in_progress(None, at(moment)) == ()
+
+
 def test_about_to_start_is_off_at_zero_minutes() -> None:
     assert about_to_start(agenda(*BACK_TO_BACK, soon=timedelta(0)), at("13:55")) is None
-    assert next_edge(agenda(*BACK_TO_BACK, soon=timedelta(0)), at("13:00")) is None
+    # Starts and ends are still edges (a meeting in progress).
+    assert next_edge(agenda(*BACK_TO_BACK, soon=timedelta(0)), at("13:00")) == at("14:00")
 
 
 @pytest.mark.parametrize(
@@ -147,7 +167,8 @@ def test_about_to_start_is_off_at_zero_minutes() -> None:
         ("13:50", "14:00"),
         ("14:00", "14:50"),
         ("14:55", "15:00"),
-        ("15:00", None),
+        ("15:00", "16:30"),
+        ("16:30", None),
     ],
 )
 def test_next_edge(moment: str, expected: str | None) -> None:

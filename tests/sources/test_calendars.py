@@ -38,7 +38,9 @@ def meeting(start: str, end: str, summary: str) -> CalendarEvent:
 
 
 @pytest.fixture
-async def calendars(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> tuple[FakeCalendar, ...]:
+async def calendars(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> tuple[FakeCalendar, ...]:
     """Two calendars with back-to-back meetings, 14:00-15:00 and 15:00-16:30; 13:00 now."""
     await hass.config.async_set_time_zone("Europe/Warsaw")
     freezer.move_to(local("13:00"))
@@ -99,7 +101,7 @@ async def test_a_calendar_that_fails_keeps_its_events_and_is_listed(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    work, personal = calendars
+    personal = calendars[1]
     await loaded(hass)
     personal.failing = True
     await advance(hass, freezer, "13:15")
@@ -162,7 +164,7 @@ async def test_read_on_calendar_change_and_every_15_minutes_never_on_a_source_ch
 async def test_all_day_events_and_keywords(
     hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
 ) -> None:
-    work, personal = calendars
+    personal = calendars[1]
     day = local("00:00").date()
     personal.events.append(
         CalendarEvent(start=day, end=day + timedelta(days=1), summary="Conference")

@@ -3,7 +3,8 @@
 When readiness returns, the calendars leave a free gap long enough for the call, and the
 client's agreed contact hours are open, ``callback_due`` fires (once per waiting item)
 and, when configured, the freelancer's phone gets a notification with a ``tel:`` action
-(rule E12: ask whether they can talk now). A promised time that passes with the item still waiting fires ``callback_overdue``.
+(rule E12: ask whether they can talk now). A promised time that passes with the item
+still waiting fires ``callback_overdue``.
 
 The reminders keep, per item, the next moment to look at it again (a promise's
 deadline, the opening of the client's contact hours) in a heap, and one timer for the

@@ -42,16 +42,19 @@ class CalendarEvent:
 class Agenda:
     """The counted events of every calendar, and the busy spans they make.
 
-    ``events`` are sorted by start; ``spans`` are the events merged where they
-    overlap or touch, in UTC, sorted. ``soon`` is how long before a start the
-    meeting counts as about to start (zero: never); ``min_gap`` the shortest
-    free time worth promising.
+    ``events`` are sorted by start (``starts``, in UTC); ``spans`` are the events
+    merged where they overlap or touch, in UTC, sorted (``ends``: their ends).
+    ``edges`` are the moments the verdict may change with no state change: every
+    start and end, and ``soon`` before every start. ``soon`` is how long before a
+    start the meeting counts as about to start (zero: never); ``min_gap`` the
+    shortest free time worth promising.
     """
 
     events: tuple[CalendarEvent, ...]
     spans: tuple[tuple[datetime, datetime], ...]
     ends: tuple[datetime, ...]
     starts: tuple[datetime, ...]
+    edges: tuple[datetime, ...]
     soon: timedelta
     min_gap: timedelta
 
@@ -86,11 +89,16 @@ def build_agenda(
     if not counted:
         return None
     spans = merge((_utc(event.start), _utc(event.end)) for event in counted)
+    starts = tuple(_utc(event.start) for event in counted)
+    edges = {*starts, *(_utc(event.end) for event in counted)}
+    if soon:
+        edges.update(start - soon for start in starts)
     return Agenda(
         events=tuple(counted),
         spans=spans,
         ends=tuple(end for _, end in spans),
-        starts=tuple(_utc(event.start) for event in counted),
+        starts=starts,
+        edges=tuple(sorted(edges)),
         soon=soon,
         min_gap=min_gap,
     )
@@ -140,20 +148,28 @@ def about_to_start(agenda: Agenda | None, now: datetime) -> CalendarEvent | None
     return agenda.events[index]
 
 
-def next_edge(agenda: Agenda | None, now: datetime) -> datetime | None:
-    """Return the next moment a meeting starts to be, or stops being, about to start."""
-    if agenda is None or not agenda.soon:
-        return None
+def in_progress(agenda: Agenda | None, now: datetime) -> tuple[CalendarEvent, ...]:
+    """Return the counted events in progress at ``now``.
+
+    The calendar entity's state shows one event only (an all-day one can hide the
+    meetings of the day); the look-ahead sees them all.
+    """
+    if agenda is None:
+        return ()
     moment = _utc(now)
-    index = bisect_right(agenda.starts, moment)
-    if index == len(agenda.starts):
+    index = bisect_right(agenda.ends, moment)
+    if index == len(agenda.spans) or agenda.spans[index][0] > moment:
+        return ()
+    started = bisect_right(agenda.starts, moment)
+    return tuple(event for event in agenda.events[:started] if _utc(event.end) > moment)
+
+
+def next_edge(agenda: Agenda | None, now: datetime) -> datetime | None:
+    """Return the next start or end of a counted event, or of its "about to start" window."""
+    if agenda is None:
         return None
-    first = agenda.starts[index]
-    window = next(
-        (start - agenda.soon for start in agenda.starts[index:] if start - agenda.soon > moment),
-        first,
-    )
-    return min(first, window)
+    index = bisect_right(agenda.edges, _utc(now))
+    return agenda.edges[index] if index < len(agenda.edges) else None
 
 
 def settle(

@@ -69,11 +69,18 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
 def _with_meeting_soon(
     evidence: tuple[Evidence, ...], agenda: freetime.Agenda, now: datetime
 ) -> tuple[Evidence, ...]:
-    """Add the meeting about to start (rule E5); it lasts until that meeting ends."""
-    event = freetime.about_to_start(agenda, now)
-    if event is None:
-        return evidence
-    return (*evidence, Evidence(Reason.MEETING_SOON, event.calendar, event.end))
+    """Add the meetings in progress in any calendar, and the one about to start (rule E5).
+
+    A meeting about to start lasts until that meeting ends.
+    """
+    found = tuple(
+        Evidence(Reason.IN_MEETING, event.calendar, event.end)
+        for event in freetime.in_progress(agenda, now)
+    )
+    soon = freetime.about_to_start(agenda, now)
+    if soon is not None:
+        found = (*found, Evidence(Reason.MEETING_SOON, soon.calendar, soon.end))
+    return (*evidence, *found) if found else evidence
 
 
 def _busy_active(snapshot: Snapshot, now: datetime) -> bool:

@@ -18,6 +18,8 @@ from ..const import (
     CONF_DND_ENTITIES,
     CONF_DRIVING_ENTITIES,
     CONF_MEETING_KEYWORDS,
+    CONF_MEETING_SOON_MINUTES,
+    CONF_MIN_FREE_MINUTES,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
     CONF_PUBLIC_ZONES,
@@ -29,6 +31,8 @@ from ..const import (
     CONF_WORK_END,
     CONF_WORK_START,
     CONF_WORKDAY_ENTITY,
+    DEFAULT_MEETING_SOON_MINUTES,
+    DEFAULT_MIN_FREE_MINUTES,
     DEFAULT_WEAK_SIGNAL_DBM,
     DEFAULT_WORK_DAYS,
     ENTITY_LIST_OPTIONS,
@@ -77,6 +81,12 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_MEETING_KEYWORDS, default=list): selector.TextSelector(
             selector.TextSelectorConfig(multiple=True)
         ),
+        vol.Optional(CONF_MEETING_SOON_MINUTES, default=DEFAULT_MEETING_SOON_MINUTES): number_box(
+            0, 120, "min"
+        ),
+        vol.Optional(CONF_MIN_FREE_MINUTES, default=DEFAULT_MIN_FREE_MINUTES): number_box(
+            0, 240, "min"
+        ),
     },
     "location": {
         vol.Optional(CONF_TRACKER_ENTITY): _entities("person", "device_tracker", multiple=False),
@@ -113,6 +123,7 @@ ERROR_SECTION = {
     "hours_empty": "hours",
     "no_work_days": "hours",
     "weak_signal_range": "phone",
+    "calendar_minutes_range": "calendar",
 }
 
 
@@ -162,6 +173,8 @@ def validate(hass: HomeAssistant, options: Mapping[str, Any]) -> Problem:
         return Problem({"base": "entity_not_found"}, {"entity_id": entity_id}, SECTION_OF[key])
     if (number := number_problem(vol.Schema(SECTIONS["phone"]), options)) is not None:
         return Problem({"base": "weak_signal_range"}, number[1], "phone")
+    if (number := number_problem(vol.Schema(SECTIONS["calendar"]), options)) is not None:
+        return Problem({"base": "calendar_minutes_range"}, number[1], "calendar")
     error = _first_error(
         options, has_hours=bool(options.get(CONF_WORK_START) or options.get(CONF_WORK_END))
     )

@@ -1,0 +1,1 @@
+"""Recorded days replayed through a real Home Assistant (issue #16, point 5)."""
