@@ -47,7 +47,7 @@ CALM = {
 async def real_hass(
     *, quiet: bool = True, start: bool = True, http_port: int | None = None
 ) -> AsyncIterator[HomeAssistant]:
-    """A Home Assistant core in a throw-away configuration directory.
+    """Yield a Home Assistant core in a throw-away configuration directory.
 
     ``start``: run Home Assistant's real start (start events, http server up); without it
     the core is left in its "not running" state for the caller to set up things first.
@@ -90,7 +90,7 @@ async def real_hass(
 
 
 def free_port() -> int:
-    """A TCP port nobody listens on at 127.0.0.1 right now."""
+    """Return a TCP port nobody listens on at 127.0.0.1 right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -121,14 +121,14 @@ class Stats:
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
-    """The nearest-rank percentile of a sample."""
+    """Return the nearest-rank percentile of a sample."""
     ordered = sorted(values)
     rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
     return ordered[rank]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A plain-text table with right-aligned columns after the first."""
+    """Return a plain-text table with right-aligned columns after the first."""
     cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
 
@@ -202,13 +202,13 @@ def set_calm(hass: HomeAssistant, prefix: str) -> None:
 
 
 def client_number(index: int) -> str:
-    """A valid Polish mobile number per client index, written as people type it."""
+    """Return a valid Polish mobile number per client index, written as people type it."""
     digits = f"{600_000_000 + index:09d}"
     return f"+48 {digits[:3]} {digits[3:6]} {digits[6:]}"
 
 
 def e164(index: int) -> str:
-    """The normalised form of ``client_number``."""
+    """Return the normalised form of ``client_number``."""
     return f"+48{600_000_000 + index:09d}"
 
 

@@ -103,7 +103,7 @@ async def add_entry(hass: HomeAssistant, prefix: str, *, only_call_ready: bool =
 
 
 async def add_template(hass: HomeAssistant, prefix: str) -> None:
-    """The template binary sensor computing the verdict of set ``prefix``."""
+    """Add the template binary sensor computing the verdict of set ``prefix``."""
     config = {
         "template": [
             {

@@ -70,7 +70,7 @@ def source_ids(count: int) -> list[tuple[str, str, tuple[str, str]]]:
 
 
 async def add_sources_entry(hass: HomeAssistant, count: int) -> list[tuple[str, tuple[str, str]]]:
-    """An entry watching ``count`` calm sources; returns the sources to flip."""
+    """Return an entry watching ``count`` calm sources; returns the sources to flip."""
     options: dict[str, Any] = {key: [] for key in KINDS}
     options["weak_signal_dbm"] = -110
     sources = source_ids(count)
@@ -144,7 +144,7 @@ async def bench_sources(rounds: int, n: int) -> None:
 
 
 def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bool = True) -> None:
-    """A stored callback queue of ``count`` waiting clients with their call history.
+    """Store a callback queue of ``count`` waiting clients with their call history.
 
     ``due_fired``: whether each item's "call back now" reminder already fired before the
     restart (the steady state); with ``False`` every item is due at the first check.
@@ -194,7 +194,7 @@ def write_queue(hass: HomeAssistant, entry_id: str, count: int, *, due_fired: bo
 async def add_clients_entry(
     hass: HomeAssistant, count: int, queued: int = 0, *, snoozed: bool = True
 ) -> str:
-    """An entry with ``count`` clients (and ``queued`` stored callbacks), snoozed or ready."""
+    """Return an entry with ``count`` clients and ``queued`` stored callbacks, snoozed or ready."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=f"{count} clients",

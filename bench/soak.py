@@ -58,6 +58,7 @@ INTERRUPTED_PREFIX = "Interrupted while sending"
 
 
 def free_port() -> int:
+    """Return a TCP port free on 127.0.0.1 right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -65,8 +66,10 @@ def free_port() -> int:
 
 @dataclass
 class FakeTwilio:
-    """Twilio's Messages endpoint; ``up`` False answers 503. Records accepted messages
-    and lists them (newest first, by ``To``) like Twilio's message list."""
+    """Stand in for Twilio's Messages endpoint; with ``up`` False it answers 503.
+
+    Records accepted messages and lists them (newest first, by ``To``) like Twilio's message list.
+    """
 
     up: bool = False
     sent: list[tuple[str, str]] = field(default_factory=list)
@@ -75,6 +78,7 @@ class FakeTwilio:
     lookups: int = 0
 
     async def messages(self, request: web.Request) -> web.Response:
+        """Accept a message like Twilio, or refuse it with 503 while down."""
         form = await request.post()
         if not self.up:
             self.refused += 1
@@ -85,6 +89,7 @@ class FakeTwilio:
         return web.json_response({"sid": sid, "status": "queued"}, status=201)
 
     async def message_list(self, request: web.Request) -> web.Response:
+        """List the messages sent to the ``To`` number, as Twilio's message list does."""
         self.lookups += 1
         to = request.query.get("To")
         found = [
@@ -172,6 +177,7 @@ logger:
 
 
 def start_hass(config: Path) -> subprocess.Popen[bytes]:
+    """Start Home Assistant on ``config``, logging to ``soak-hass.log``."""
     log = (config / "soak-hass.log").open("ab")
     return subprocess.Popen(
         [str(HASS), "-c", str(config), "--skip-pip"],
@@ -182,6 +188,7 @@ def start_hass(config: Path) -> subprocess.Popen[bytes]:
 
 
 def stored(config: Path, name: str) -> list[dict[str, Any]]:
+    """Return the items of one of the entry's stores, or none when it is not written yet."""
     path = config / ".storage" / f"client_etiquette.{ENTRY_ID}.{name}"
     if not path.exists():
         return []
@@ -189,7 +196,7 @@ def stored(config: Path, name: str) -> list[dict[str, Any]]:
 
 
 def stored_callbacks(config: Path) -> tuple[list[dict[str, Any]], int]:
-    """The callbacks on disk: the snapshot plus the journal lines newer than it.
+    """Return the callbacks on disk: the snapshot plus the journal lines newer than it.
 
     hass is stopped cleanly before this is read, so the journal is normally empty (its
     lines are folded into the snapshot at stop); replaying it here keeps the count true
@@ -220,12 +227,13 @@ class Caller:
     """Signs and posts voice webhook requests the way Twilio does."""
 
     def __init__(self, session: aiohttp.ClientSession, port: int) -> None:
+        """Aim at the voice webhook of the Home Assistant on ``port``."""
         self.session = session
         self.url = f"http://127.0.0.1:{port}/api/webhook/{VOICE_ID}"
         self.validator = RequestValidator(TOKEN)
 
     async def call(self, number: str, call_sid: str) -> bool:
-        """True when hass answered with TwiML (the call was acknowledged)."""
+        """Return True when hass answered with TwiML (the call was acknowledged)."""
         form = {"CallSid": call_sid, "From": number, "To": "+48221234567", "AccountSid": SID}
         headers = {
             "X-Twilio-Signature": self.validator.compute_signature(self.url, form),
@@ -257,8 +265,10 @@ def duplicates(twilio: FakeTwilio) -> int:
 
 
 def interrupted(config: Path) -> int:
-    """Outbox items cut off in flight by a kill (looked up in Twilio's list, not resent
-    when it had them)."""
+    """Count outbox items cut off in flight by a kill.
+
+    They are looked up in Twilio's list, not resent when it had them.
+    """
     return sum(
         1
         for item in stored(config, "outbox")
@@ -268,6 +278,8 @@ def interrupted(config: Path) -> int:
 
 @dataclass
 class CycleResult:
+    """What one soak cycle counted."""
+
     calls: int = 0
     acknowledged: int = 0
     callbacks_found: int = 0
@@ -294,6 +306,7 @@ async def cycle(  # noqa: PLR0915, PLR0917 (one cycle reads best as one sequence
     rng: random.Random,
     burst_s: float,
 ) -> CycleResult:
+    """Run one cycle: a burst of calls, a kill, a restart, and a count of what survived."""
     result = CycleResult()
     caller = Caller(session, port)
     # Duplicates and interruptions are counted over the whole run; a cycle adds its share.
@@ -377,6 +390,7 @@ async def cycle(  # noqa: PLR0915, PLR0917 (one cycle reads best as one sequence
 
 
 async def main(args: argparse.Namespace) -> int:
+    """Run the soak with the fake Twilio and report; return the exit code."""
     rng = random.Random(args.seed)
     twilio = FakeTwilio()
     app = web.Application()
@@ -439,6 +453,7 @@ async def main(args: argparse.Namespace) -> int:
 
 
 def parse() -> argparse.Namespace:
+    """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="one cycle, about 40 s")
     parser.add_argument("--cycles", type=int, default=5)

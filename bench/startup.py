@@ -39,7 +39,7 @@ CLIENTS = 10
 
 
 async def add_entry(hass: HomeAssistant) -> None:
-    """A Client Etiquette entry on calm stand-in sources with a few clients."""
+    """Add a Client Etiquette entry on calm stand-in sources with a few clients."""
     set_calm(hass, "a")
     entry = MockConfigEntry(
         domain=DOMAIN, title="My phone", options=options("a"), subentries_data=clients(CLIENTS)
@@ -88,7 +88,7 @@ async def queue_setup(count: int, *, due: bool) -> float:
 
 
 async def queue_rounds(rounds: int, count: int) -> dict[str, list[float]]:
-    """Set-up times per variant, alternating, after one warm-up set-up."""
+    """Time the set-up per variant, alternating, after one warm-up set-up."""
     await queue_setup(0, due=False)
     variants = {
         "empty queue": (0, False),
@@ -103,7 +103,7 @@ async def queue_rounds(rounds: int, count: int) -> dict[str, list[float]]:
 
 
 def queue_table(times: dict[str, list[float]]) -> str:
-    """Set-up time per variant and the ratio against the empty queue, paired per round."""
+    """Tabulate set-up time per variant and its ratio to the empty queue, paired per round."""
     names = list(times)
     empty = times[names[0]]
     rows = []

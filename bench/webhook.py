@@ -185,7 +185,7 @@ async def check(session: ClientSession, url: str) -> str:
 
 
 async def run_load(url: str, seconds: float, concurrency: int, seed: int) -> dict[str, Any]:
-    """The load generator in its own process, while this loop serves."""
+    """Run the load generator in its own process, while this loop serves; return its result."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

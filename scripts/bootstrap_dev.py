@@ -63,7 +63,7 @@ def log(message: str) -> None:
 
 
 def client_etiquette_form(calendars: list[str]) -> dict[str, Any]:
-    """The user step of the Client Etiquette config flow, wired to the demo helpers."""
+    """Return the user step of the Client Etiquette config flow, wired to the demo helpers."""
     return {
         "name": ENTRY_NAME,
         "activity": {
@@ -173,7 +173,7 @@ async def wait_until_answering(
 
 
 def onboarding_done(config_dir: Path) -> bool:
-    """True when Home Assistant's onboarding store lists every step as done."""
+    """Return True when Home Assistant's onboarding store lists every step as done."""
     try:
         store = json.loads((config_dir / ".storage" / "onboarding").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -183,7 +183,7 @@ def onboarding_done(config_dir: Path) -> bool:
 
 
 def process_alive(pid: int) -> bool:
-    """True while the process exists (and is not a zombie)."""
+    """Return True while the process exists (and is not a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
     except OSError:
@@ -243,13 +243,13 @@ async def log_in(api: Api) -> str:
 
 
 async def token_works(api: Api, token: str) -> bool:
-    """True when the token is accepted by the REST API."""
+    """Return True when the token is accepted by the REST API."""
     status, _ = await api.request("GET", "/api/", token=token)
     return status == 200
 
 
 def read_token(token_file: Path) -> str:
-    """The stored long-lived token, or "" when there is none."""
+    """Return the stored long-lived token, or "" when there is none."""
     try:
         return token_file.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -315,7 +315,7 @@ async def wait_until_running(api: Api, deadline: float) -> dict[str, Any]:
 
 
 async def entries_of(api: Api, domain: str) -> list[dict[str, Any]]:
-    """The config entries of one integration."""
+    """Return the config entries of one integration."""
     entries = await api.call("GET", f"/api/config/config_entries/entry?domain={domain}")
     return [entry for entry in entries if entry.get("domain") == domain]
 
@@ -338,13 +338,13 @@ async def remove_onboarding_extras(api: Api, just_onboarded: bool) -> None:
 
 
 async def entity_ids_of(api: Api, entry_id: str) -> list[str]:
-    """The entities that belong to one config entry."""
+    """Return the entities that belong to one config entry."""
     registry = await api.ws({"type": "config/entity_registry/list"})
     return sorted(e["entity_id"] for e in registry if e.get("config_entry_id") == entry_id)
 
 
 async def wait_for_entities(api: Api, entry_id: str, tries: int = 15) -> list[str]:
-    """The entities of a new config entry, once they have been registered."""
+    """Return the entities of a new config entry, once they have been registered."""
     for _ in range(tries):
         if entity_ids := await entity_ids_of(api, entry_id):
             return entity_ids
@@ -353,7 +353,7 @@ async def wait_for_entities(api: Api, entry_id: str, tries: int = 15) -> list[st
 
 
 async def ensure_calendar(api: Api, config: dict[str, Any]) -> list[str]:
-    """A local calendar with demo events; return its calendar entities."""
+    """Ensure a local calendar with demo events; return its calendar entities."""
     for entry in await entries_of(api, "local_calendar"):
         if entity_ids := await entity_ids_of(api, entry["entry_id"]):
             return entity_ids
@@ -419,7 +419,7 @@ def fit_to_schema(answer: dict[str, Any], schema: list[dict[str, Any]]) -> dict[
 
 
 async def ensure_client_etiquette(api: Api, calendars: list[str]) -> None:
-    """A Client Etiquette entry wired to the demo helpers."""
+    """Ensure a Client Etiquette entry wired to the demo helpers."""
     if entries := await entries_of(api, "client_etiquette"):
         for entry in entries:
             log(f"Client Etiquette entry {entry['title']!r} already set up ({entry['state']})")
@@ -443,7 +443,7 @@ async def ensure_client_etiquette(api: Api, calendars: list[str]) -> None:
 
 
 def dashboard_config(calendars: list[str]) -> dict[str, Any]:
-    """The demo dashboard: readiness of the entry "My phone" beside its stand-ins."""
+    """Return the demo dashboard: readiness of the entry "My phone" beside its stand-ins."""
     return {
         "title": "Client Etiquette",
         "views": [
@@ -503,7 +503,7 @@ def dashboard_config(calendars: list[str]) -> dict[str, Any]:
 
 
 async def ensure_dashboard(api: Api, calendars: list[str]) -> None:
-    """A storage-mode dashboard in the sidebar, made once."""
+    """Ensure a storage-mode dashboard in the sidebar, made once."""
     dashboards = await api.ws({"type": "lovelace/dashboards/list"})
     if any(board.get("url_path") == DASHBOARD_URL for board in dashboards):
         return

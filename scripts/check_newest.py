@@ -105,7 +105,7 @@ class Report:
 
 
 def integration_usage(root: Path) -> Usage:
-    """The Home Assistant names, keywords and attributes used by the ``*.py`` under ``root``."""
+    """Collect the Home Assistant names, keywords and attributes used by ``*.py`` under ``root``."""
     usage = Usage()
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
@@ -117,7 +117,7 @@ def integration_usage(root: Path) -> Usage:
 
 
 def _ha_ancestors(usage: Usage, name: str, seen: set[str]) -> set[tuple[str, str]]:
-    """The Home Assistant classes an own class derives from, through our own classes."""
+    """Return the Home Assistant classes an own class derives from, through our own classes."""
     if name in seen or name not in usage.classes:
         return set()
     seen.add(name)
@@ -176,7 +176,7 @@ def _collect(tree: ast.AST, file: str, usage: Usage) -> None:
 
 
 def _imports(tree: ast.AST, file: str, usage: Usage) -> dict[str, tuple[str, str | None]]:
-    """The Home Assistant imports of a file: local name -> (module, name or None)."""
+    """Return the Home Assistant imports of a file: local name -> (module, name or None)."""
     bound: dict[str, tuple[str, str | None]] = {}
     for node in ast.walk(tree):
         where = f"{file}:{getattr(node, 'lineno', 0)}"
@@ -197,7 +197,7 @@ def _joined(module: str, name: str | None) -> str:
 
 
 def _callee(func: ast.expr, bound: dict[str, tuple[str, str | None]]) -> tuple[str, str] | None:
-    """(module, callable) of a call of a Home Assistant name, else None."""
+    """Return (module, callable) of a call of a Home Assistant name, else None."""
     if isinstance(func, ast.Name) and func.id in bound:
         module, name = bound[func.id]
         return (module, name) if name else None
@@ -216,7 +216,7 @@ BARE_EXCEPT_TUPLE = re.compile(r"^(\s*except\*?\s+)([^():\n]+,[^():\n]+):", re.M
 
 
 def parse(text: str, filename: str) -> ast.Module | None:
-    """The module's tree; newer syntax of Python 3.14 is rewritten first. None if unreadable."""
+    """Parse a module, rewriting newer Python 3.14 syntax first; None if unreadable."""
     try:
         return ast.parse(text, filename)
     except SyntaxError:
@@ -236,7 +236,7 @@ class Source:
         self._trees: dict[Path, ast.Module | None] = {}
 
     def version(self) -> str:
-        """The release, from ``homeassistant/const.py``."""
+        """Return the release, from ``homeassistant/const.py``."""
         const = self.tree(self.file(f"{HA}.const"))
         values: dict[str, str] = {}
         for node in const.body if const else []:
@@ -248,7 +248,7 @@ class Source:
         return ".".join(part or "?" for part in parts)
 
     def file(self, module: str) -> Path | None:
-        """The file of a module (a package's ``__init__.py``), if there is one."""
+        """Return the file of a module (a package's ``__init__.py``), if there is one."""
         base = self.root.joinpath(*module.split("."))
         for path in (base.with_suffix(".py"), base / "__init__.py"):
             if path.is_file():
@@ -256,7 +256,7 @@ class Source:
         return None
 
     def tree(self, path: Path | None) -> ast.Module | None:
-        """The parsed file, cached."""
+        """Return the parsed file, cached."""
         if path is None:
             return None
         if path not in self._trees:
@@ -311,14 +311,14 @@ class Source:
 
 
 def _alias_of(node: ast.AST) -> str | None:
-    """The name a plain ``A = B`` assignment makes ``A`` another name for."""
+    """Return the name a plain ``A = B`` assignment makes ``A`` another name for."""
     if isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
         return node.value.id
     return None
 
 
 def _module_of(source: Source, path: Path) -> str:
-    """The dotted module of a file of ``source``."""
+    """Return the dotted module of a file of ``source``."""
     parts = path.relative_to(source.root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -360,7 +360,7 @@ def _binds(target: ast.expr, name: str) -> bool:
 
 
 def _absolute(module: str, is_package: bool, node: ast.ImportFrom) -> str:
-    """The module an ``ImportFrom`` reads from, made absolute."""
+    """Return the module an ``ImportFrom`` reads from, made absolute."""
     if not node.level:
         return str(node.module)
     parts = module.split(".")
@@ -380,7 +380,7 @@ def _original(node: ast.ImportFrom, name: str) -> str:
 
 
 def _strings(node: ast.AST) -> str:
-    """The literal text in a node (f-string parts included), joined."""
+    """Return the literal text in a node (f-string parts included), joined."""
     texts = [
         sub.value
         for sub in ast.walk(node)
@@ -523,7 +523,7 @@ def check(source: Source, usage: Usage) -> Check:
 
 
 def _object_reports(source: Source, usage: Usage, used: dict[str, set[str]], result: Check) -> None:
-    """Reports inside the functions and classes we use (their methods we define or call)."""
+    """Report inside the functions and classes we use (their methods we define or call)."""
     for qualified, wheres in used.items():
         module, _, name = qualified.rpartition(".")
         found = source.lookup(module, name)
@@ -551,7 +551,7 @@ def _object_reports(source: Source, usage: Usage, used: dict[str, set[str]], res
 def _module_reports(
     source: Source, usage: Usage, modules: dict[str, set[str]], result: Check
 ) -> None:
-    """Reports anywhere in a module we import from that name what we use or pass."""
+    """Report anywhere in a module we import from that name what we use or pass."""
     for module, wheres in modules.items():
         path = source.file(module)
         tree = source.tree(path)
@@ -585,7 +585,7 @@ def _module_reports(
 
 
 def _defined_name(call: ast.Call) -> str | None:
-    """The constant a ``DeprecatedConstant(...)`` assignment stands for (its new name)."""
+    """Return the constant a ``DeprecatedConstant(...)`` assignment stands for (its new name)."""
     if _name_of(call.func) in DEFINERS and len(call.args) > 1:
         second = call.args[1]
         if isinstance(second, ast.Constant) and isinstance(second.value, str):
@@ -597,7 +597,7 @@ def _defined_name(call: ast.Call) -> str | None:
 
 
 def download(version: str | None, into: Path) -> Path:
-    """The ``homeassistant`` wheel from PyPI (newest, or ``version``), not installed."""
+    """Return the ``homeassistant`` wheel from PyPI (newest, or ``version``), not installed."""
     wanted = f"{HA}=={version}" if version else HA
     command = [
         sys.executable,
@@ -618,7 +618,7 @@ def download(version: str | None, into: Path) -> Path:
 
 
 def unpack(wheel: Path, into: Path) -> Path:
-    """The ``homeassistant`` package of a wheel, unpacked under ``into``."""
+    """Return the ``homeassistant`` package of a wheel, unpacked under ``into``."""
     with zipfile.ZipFile(wheel) as archive:
         members = [name for name in archive.namelist() if name.startswith(f"{HA}/")]
         archive.extractall(into, members)
@@ -626,7 +626,7 @@ def unpack(wheel: Path, into: Path) -> Path:
 
 
 def render(result: Check, usage: Usage) -> str:
-    """The report, as printed."""
+    """Return the report, as printed."""
     lines = [f"Home Assistant {result.version}"]
     if result.missing:
         lines.append(f"Missing names ({len(result.missing)} of {result.checked} uses):")

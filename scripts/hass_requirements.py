@@ -43,7 +43,7 @@ TOP_LEVEL_KEY = re.compile(r"^([a-z0-9_]+)(?:[ \t]+[^:#\n]*)?:", re.MULTILINE)
 
 
 def manifest(domain: str) -> dict[str, Any]:
-    """The manifest of a built-in integration; empty for a key that is not one."""
+    """Return the manifest of a built-in integration; empty for a key that is not one."""
     path = COMPONENTS / domain / "manifest.json"
     if not path.is_file():
         return {}
@@ -52,7 +52,7 @@ def manifest(domain: str) -> dict[str, Any]:
 
 
 def startup_domains() -> set[str]:
-    """The integrations every start of Home Assistant sets up."""
+    """Return the integrations every start of Home Assistant sets up."""
     return (
         set(bootstrap.CORE_INTEGRATIONS)
         | set(bootstrap.CRITICAL_INTEGRATIONS)
@@ -61,7 +61,7 @@ def startup_domains() -> set[str]:
 
 
 def action_list_domains() -> set[str]:
-    """The base components the web UI's action list imports (helpers.service)."""
+    """Return the base components the web UI's action list imports (helpers.service)."""
     tree = ast.parse(inspect.getsource(service._base_components))
     return {
         alias.name
@@ -72,7 +72,7 @@ def action_list_domains() -> set[str]:
 
 
 def configured_domains(configuration: Path) -> set[str]:
-    """The integrations a configuration.yaml names at its top level."""
+    """Return the integrations a configuration.yaml names at its top level."""
     return set(TOP_LEVEL_KEY.findall(configuration.read_text(encoding="utf-8")))
 
 
@@ -90,7 +90,7 @@ def with_dependencies(domains: set[str]) -> set[str]:
 
 
 def requirements(configurations: list[Path]) -> list[str]:
-    """The pinned packages of everything such a Home Assistant loads, sorted."""
+    """Return the pinned packages of everything such a Home Assistant loads, sorted."""
     domains = startup_domains() | action_list_domains()
     for configuration in configurations:
         domains |= configured_domains(configuration)
@@ -101,7 +101,7 @@ def requirements(configurations: list[Path]) -> list[str]:
 
 
 def installed(requirement: str) -> bool:
-    """True when a version that satisfies ``requirement`` is installed."""
+    """Return True when a version that satisfies ``requirement`` is installed."""
     parsed = Requirement(requirement)
     try:
         version = metadata.version(parsed.name)

@@ -86,7 +86,7 @@ def _rotated_rounded_rect(
 
 
 def _draw_handset(draw: ImageDraw.ImageDraw, colour: RGBA) -> None:
-    """A classic receiver: a curved handle with an ear cup and a mouth cup."""
+    """Draw a classic receiver: a curved handle with an ear cup and a mouth cup."""
     s = CANVAS / 1024
     centre = (730 * s, 300 * s)
     radius = 520 * s
@@ -114,7 +114,7 @@ def _draw_handset(draw: ImageDraw.ImageDraw, colour: RGBA) -> None:
 
 
 def _draw_bubble(draw: ImageDraw.ImageDraw, palette: Palette) -> None:
-    """A round speech bubble with a tail towards the handset, a clock inside."""
+    """Draw a round speech bubble with a tail towards the handset, a clock inside."""
     s = CANVAS / 1024
     cx, cy, r = 752 * s, 262 * s, 262 * s
     draw.polygon(
@@ -150,7 +150,7 @@ def _draw_bubble(draw: ImageDraw.ImageDraw, palette: Palette) -> None:
 
 
 def draw_mark(palette: Palette) -> Image.Image:
-    """The square mark, trimmed to its artwork."""
+    """Return the square mark, trimmed to its artwork."""
     image = Image.new("RGBA", (CANVAS, CANVAS), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     _draw_handset(draw, palette.handset)
@@ -193,7 +193,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 
 def draw_logo(palette: Palette, height: int) -> Image.Image:
-    """The mark with the two-line wordmark to its right, `height` pixels high."""
+    """Return the mark with the two-line wordmark to its right, `height` pixels high."""
     work_height = 1024
     mark = draw_mark(palette)
     mark = mark.resize(

@@ -90,7 +90,7 @@ def set_sources(hass: HomeAssistant, **overrides: str) -> None:
 
 
 def make_entry(options: dict[str, Any] | None = None, title: str = "My phone") -> MockConfigEntry:
-    """A Client Etiquette entry with the given options (default: the stand-ins)."""
+    """Return a Client Etiquette entry with the given options (default: the stand-ins)."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=title,
@@ -110,12 +110,12 @@ async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
 
 
 def reasons(hass: HomeAssistant) -> list[str]:
-    """The reasons attribute of the call-ready sensor."""
+    """Return the reasons attribute of the call-ready sensor."""
     return list(hass.states.get(READY).attributes["reasons"])
 
 
 def number_formats(e164: str) -> list[str]:
-    """The ways a Polish number can be written: E.164, national, grouped, digits only."""
+    """Return the ways a Polish number can be written: E.164, national, grouped, digits only."""
     national = e164.removeprefix("+48")
     grouped = f"{national[:3]} {national[3:6]} {national[6:]}"
     return [e164, e164[1:], national, grouped, f"+48 {grouped}"]
@@ -128,8 +128,11 @@ FIXED_BOB_ID = "01JTEST0CL1ENT0B0B00000000"
 
 
 def entry_with_fixed_ids(**options: Any) -> MockConfigEntry:
-    """An entry with fixed entry and sub-entry ids: Anna (regular, Polish, office hours in
-    Warsaw) and Bob (VIP, English, London, any time); options add to the stand-ins."""
+    """Return an entry with fixed entry and sub-entry ids and two clients.
+
+    Anna (regular, Polish, office hours in Warsaw) and Bob (VIP, English, London, any time);
+    options add to the stand-ins.
+    """
     clients: list[ConfigSubentryDataWithId] = [
         ConfigSubentryDataWithId(
             data={
@@ -179,10 +182,12 @@ on_snapshot_release = pytest.mark.skipif(
 
 
 class FakeCalendar(CalendarEntity):
-    """A real calendar entity over a list of events, as Home Assistant's own calendar tests
-    build one: ``event`` is the current or next event, ``async_get_events`` answers the
+    """A real calendar entity over a list of events, as Home Assistant's calendar tests build one.
+
+    ``event`` is the current or next event, ``async_get_events`` answers the
     ``calendar.get_events`` action; ``failing`` makes it raise like a calendar whose
-    server is down. ``asked`` counts how often it was asked for events."""
+    server is down. ``asked`` counts how often it was asked for events.
+    """
 
     _attr_has_entity_name = True
 

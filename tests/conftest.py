@@ -33,14 +33,14 @@ async def sources(hass: HomeAssistant) -> None:
 
 @pytest.fixture
 async def loaded_entry(hass: HomeAssistant, sources: None) -> MockConfigEntry:
-    """An entry set up against the stand-in sources."""
+    """Return an entry set up against the stand-in sources."""
     assert await async_setup_component(hass, "homeassistant", {})
     return await setup_entry(hass, make_entry())
 
 
 @pytest.fixture
 async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
-    """The fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
+    """Yield the fake Twilio, listening on 127.0.0.1 (sockets stay limited to 127.0.0.1)."""
     fake = FakeTwilio()
     server = TestServer(fake.app(), host="127.0.0.1")
     await server.start_server()
@@ -52,7 +52,7 @@ async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
 
 @pytest.fixture
 def texts(hass: HomeAssistant) -> list[ServiceCall]:
-    """A real notify action standing in for an SMS gateway; records what it is asked."""
+    """Return a real notify action standing in for an SMS gateway; records what it is asked."""
     calls: list[ServiceCall] = []
 
     async def record(call: ServiceCall) -> None:
@@ -64,7 +64,7 @@ def texts(hass: HomeAssistant) -> list[ServiceCall]:
 
 @pytest.fixture
 def reminders(hass: HomeAssistant) -> list[ServiceCall]:
-    """The freelancer's phone: a notify action recording reminders."""
+    """Return the freelancer's phone: a notify action recording reminders."""
     calls: list[ServiceCall] = []
 
     async def record(call: ServiceCall) -> None:

@@ -56,7 +56,7 @@ def _step_texts(step: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str
 def shown_texts(
     result: Mapping[str, Any], where: tuple[str, ...], language: str = "en"
 ) -> dict[str, str]:
-    """The texts the frontend shows for ``result``, keyed like "description" or "error.base".
+    """Return the texts the frontend shows for ``result``, keyed like "description" or "error.base".
 
     ``where`` is the flow's place in the translations: CONFIG, OPTIONS or CLIENT.
     """

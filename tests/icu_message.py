@@ -98,7 +98,7 @@ class _Reader:
         return text
 
     def quoted(self) -> str:
-        """An apostrophe and what it quotes (FormatJS's tryParseQuote)."""
+        """Return an apostrophe and what it quotes (FormatJS's tryParseQuote)."""
         following = self.peek(1)
         if following == "'":
             self.pos += 2
@@ -182,17 +182,17 @@ class _Reader:
 
 
 def parse(message: str) -> list[str | Argument]:
-    """The message as literal text and arguments; MessageError where the frontend fails."""
+    """Return the message as literal text and arguments; MessageError where the frontend fails."""
     return _Reader(message).parts()
 
 
 def arguments(message: str) -> set[str]:
-    """The names of the message's arguments."""
+    """Return the names of the message's arguments."""
     return {part.name for part in parse(message) if isinstance(part, Argument)}
 
 
 def render(message: str, values: Mapping[str, object] | None = None) -> str:
-    """The text the frontend shows for ``message`` filled in with ``values``."""
+    """Return the text the frontend shows for ``message`` filled in with ``values``."""
     values = values or {}
     text = ""
     for part in parse(message):

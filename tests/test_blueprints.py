@@ -52,7 +52,7 @@ type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A fresh configuration folder for this test."""
+    """Return a fresh configuration folder for this test."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
 
@@ -70,7 +70,7 @@ def installed(config_dir: Path) -> Path:
 
 
 async def test_install_copies_the_shipped_files(hass: HomeAssistant, config_dir: Path) -> None:
-    """All five are copied, byte for byte; a second run copies nothing."""
+    """Check that all five are copied, byte for byte; a second run copies nothing."""
     assert [path.name for path in shipped_blueprints()] == NAMES
     assert await async_install_blueprints(hass) == NAMES
     for name in NAMES:
@@ -79,7 +79,7 @@ async def test_install_copies_the_shipped_files(hass: HomeAssistant, config_dir:
 
 
 async def test_install_never_overwrites(hass: HomeAssistant, config_dir: Path) -> None:
-    """An edited copy is kept; a deleted one comes back."""
+    """Check that an edited copy is kept; a deleted one comes back."""
     await async_install_blueprints(hass)
     edited = installed(config_dir) / "callback_reminder.yaml"
     edited.write_text("# my own version\n", encoding="utf-8")
@@ -91,7 +91,7 @@ async def test_install_never_overwrites(hass: HomeAssistant, config_dir: Path) -
 async def test_install_failure_is_logged(
     hass: HomeAssistant, config_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A folder that can't be created is a warning, not a failed set-up."""
+    """Check that a folder that can't be created is a warning, not a failed set-up."""
     (config_dir / "blueprints" / "automation").mkdir(parents=True)
     (config_dir / "blueprints" / "automation" / DOMAIN).write_text("a file", encoding="utf-8")
     assert await async_install_blueprints(hass) == []
@@ -137,7 +137,7 @@ async def use(hass: HomeAssistant, name: str, inputs: dict[str, Any]) -> None:
 
 @pytest.fixture
 async def entry(hass: HomeAssistant, sources: None, config_dir: Path) -> MockConfigEntry:
-    """The integration, loaded."""
+    """Return the integration, loaded."""
     assert await async_setup_component(hass, "homeassistant", {})
     return await setup_entry(hass, make_entry())
 
@@ -151,7 +151,7 @@ async def snooze(hass: HomeAssistant) -> None:
 
 
 async def back_to_ready(hass: HomeAssistant) -> None:
-    """The mode back to automatic: ready again."""
+    """Set the mode back to automatic: ready again."""
     await hass.services.async_call(
         "select", "select_option", {"entity_id": MODE, "option": "auto"}, blocking=True
     )
@@ -160,7 +160,7 @@ async def back_to_ready(hass: HomeAssistant) -> None:
 
 
 async def test_fritzbox_incoming_call(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """The call monitor ringing screens the call; outgoing calls and idle do not."""
+    """Check that the call monitor ringing screens the call; outgoing calls and idle do not."""
     screened = async_capture_events(hass, EVENT_CALL_SCREENED)
     hass.states.async_set(CALL_MONITOR, "idle")
     await use(hass, "fritzbox_incoming_call.yaml", {"call_monitor": CALL_MONITOR})
@@ -183,7 +183,7 @@ async def test_fritzbox_incoming_call(hass: HomeAssistant, entry: MockConfigEntr
 async def test_fritzbox_incoming_call_with_entry_and_unknown_name(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """With the entry named and the name "unknown", the number stands for the caller."""
+    """Check that with the entry named and the name "unknown", the number stands for the caller."""
     hass.states.async_set(CALL_MONITOR, "idle")
     await use(
         hass,
@@ -197,7 +197,7 @@ async def test_fritzbox_incoming_call_with_entry_and_unknown_name(
 
 
 def phone_device(hass: HomeAssistant) -> str:
-    """A companion-app phone named "Pixel 8" in the device registry."""
+    """Return a companion-app phone named "Pixel 8" in the device registry."""
     mobile = MockConfigEntry(domain="mobile_app", title="Pixel 8")
     mobile.add_to_hass(hass)
     device = dr.async_get(hass).async_get_or_create(
@@ -248,7 +248,7 @@ async def test_android_quiet_while_busy(hass: HomeAssistant, entry: MockConfigEn
 async def test_android_unknown_previous_modes_are_not_restored(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """When the phone's modes were unknown, nothing is "restored"."""
+    """Check that when the phone's modes were unknown, nothing is "restored"."""
     notify = async_mock_service(hass, "notify", "mobile_app_pixel_8")
     hass.states.async_set("sensor.pixel_8_ringer_mode", "unavailable")
     await use(
@@ -272,7 +272,7 @@ async def test_android_unknown_previous_modes_are_not_restored(
 
 
 async def test_fritzbox_deflection(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """The deflection is on while not ready and off when ready again."""
+    """Check that the deflection is on while not ready and off when ready again."""
     turn_on = async_mock_service(hass, "switch", "turn_on")
     turn_off = async_mock_service(hass, "switch", "turn_off")
     switches = ["switch.fritz_box_call_deflection_0", "switch.fritz_box_call_deflection_1"]
@@ -353,7 +353,7 @@ async def test_callback_reminder(hass: HomeAssistant, entry: MockConfigEntry) ->
 
 
 async def test_callback_reminder_overdue(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Overdue callbacks remind again (the default), named as overdue."""
+    """Check that overdue callbacks remind again (the default), named as overdue."""
     notify = async_mock_service(hass, "notify", "mobile_app_pixel_8")
     await use(
         hass, "callback_reminder.yaml", {"call_event": EVENT_ENTITY, "phone": phone_device(hass)}

@@ -112,7 +112,7 @@ NEW_INTEGRATION = {
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    """The files under ``root``."""
+    """Return the files under ``root``."""
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The script, as a developer runs it."""
+    """Return the script, as a developer runs it."""
     return subprocess.run(
         [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False
     )
@@ -168,7 +168,7 @@ def test_up_to_date_integration_passes(tmp_path: Path) -> None:
 
 
 def test_wheel_is_read_without_installing(tmp_path: Path) -> None:
-    """A wheel file is unpacked and read like a folder."""
+    """Check that a wheel file is unpacked and read like a folder."""
     release = write(tmp_path / "release", RELEASE)
     wheel = tmp_path / "homeassistant-2099.1.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:

@@ -44,7 +44,7 @@ LANGUAGES = ("en", "ru", "pl")
 
 
 def default_install() -> MockConfigEntry:
-    """The entry as the config flow names it, with the stand-in sources and two clients."""
+    """Return the entry as the config flow names it, with the stand-in sources and two clients."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=DEFAULT_NAME,
@@ -130,7 +130,7 @@ async def test_dashboard_loads_into_lovelace(
 async def test_dashboard_uses_standard_cards_and_existing_entities(
     hass: HomeAssistant, installed: None
 ) -> None:
-    """Only standard cards; every entity id it names exists after a default install."""
+    """Check that only standard cards; every entity id it names exists after a default install."""
     config = load_yaml_dict(str(DASHBOARD))
     types = {card["type"] for card in cards(config)}
     assert types <= STANDARD_CARDS, types - STANDARD_CARDS
@@ -148,7 +148,7 @@ async def test_dashboard_uses_standard_cards_and_existing_entities(
 
 
 async def test_dashboard_attributes_exist(hass: HomeAssistant, installed: None) -> None:
-    """Every attribute row shows an attribute its entity has."""
+    """Check that every attribute row shows an attribute its entity has."""
     config = load_yaml_dict(str(DASHBOARD))
     rows = [
         row
@@ -166,7 +166,7 @@ async def test_dashboard_attributes_exist(hass: HomeAssistant, installed: None) 
 async def test_dashboard_markdown_renders_while_not_ready(
     hass: HomeAssistant, installed: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The "not now" card's template renders the reason and the ready-again time."""
+    """Check that the "not now" card's template renders the reason and the ready-again time."""
     config = load_yaml_dict(str(DASHBOARD))
     conditional = next(card for card in cards(config) if card["type"] == "conditional")
     condition = conditional["conditions"][0]
@@ -215,8 +215,11 @@ def value_key(hass: HomeAssistant, entity_id: str, attribute: str) -> str:
 
 
 def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute: str) -> str:
-    """An attribute as the frontend's attribute row shows it (computeAttributeValueDisplay):
-    each value by its name at ``value_key``, else as it is; a list joined with ", "."""
+    """Return an attribute as the frontend's attribute row shows it.
+
+    As computeAttributeValueDisplay does: each value by its name at ``value_key``, else as it
+    is; a list joined with ", ".
+    """
     state = hass.states.get(entity_id)
     assert state is not None
     prefix = value_key(hass, entity_id, attribute)
@@ -226,7 +229,7 @@ def shown(hass: HomeAssistant, texts: dict[str, str], entity_id: str, attribute:
 
 
 def reason_names(hass: HomeAssistant, texts: dict[str, str]) -> dict[str, str]:
-    """The reason sensor's translated states (what its "Reason" row shows), by code."""
+    """Return the reason sensor's translated states (what its "Reason" row shows), by code."""
     entry = er.async_get(hass).async_get(REASON)
     assert entry is not None
     prefix = f"component.{DOMAIN}.entity.sensor.{entry.translation_key}.state."
@@ -237,7 +240,7 @@ def reason_names(hass: HomeAssistant, texts: dict[str, str]) -> dict[str, str]:
 async def test_all_reasons_row_shows_translated_reasons(
     hass: HomeAssistant, installed: None, language: str
 ) -> None:
-    """ "All reasons" lists each active reason by the name the "Reason" row gives it."""
+    """Check that "All reasons" lists each active reason by the name the "Reason" row gives."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     names = reason_names(hass, texts)
     await hass.services.async_call(DOMAIN, "snooze", {"duration": {"minutes": 30}}, blocking=True)
@@ -256,7 +259,7 @@ async def test_all_reasons_row_shows_translated_reasons(
 async def test_every_reason_has_a_translated_name_in_all_reasons(
     hass: HomeAssistant, installed: None, language: str
 ) -> None:
-    """Every reason the "Reason" sensor can show has the same name in "All reasons"."""
+    """Check that every reason the "Reason" sensor can show has the same name in "All reasons"."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     names = reason_names(hass, texts)
     codes = [code for code in hass.states.get(REASON).attributes["options"] if code != "ready"]  # type: ignore[union-attr]
@@ -269,7 +272,7 @@ async def test_every_reason_has_a_translated_name_in_all_reasons(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_not_now_is_translated(hass: HomeAssistant, installed: None, language: str) -> None:
-    """A client's "Not now because" row names the reasons instead of showing codes."""
+    """Check that a client's "Not now because" row names the reasons instead of showing codes."""
     texts = await async_get_translations(hass, language, "entity", {DOMAIN})
     hass.states.async_set(DRIVING, "in_vehicle")
     await hass.async_block_till_done()

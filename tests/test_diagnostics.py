@@ -23,7 +23,7 @@ from . import CALENDAR, DRIVING, TRACKER, entry_with_fixed_ids, on_snapshot_rele
 async def test_diagnostics_redacted(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
-    """The verdict and sources are there; private values are redacted."""
+    """Check that the verdict and sources are there; private values are redacted."""
     assert await async_setup_component(hass, "diagnostics", {})
     hass.states.async_set(DRIVING, "in_vehicle")
     hass.states.async_set(
@@ -53,7 +53,7 @@ async def test_diagnostics_redacted(
 async def test_diagnostics_missing_source(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
-    """A source with no state is shown as None."""
+    """Check that a source with no state is shown as None."""
     assert await async_setup_component(hass, "diagnostics", {})
     hass.states.async_remove(DRIVING)
     result = await get_diagnostics_for_config_entry(hass, hass_client, loaded_entry)
@@ -64,7 +64,7 @@ async def test_diagnostics_missing_source(
 async def test_secrets_clients_and_callbacks_redacted(
     hass: HomeAssistant, sources: None, hass_client: ClientSessionGenerator
 ) -> None:
-    """Webhook ids, tokens, numbers, e-mails and texts never appear in diagnostics."""
+    """Check that webhook ids, tokens, numbers, e-mails and texts never appear in diagnostics."""
     from homeassistant.config_entries import ConfigSubentryData
 
     from . import BASE_OPTIONS, setup_entry
@@ -116,8 +116,11 @@ async def test_unknown_callers_numbers_in_names_and_transcriptions_redacted(
     hass_client: ClientSessionGenerator,
     hass_client_no_auth: ClientSessionGenerator,
 ) -> None:
-    """Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
-    transcriptions with numbers: no number, in any spelling, is in the download."""
+    """Check that no number, in any spelling, is in the diagnostics download.
+
+    Hundreds of unknown callers, caller names and titles with numbers in them, voicemail
+    transcriptions with numbers.
+    """
     from homeassistant.config_entries import ConfigSubentryData
 
     from . import BASE_OPTIONS, setup_entry
@@ -205,8 +208,11 @@ async def test_diagnostics_snapshot(
     snapshot: SnapshotAssertion,
     texts: list[ServiceCall],
 ) -> None:
-    """The whole download of an entry with clients, webhooks, texting and two callbacks is
-    the committed snapshot: every field there, every private value redacted."""
+    """Check the whole download of a full entry against the committed snapshot.
+
+    The entry has clients, webhooks, texting and two callbacks: every field is there, every
+    private value redacted.
+    """
     assert await async_setup_component(hass, "diagnostics", {})
     await hass.config.async_update(external_url="https://jan.example.com")
     entry = await setup_entry(

@@ -93,7 +93,7 @@ async def test_entities_created_with_translated_names(
 async def test_reason_flips_in_same_turn(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_id: str, state: str, reason: str
 ) -> None:
-    """A source change is reflected before anything else runs on the loop."""
+    """Check that a source change is reflected before anything else runs on the loop."""
     hass.states.async_set(entity_id, state)
     # No await between the change and the check: same event-loop turn.
     assert hass.states.get(READY).state == "off"
@@ -107,7 +107,7 @@ async def test_reason_flips_in_same_turn(
 async def test_signal_not_weak(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, state: str, ready: str
 ) -> None:
-    """Signals above the threshold, or a connection type, do not block."""
+    """Check that signals above the threshold, or a connection type, do not block."""
     hass.states.async_set(SIGNAL, state)
     assert hass.states.get(READY).state == ready
 
@@ -130,7 +130,7 @@ async def test_zones_by_gps_and_by_state(
 
 
 async def test_zone_persons_attribute(hass: HomeAssistant, sources: None) -> None:
-    """A person listed in a zone's persons attribute is in that zone."""
+    """Check that a person listed in a zone's persons attribute is in that zone."""
     options = dict(BASE_OPTIONS, tracker_entity="person.me")
     hass.states.async_set("person.me", "not_home")
     await setup_entry(hass, make_entry(options))
@@ -150,7 +150,7 @@ async def test_zone_persons_attribute(hass: HomeAssistant, sources: None) -> Non
 
 
 async def test_home_zone_state(hass: HomeAssistant, sources: None) -> None:
-    """A tracker that is home is in zone.home."""
+    """Check that a tracker that is home is in zone.home."""
     hass.states.async_set(
         "zone.home", "1", {"friendly_name": "Home", "latitude": 1, "longitude": 1, "radius": 50}
     )
@@ -174,7 +174,7 @@ async def test_combined_reasons_priority(
 async def test_unavailable_sources_never_block(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """Unavailable and unknown sources are listed, not counted as reasons."""
+    """Check that unavailable and unknown sources are listed, not counted as reasons."""
     hass.states.async_set(DRIVING, "unavailable")
     hass.states.async_set(DND, "unknown")
     state = hass.states.get(READY)
@@ -183,7 +183,7 @@ async def test_unavailable_sources_never_block(
 
 
 async def test_passenger_without_car_evidence(hass: HomeAssistant, sources: None) -> None:
-    """With car sources configured, motion without own-car evidence is a passenger."""
+    """Check that with car sources configured, motion without own-car evidence is a passenger."""
     options = dict(BASE_OPTIONS, car_entities=[ANDROID_AUTO])
     await setup_entry(hass, make_entry(options))
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -195,7 +195,7 @@ async def test_passenger_without_car_evidence(hass: HomeAssistant, sources: None
 
 
 async def test_car_bluetooth_count(hass: HomeAssistant, sources: None) -> None:
-    """A Bluetooth connection count above zero is own-car evidence."""
+    """Check that a Bluetooth connection count above zero is own-car evidence."""
     hass.states.async_set("sensor.car_bluetooth", "0")
     options = dict(BASE_OPTIONS, car_entities=["sensor.car_bluetooth"])
     await setup_entry(hass, make_entry(options))
@@ -206,7 +206,7 @@ async def test_car_bluetooth_count(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_ios_focus_binary_sensor(hass: HomeAssistant, sources: None) -> None:
-    """An iOS Focus binary sensor counts when on."""
+    """Check that an iOS Focus binary sensor counts when on."""
     hass.states.async_set("binary_sensor.iphone_focus", "off")
     options = dict(BASE_OPTIONS, dnd_entities=["binary_sensor.iphone_focus"])
     await setup_entry(hass, make_entry(options))
@@ -237,13 +237,13 @@ async def test_meeting_until_calendar_end(
 async def test_all_day_event_is_not_a_meeting(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """All-day events do not block without keywords."""
+    """Check that all-day events do not block without keywords."""
     hass.states.async_set(CALENDAR, "on", {"message": "Holiday", "all_day": True})
     assert reasons(hass) == []
 
 
 async def test_meeting_keywords(hass: HomeAssistant, sources: None) -> None:
-    """With keywords only matching events count."""
+    """Check that with keywords only matching events count."""
     options = dict(BASE_OPTIONS, meeting_keywords=["Meeting", " "])
     await setup_entry(hass, make_entry(options))
     hass.states.async_set(CALENDAR, "on", {"message": "Gym", "all_day": False})
@@ -294,7 +294,7 @@ async def test_fixed_hours_timer_flips_at_opening(
 async def test_workday_sensor_decides_today(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A workday sensor that is off (a holiday) closes a normal Monday."""
+    """Check that a workday sensor that is off (a holiday) closes a normal Monday."""
     freezer.move_to(datetime(2026, 11, 23, 11, 0, tzinfo=WARSAW))
     options = {"workday_entity": WORKDAY, "work_days": ["mon", "tue", "wed", "thu", "fri"]}
     await setup_entry(hass, make_entry(options))
@@ -307,7 +307,7 @@ async def test_workday_sensor_decides_today(
 
 
 async def test_mode_select_overrides(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
-    """Busy blocks with the manual reason; available overrides every reason."""
+    """Check that busy blocks with the manual reason; available overrides every reason."""
     await hass.services.async_call(
         "select", "select_option", {"entity_id": MODE, "option": "busy"}, blocking=True
     )
@@ -328,7 +328,7 @@ async def test_mode_select_overrides(hass: HomeAssistant, loaded_entry: MockConf
 async def test_unload_cancels_listeners_and_timers(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """After unload nothing follows the sources; reload brings it back."""
+    """Check that after unload nothing follows the sources; reload brings it back."""
     freezer.move_to(datetime(2026, 11, 23, 7, 0, tzinfo=WARSAW))
     options = dict(BASE_OPTIONS, work_start="09:00", work_end="17:00", work_days=["mon"])
     entry = await setup_entry(hass, make_entry(options))
@@ -468,7 +468,7 @@ def test_entities_are_renamed_in_place() -> None:
 async def test_renamed_entities_keep_following(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """After a rename each entity shows its state under the new id and still follows."""
+    """Check that after a rename each entity shows its state under the new id and still follows."""
     renamed = {
         READY: "binary_sensor.renamed_ready",
         MODE: "select.renamed_mode",

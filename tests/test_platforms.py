@@ -32,7 +32,7 @@ SNAPSHOTTED = [
 
 
 def test_every_platform_has_its_snapshot() -> None:
-    """A platform added to the integration gets a snapshot test too."""
+    """Check that a platform added to the integration gets a snapshot test too."""
     assert sorted(PLATFORMS) == sorted(SNAPSHOTTED)
 
 
@@ -46,8 +46,10 @@ async def test_platform_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """The platform's registry entries and states are the snapshot's, after a call from
-    Anna while driving (busy, a callback queued, the event fired)."""
+    """Check the platform's registry entries and states against the snapshot.
+
+    After a call from Anna while driving (busy, a callback queued, the event fired).
+    """
     with patch("custom_components.client_etiquette.PLATFORMS", [platform]):
         entry = await setup_entry(hass, entry_with_fixed_ids())
         hass.states.async_set(DRIVING, "in_vehicle")

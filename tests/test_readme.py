@@ -28,7 +28,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
 from custom_components.client_etiquette.const import CALL_EVENT_TYPES, DOMAIN
-from custom_components.client_etiquette.core.messages import TEMPLATE_VARIABLES, template_variables
+from custom_components.client_etiquette.core.messages.texts import (
+    TEMPLATE_VARIABLES,
+    template_variables,
+)
 from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.outgoing import holidays
 
@@ -79,7 +82,7 @@ def blocks(text: str) -> list[Block]:
 
 
 def prose(text: str) -> str:
-    """The text without its fenced code blocks (no links or headings in there)."""
+    """Return the text without its fenced code blocks (no links or headings in there)."""
     return FENCE.sub("", text)
 
 
@@ -101,7 +104,7 @@ def slug(heading: str) -> str:
 
 
 def anchors(markdown: str) -> set[str]:
-    """The anchors GitHub makes for a document's headings (repeats get -1, -2, ...)."""
+    """Return the anchors GitHub makes for a document's headings (repeats get -1, -2, ...)."""
     seen: dict[str, int] = {}
     result: set[str] = set()
     for heading in HEADING.findall(prose(markdown)):
@@ -113,7 +116,7 @@ def anchors(markdown: str) -> set[str]:
 
 
 def action_examples() -> dict[str, dict[str, Any]]:
-    """The README's YAML examples that call one of our actions, by action name."""
+    """Return the README's YAML examples that call one of our actions, by action name."""
     examples: dict[str, dict[str, Any]] = {}
     for block in blocks(readme()):
         if block.language != "yaml":
@@ -125,7 +128,7 @@ def action_examples() -> dict[str, dict[str, Any]]:
 
 
 def documented_responses() -> dict[str, Any]:
-    """The README's example responses: YAML blocks marked ``# client_etiquette.X response``."""
+    """Read the README's example responses: YAML blocks marked ``# client_etiquette.X response``."""
     responses: dict[str, Any] = {}
     for block in blocks(readme()):
         mark = RESPONSE_MARK.search(block.text)
@@ -158,14 +161,16 @@ def import_links(text: str) -> list[str]:
 
 
 def test_no_placeholder_is_left() -> None:
-    """Every section is written."""
+    """Check that every section is written."""
     assert "placeholder" not in readme().lower()
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_action_is_documented_with_an_example(service: str) -> None:
-    """Each action in services.yaml is named, and has a YAML example that uses only its
-    fields and gives every required one."""
+    """Check that each action in services.yaml is named and has a working YAML example.
+
+    The example uses only the action's fields and gives every required one.
+    """
     assert f"{DOMAIN}.{service}" in readme()
     example = action_examples().get(service)
     assert example is not None, f"no YAML example calls {DOMAIN}.{service}"
@@ -176,7 +181,7 @@ def test_every_action_is_documented_with_an_example(service: str) -> None:
 
 
 def test_every_yaml_block_parses() -> None:
-    """A YAML example that doesn't parse can't be pasted."""
+    """Check that a YAML example that doesn't parse can't be pasted."""
     yaml_blocks = [block for block in blocks(readme()) if block.language == "yaml"]
     assert yaml_blocks
     for block in yaml_blocks:
@@ -184,14 +189,14 @@ def test_every_yaml_block_parses() -> None:
 
 
 def test_every_event_type_is_documented() -> None:
-    """The client_call event entity's event types are all explained."""
+    """Check that the client_call event entity's event types are all explained."""
     text = readme()
     for event_type in CALL_EVENT_TYPES:
         assert f"`{event_type}`" in text, event_type
 
 
 def test_every_template_variable_is_documented() -> None:
-    """The variables the Text templates step offers are the ones the README lists."""
+    """Check that the variables the Text templates step offers are the ones the README lists."""
     text = readme()
     for name in TEMPLATE_VARIABLES:
         assert f"{{{{ {name} }}}}" in text, name
@@ -201,21 +206,24 @@ def test_every_template_variable_is_documented() -> None:
 
 
 def blueprint_url(name: str) -> str:
-    """The file's address on GitHub: the manifest's repository, branch main."""
+    """Return the file's address on GitHub: the manifest's repository, branch main."""
     manifest = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
     relative = (BLUEPRINTS / name).relative_to(REPO).as_posix()
     return f"{manifest['documentation'].rstrip('/')}/blob/main/{relative}"
 
 
 def test_blueprint_files_are_there() -> None:
-    """The parametrised test below has something to check."""
+    """Check that the parametrised test below has something to check."""
     assert BLUEPRINT_FILES
 
 
 @pytest.mark.parametrize("name", BLUEPRINT_FILES)
 def test_every_blueprint_has_a_well_formed_import_link(name: str) -> None:
-    """The README imports each shipped blueprint from its own path in the repository,
-    the address its ``source_url`` gives too, through the official badge."""
+    """Check that the README imports each shipped blueprint from its own path.
+
+    Its path in the repository, the address its ``source_url`` gives too, through the
+    official badge.
+    """
     expected = blueprint_url(name)
     metadata = load_yaml_dict(str(BLUEPRINTS / name))["blueprint"]
     assert metadata["source_url"] == expected
@@ -230,8 +238,10 @@ def test_every_blueprint_has_a_well_formed_import_link(name: str) -> None:
 
 
 def test_import_links_are_badges_to_shipped_files() -> None:
-    """Every import link is the official badge, percent-encodes its one parameter, and
-    points at a blueprint that is shipped."""
+    """Check that every import link is the official badge and points at a shipped blueprint.
+
+    It also percent-encodes its one parameter.
+    """
     found = [(image, text, target) for image, text, target in links(readme())]
     targets = import_links(readme())
     assert len(targets) == len(BLUEPRINT_FILES)
@@ -262,15 +272,17 @@ def relative_links() -> list[str]:
 
 
 def test_readme_has_relative_links_and_images() -> None:
-    """The checks below have something to check."""
+    """Check that the checks below have something to check."""
     assert any(image for image, _, target in links(readme()) if not urlsplit(target).scheme)
     assert relative_links()
 
 
 @pytest.mark.parametrize("target", sorted(set(relative_links())))
 def test_relative_link_points_at_a_file(target: str) -> None:
-    """Each relative link or image is a file of the repository, and an anchor into a
-    Markdown file is one of its headings."""
+    """Check that each relative link or image is a file and each anchor a heading.
+
+    An anchor into a Markdown file must be one of its headings.
+    """
     path, _, anchor = target.partition("#")
     file = (README.parent / unquote(path)).resolve()
     assert file.is_relative_to(REPO)
@@ -281,7 +293,7 @@ def test_relative_link_points_at_a_file(target: str) -> None:
 
 
 def test_anchors_within_the_readme_exist() -> None:
-    """Links to the README's own sections land on a heading."""
+    """Check that links to the README's own sections land on a heading."""
     own = [target[1:] for _, _, target in links(readme()) if target.startswith("#")]
     assert own
     headings = anchors(readme())
@@ -309,7 +321,7 @@ def fresh_holidays() -> Iterator[None]:
 
 
 async def readme_entry(hass: HomeAssistant, texts: list[ServiceCall]) -> MockConfigEntry:
-    """An entry with the README's example client, texting through a notify action."""
+    """Return an entry with the README's example client, texting through a notify action."""
     hass.services.async_register(*NOTIFY, texts.append)
     anna = ConfigSubentryData(
         data={
@@ -343,8 +355,11 @@ async def readme_entry(hass: HomeAssistant, texts: list[ServiceCall]) -> MockCon
 async def test_action_example_runs_and_its_response_is_documented(
     hass: HomeAssistant, sources: None, service: str
 ) -> None:
-    """The README's example call works as written; an action that returns a response has
-    an example response with exactly the real response's keys (nested ones too)."""
+    """Check that the README's example call works and its example response has the right keys.
+
+    An action that returns a response has an example response with exactly the real
+    response's keys (nested ones too).
+    """
     texts: list[ServiceCall] = []
     entry = await readme_entry(hass, texts)
     example = action_examples()[service]
@@ -387,7 +402,7 @@ def test_every_action_that_responds_has_a_documented_response() -> None:
 
 
 async def test_template_example_renders(hass: HomeAssistant) -> None:
-    """The README's text template renders with the variables the integration passes."""
+    """Check that the README's text template renders with the variables the integration passes."""
     jinja = [block.text for block in blocks(readme()) if block.language == "jinja"]
     assert len(jinja) == 1
     tz = ZoneInfo("Europe/Warsaw")

@@ -96,7 +96,7 @@ class CountingTwilio:
         return app
 
     async def message_list(self, request: web.Request) -> web.Response:
-        """The accepted messages to ``To``, newest first, like Twilio's list."""
+        """Return the accepted messages to ``To``, newest first, like Twilio's list."""
         self.lookups += 1
         to = request.query.get("To")
         messages = [
@@ -109,7 +109,7 @@ class CountingTwilio:
         return web.json_response({"messages": messages})
 
     async def post_message(self, request: web.Request) -> web.Response:
-        """Looked up on each request, so a test can replace ``messages`` (a slow Twilio)."""
+        """Look ``messages`` up on each request, so a test can replace it (a slow Twilio)."""
         return await self.messages(request)
 
     async def messages(self, request: web.Request) -> web.Response:
@@ -142,7 +142,7 @@ class CountingTwilio:
 
 @pytest.fixture
 async def fake(socket_enabled: None) -> AsyncGenerator[CountingTwilio]:
-    """The counting Twilio on 127.0.0.1."""
+    """Yield the counting Twilio on 127.0.0.1."""
     twilio = CountingTwilio()
     server = TestServer(twilio.app(), host="127.0.0.1")
     await server.start_server()
@@ -242,7 +242,7 @@ async def incoming(hass: HomeAssistant, number: str, **fields: Any) -> dict[str,
 
 
 def call_form(number: str, call_sid: str) -> dict[str, str]:
-    """The form Twilio posts for an incoming call."""
+    """Return the form Twilio posts for an incoming call."""
     return {
         "AccountSid": "AC" + "0" * 32,
         "CallSid": call_sid,
@@ -281,14 +281,14 @@ async def post_pbx(
 
 
 async def start(hass: HomeAssistant) -> None:
-    """The core parts the integration needs, reachable at EXTERNAL."""
+    """Set up the core parts the integration needs, reachable at EXTERNAL."""
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "webhook", {})
 
 
 def queue_snapshot(entry: MockConfigEntry) -> dict[str, tuple[Any, ...]]:
-    """What matters of each waiting callback, by key."""
+    """Return what matters of each waiting callback, by key."""
     return {
         item.key: (item.number, item.calls, item.promised_at, item.text, item.call_ids)
         for item in entry.runtime_data.callbacks.items
@@ -312,8 +312,11 @@ async def test_everything_survives_reload_and_restart(
     hass_storage: dict[str, Any],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Callbacks, cooldown history, promised times and unsent texts survive a reload and a
-    restart from storage; once Twilio is back each caller gets exactly one text."""
+    """Check that stored state survives a reload and a restart; then each caller gets one text.
+
+    Callbacks, cooldown history, promised times and unsent texts survive from storage; once
+    Twilio is back each caller gets exactly one text.
+    """
     await start(hass)
     fake.mode = "503"
     options = twilio_options(fake)
@@ -396,8 +399,11 @@ async def test_retried_call_after_restart_is_answered_alike(
     fake: CountingTwilio,
     hass_client_no_auth: ClientFactory,
 ) -> None:
-    """Twilio retries a webhook it got no answer to (same CallSid). After a restart the
-    retry must get the same decision and must not count as a second call."""
+    """Check that a webhook Twilio retries after a restart gets the same decision.
+
+    Twilio retries a webhook it got no answer to (same CallSid); the retry must not count as
+    a second call.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -447,9 +453,12 @@ async def test_replayed_call_after_its_callback_is_done_does_nothing(
     hass_client_no_auth: ClientFactory,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A captured signed call request (voice webhook) and PBX request, replayed after the
+    """Check that replayed call requests change nothing.
+
+    A captured signed call request (voice webhook) and PBX request, replayed after the
     callback was checked off and the text cooldown has passed, then again after a reload:
-    the same kind of answer, no new callback, no second text, no event."""
+    the same kind of answer, no new callback, no second text, no event.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -503,9 +512,11 @@ async def test_replayed_missed_call_reports_queue_nothing_again(
     fake: CountingTwilio,
     hass_client_no_auth: ClientFactory,
 ) -> None:
-    """A rung-through call nobody answered is queued once; replaying its dial status (voice
-    webhook) or its missed-call report (PBX) after the callback was done, also after a
-    reload, queues nothing."""
+    """Check that a missed rung-through call is queued once, and replays queue nothing.
+
+    Replaying its dial status (voice webhook) or its missed-call report (PBX) after the
+    callback was done, also after a reload, queues nothing.
+    """
     await start(hass)
     options = twilio_options(fake)
     entry = await setup_entry(hass, make_entry(options))
@@ -559,13 +570,16 @@ async def test_provider_failures_retry_report_and_recover(
     fake: CountingTwilio,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """5xx, 429 with Retry-After and a non-JSON 200 are retried with capped jittered
-    backoff; the text stays queued; a repair issue appears after the third failure and
-    goes when Twilio recovers; the caller gets exactly one text.
+    """Check that failed Twilio sends are retried and the caller gets exactly one text.
+
+    5xx, 429 with Retry-After and a non-JSON 200 are retried with capped jittered backoff;
+    the text stays queued; a repair issue appears after the third failure and goes when
+    Twilio recovers.
 
     (Timeouts and refused connections are the same TemporaryTextError path, proven
     against the backend in test_texting.py: test_timeouts_are_retried,
-    test_twilio_connection_refused_is_temporary.)"""
+    test_twilio_connection_refused_is_temporary.)
+    """
     await start(hass)
     fake.script = ["503", "429", "badjson", "500"]
     fake.retry_after = "120"
@@ -621,9 +635,12 @@ async def test_late_answer_is_not_sent_twice(
     fake: CountingTwilio,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Twilio accepts the message but answers after the client's 10 s timeout (a slow
-    network, an overloaded region). Retrying blindly sends the text twice; the outbox
-    must find out whether the first attempt was accepted before sending again."""
+    """Check that a text Twilio accepted after the timeout is not sent twice.
+
+    Twilio answers after the client's 10 s timeout (a slow network, an overloaded region).
+    Retrying blindly sends the text twice; the outbox must find out whether the first
+    attempt was accepted before sending again.
+    """
     await start(hass)
     release = asyncio.Event()
     original = fake.messages
@@ -669,9 +686,12 @@ async def test_burst_of_1000_calls_from_200_numbers(
     fake: CountingTwilio,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """1,000 calls in one simulated minute from 200 numbers (40 clients with two numbers
-    each, 120 unknown callers): the hourly cap and the per-number cooldown hold exactly,
-    the queue holds one item per client or unknown number, and the loop keeps running."""
+    """Check that 1,000 calls in one simulated minute keep the caps, the queue and the loop.
+
+    From 200 numbers (40 clients with two numbers each, 120 unknown callers): the hourly cap
+    and the per-number cooldown hold exactly, the queue holds one item per client or unknown
+    number, and the loop keeps running.
+    """
     await start(hass)
     client_numbers = [[f"+486010{i:05d}", f"+486020{i:05d}"] for i in range(40)]
     unknown = [f"+486030{i:05d}" for i in range(120)]
@@ -761,9 +781,11 @@ async def test_numbers_never_logged_above_debug(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Set-up, actions, webhooks (good and bad signatures and secrets), texting failures
-    (one whose error message contains the number) and reminders log the numbers at debug
-    level only."""
+    """Check that numbers are logged at debug level only.
+
+    Set-up, actions, webhooks (good and bad signatures and secrets), texting failures (one
+    whose error message contains the number) and reminders.
+    """
     caplog.set_level(logging.DEBUG)
     reminders: list[ServiceCall] = []
 
@@ -827,8 +849,10 @@ async def test_webhook_ids_are_long_and_random(
     fake: CountingTwilio,
     hass_client_no_auth: ClientFactory,
 ) -> None:
-    """Ids and secrets made by the options flow are 32 random bytes (43 URL-safe
-    characters) and differ between entries."""
+    """Check that ids and secrets made by the options flow are random and differ between entries.
+
+    They are 32 random bytes (43 URL-safe characters).
+    """
     await start(hass)
     base = {k: v for k, v in twilio_options(fake).items() if "webhook" not in k}
     base.pop("pbx_secret")
@@ -864,8 +888,11 @@ async def test_rotation_retires_the_old_urls(
     fake: CountingTwilio,
     hass_client_no_auth: ClientFactory,
 ) -> None:
-    """Rotating the secrets in the options flow registers new ids, unregisters the old
-    ones, and the old URLs and the old PBX secret no longer screen anything."""
+    """Check that rotating the secrets in the options flow retires the old ones.
+
+    New ids are registered, the old ones unregistered, and the old URLs and the old PBX
+    secret no longer screen anything.
+    """
     await start(hass)
     screened = async_capture_events(hass, EVENT_CALL_SCREENED)
     entry = await setup_entry(hass, make_entry(twilio_options(fake)))
@@ -913,10 +940,13 @@ async def test_pbx_local_only_refuses_remote_addresses(
     local_only: bool,
     screened_calls: int,
 ) -> None:
-    """Behind a trusted reverse proxy on 127.0.0.1 (http: use_x_forwarded_for), a request
-    forwarded for a public address is a remote request to Home Assistant: the local-only
-    PBX webhook ignores it; with local-only off it is served. (No mock: the address comes
-    from Home Assistant's own forwarded-for handling, as in a real proxy set-up.)"""
+    """Check that a request forwarded for a public address is remote to the local-only webhook.
+
+    Behind a trusted reverse proxy on 127.0.0.1 (http: use_x_forwarded_for), such a request
+    is a remote request to Home Assistant: the local-only PBX webhook ignores it; with
+    local-only off it is served. (No mock: the address comes from Home Assistant's own
+    forwarded-for handling, as in a real proxy set-up.)
+    """
     assert await async_setup_component(
         hass,
         "http",
@@ -953,8 +983,10 @@ async def test_secrets_never_in_entity_attributes(
     fake: CountingTwilio,
     hass_client_no_auth: ClientFactory,
 ) -> None:
-    """After calls, texts and webhooks, no state or attribute of any entity holds the auth
-    token, the PBX secret or a webhook id."""
+    """Check that no entity state or attribute holds a secret after calls, texts and webhooks.
+
+    The secrets: the auth token, the PBX secret, a webhook id.
+    """
     await start(hass)
     options = twilio_options(fake)
     await setup_entry(hass, make_entry(options))

@@ -91,7 +91,7 @@ async def test_issues_removed_with_entry(
     issue_registry: ir.IssueRegistry,
     hass_storage: dict[str, Any],
 ) -> None:
-    """Deleting the entry deletes its issues, its stored queue and its outbox."""
+    """Check that deleting the entry deletes its issues, its stored queue and its outbox."""
     hass.states.async_remove(DRIVING)
     entry = await setup_entry(hass, make_entry())
     await hass.async_block_till_done()

@@ -104,15 +104,17 @@ TESTS = REPO / "tests"
 
 
 def _module_name(path: Path) -> str:
-    """The dotted name a file under the repository is imported as."""
+    """Return the dotted name a file under the repository is imported as."""
     parts = path.relative_to(REPO).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def _imports_in(source: str, package: list[str]) -> Iterator[tuple[int, str]]:
-    """Every module some source imports (line, dotted name), relative imports resolved
-    against ``package``; for ``from module import name`` both the module and
-    ``module.name``."""
+    """Return every module some source imports (line, dotted name).
+
+    Relative imports are resolved against ``package``; for ``from module import name`` both
+    the module and ``module.name``.
+    """
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -140,8 +142,11 @@ def _is_test_module(name: str) -> bool:
 
 
 def test_no_test_module_imports_another() -> None:
-    """Shared helpers live in tests/**/__init__.py and fixtures in conftest.py: no file under
-    tests/ imports a test module (its tests would run twice, its fixtures leak by name)."""
+    """Check that no file under tests/ imports a test module.
+
+    Shared helpers live in tests/**/__init__.py and fixtures in conftest.py; an imported test
+    module's tests would run twice, and its fixtures leak by name.
+    """
     found = [
         f"{path.relative_to(REPO)}:{line} imports {name}"
         for path in sorted(TESTS.rglob("*.py"))
@@ -152,8 +157,11 @@ def test_no_test_module_imports_another() -> None:
 
 
 def test_the_import_check_sees_every_spelling() -> None:
-    """The check above finds a test module however it is imported: absolute, relative, or as
-    a name imported from its package; helpers and package-level names are not test modules."""
+    """Check that the check above finds a test module however it is imported.
+
+    Absolute, relative, or as a name imported from its package; helpers and package-level
+    names are not test modules.
+    """
     source = (
         "import tests.test_entities\n"
         "from . import test_webhooks, Setup\n"
@@ -172,10 +180,13 @@ def test_the_import_check_sees_every_spelling() -> None:
 
 
 def test_test_directories_mirror_the_packages() -> None:
-    """tests/<name>/ exists for each sub-package of the integration, with an __init__.py;
-    the only other directories are tests/browser (run by scripts/browser-test only),
-    syrupy's tests/snapshots, tests/fixtures (stored data of earlier versions) and
-    tests/traces (recorded days replayed through Home Assistant)."""
+    """Check that the test directories mirror the integration's sub-packages.
+
+    tests/<name>/ exists for each sub-package of the integration, with an __init__.py; the
+    only other directories are tests/browser (run by scripts/browser-test only), syrupy's
+    tests/snapshots, tests/fixtures (stored data of earlier versions) and tests/traces
+    (recorded days replayed through Home Assistant).
+    """
     packages = {path.parent.name for path in INTEGRATION.glob("*/__init__.py")}
     directories = {
         path.name
@@ -218,7 +229,7 @@ def test_manifest_keys_required_and_ordered() -> None:
 
 
 def test_manifest_requirements_pinned_and_mirrored() -> None:
-    """Every runtime requirement is pinned with == and listed in requirements.txt too."""
+    """Check that every runtime requirement is pinned with == and listed in requirements.txt too."""
     requirements = _manifest()["requirements"]
     assert requirements, "phonenumbers at least"
     unpinned = [req for req in requirements if not PINNED.fullmatch(req)]
@@ -303,7 +314,7 @@ def test_brand_image(spec: BrandImage) -> None:
 
 
 def test_dark_brand_images_differ_and_pair_up() -> None:
-    """Each dark_ image is a real dark variant of the same size as its light image."""
+    """Check that each dark_ image is a real dark variant of the same size as its light image."""
     for light in sorted(BRAND.glob("*.png")):
         if light.name.startswith("dark_"):
             continue
@@ -315,7 +326,7 @@ def test_dark_brand_images_differ_and_pair_up() -> None:
 
 
 def test_hdpi_images_are_twice_the_size() -> None:
-    """x@2x.png is exactly twice x.png."""
+    """Check that x@2x.png is exactly twice x.png."""
     for hdpi in sorted(BRAND.glob("*@2x.png")):
         normal = BRAND / hdpi.name.replace("@2x", "")
         with Image.open(hdpi) as big, Image.open(normal) as small:
@@ -385,7 +396,7 @@ def _selector_translation_keys(node: Any) -> Iterator[tuple[str, list[str]]]:
 
 
 def test_services_yaml_has_services() -> None:
-    """The file parses and declares the documented actions."""
+    """Check that the file parses and declares the documented actions."""
     assert {"snooze", "incoming_call"} <= set(_services())
 
 
@@ -412,7 +423,7 @@ def test_every_service_and_field_is_translated(language: str) -> None:
 
 
 def test_every_service_has_an_icon() -> None:
-    """icons.json names an icon for each action in services.yaml."""
+    """Check that icons.json names an icon for each action in services.yaml."""
     icons = _json(INTEGRATION / "icons.json")
     for name in _services():
         assert _lookup(icons, "services", name, "service"), name
@@ -477,7 +488,7 @@ def _constants(modules: list[tuple[Path, ast.Module]]) -> dict[str, str]:
 
 
 def _texts(node: ast.expr, constants: dict[str, str]) -> list[str]:
-    """The string values an expression can have: literals, constants, both arms of an if."""
+    """Return the string values an expression can have: literals, constants, both arms of an if."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.Name) and node.id in constants:
@@ -534,7 +545,7 @@ def _entity_classes(modules: list[tuple[Path, ast.Module]]) -> set[str]:
 
 
 def _placeholders(call: ast.Call) -> frozenset[str] | None:
-    """The placeholder names a call gives; None when they can't be read from the source."""
+    """Return the placeholder names a call gives; None when they can't be read from the source."""
     for keyword in call.keywords:
         if keyword.arg != "translation_placeholders":
             continue
@@ -651,7 +662,7 @@ def test_the_code_scan_finds_the_known_keys() -> None:
 
 
 def test_entity_translation_keys_are_translated_and_have_icons() -> None:
-    """Every entity translation key in the code has a name in en.json and an icon."""
+    """Check that every entity translation key in the code has a name in en.json and an icon."""
     strings = _translation("en")
     icons = _json(INTEGRATION / "icons.json")
     uses = [use for use in _key_uses() if use.kind == "entity"]
@@ -667,7 +678,7 @@ def test_entity_translation_keys_are_translated_and_have_icons() -> None:
 
 
 def test_icons_only_for_translated_entities() -> None:
-    """icons.json names no entity that en.json doesn't know."""
+    """Check that icons.json names no entity that en.json doesn't know."""
     strings = _translation("en")
     icons = _json(INTEGRATION / "icons.json")
     for platform, keys in icons.get("entity", {}).items():
@@ -696,7 +707,7 @@ def test_error_and_issue_keys_are_translated(kind: str) -> None:
 
 
 def test_selector_keys_are_translated() -> None:
-    """Selectors with a literal translation key have options in en.json."""
+    """Check that selectors with a literal translation key have options in en.json."""
     strings = _translation("en")
     for use in _key_uses():
         if use.kind == "selector":

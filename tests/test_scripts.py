@@ -35,19 +35,19 @@ COMPONENTS = Path(homeassistant.components.__file__).parent
 
 
 def named_scripts() -> list[str]:
-    """The scripts a reader is told to run, as README.md and docs/*.md name them."""
+    """Return the scripts a reader is told to run, as README.md and docs/*.md name them."""
     names = {name for doc in DOCS for name in SCRIPT.findall(doc.read_text(encoding="utf-8"))}
     return sorted(names - HELPERS - {"setup"})
 
 
 def pinned(domain: str) -> list[str]:
-    """The requirements Home Assistant's manifest of ``domain`` pins."""
+    """Return the requirements Home Assistant's manifest of ``domain`` pins."""
     manifest = json.loads((COMPONENTS / domain / "manifest.json").read_text(encoding="utf-8"))
     return list(manifest["requirements"])
 
 
 def listed(*configurations: Path) -> list[str]:
-    """What scripts/hass_requirements.py --list prints for the configurations."""
+    """Return what scripts/hass_requirements.py --list prints for the configurations."""
     result = subprocess.run(
         [sys.executable, REPO / "scripts" / "hass_requirements.py", "--list", *configurations],
         capture_output=True,
@@ -59,7 +59,7 @@ def listed(*configurations: Path) -> list[str]:
 
 
 def test_the_docs_name_the_scripts() -> None:
-    """The scan finds the scripts the docs are known to name."""
+    """Check that the scan finds the scripts the docs are known to name."""
     assert {"test", "develop", "browser-test", "soak", "test-oldest", "bench"} <= set(
         named_scripts()
     )
@@ -67,7 +67,7 @@ def test_the_docs_name_the_scripts() -> None:
 
 @pytest.mark.parametrize("name", named_scripts())
 def test_named_script_does_its_own_setup(name: str) -> None:
-    """Each named script is executable and runs scripts/setup itself, every time."""
+    """Check that each named script is executable and runs scripts/setup itself, every time."""
     path = REPO / "scripts" / name
     assert path.is_file()
     assert path.stat().st_mode & stat.S_IXUSR
@@ -88,22 +88,25 @@ def test_docs_run_benchmarks_through_scripts_bench() -> None:
 
 
 def test_helpers_exist() -> None:
-    """The scripts that other scripts run are there."""
+    """Check that the scripts that other scripts run are there."""
     assert all((REPO / "scripts" / name).is_file() for name in HELPERS)
     assert os.access(REPO / "scripts" / "setup", os.X_OK)
 
 
 @pytest.fixture(scope="module")
 def setup_hass_packages() -> list[str]:
-    """What `scripts/setup --hass` installs: the packages for config/configuration.yaml."""
+    """Return what `scripts/setup --hass` installs: the packages for config/configuration.yaml."""
     return listed(REPO / "config" / "configuration.yaml")
 
 
 def test_hass_packages_include_the_frontend_and_the_web_ui(
     setup_hass_packages: list[str],
 ) -> None:
-    """What a real Home Assistant of config/ needs: the frontend (else recovery mode) and
-    the packages of the components the web UI's action list imports."""
+    """Check what a real Home Assistant of config/ needs.
+
+    The frontend (else recovery mode) and the packages of the components the web UI's
+    action list imports.
+    """
     packages = setup_hass_packages
     assert set(pinned("frontend")) <= set(packages)
     assert set(pinned("conversation")) <= set(packages)
@@ -113,8 +116,11 @@ def test_hass_packages_include_the_frontend_and_the_web_ui(
 def test_soak_needs_nothing_that_setup_leaves_out(
     tmp_path: Path, setup_hass_packages: list[str]
 ) -> None:
-    """The soak's Home Assistant (bench/soak.py's configuration, started with --skip-pip)
-    needs only packages that `scripts/setup --hass` installs, the frontend's among them."""
+    """Check that the soak's Home Assistant needs only packages `scripts/setup --hass` installs.
+
+    That is bench/soak.py's configuration, started with --skip-pip; the frontend's packages
+    are among them.
+    """
     write_config(tmp_path, 8123, "http://127.0.0.1:9")
     soak = listed(tmp_path / "configuration.yaml")
     assert set(pinned("frontend")) <= set(soak)

@@ -26,7 +26,7 @@ WARSAW = ZoneInfo("Europe/Warsaw")
 async def test_snooze_until_then_back_to_auto(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Snooze sets busy with a known end; at the end the mode returns to auto."""
+    """Check that snooze sets busy with a known end; at the end the mode returns to auto."""
     start = dt_util.utcnow()
     await hass.services.async_call(
         DOMAIN, "snooze", {"duration": {"minutes": 30}, "reason": "in_meeting"}, blocking=True
@@ -50,7 +50,7 @@ async def test_snooze_until_then_back_to_auto(
 async def test_snooze_default_reason_is_manual(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """Without a reason the snooze is manual; by entry id works too."""
+    """Check that without a reason the snooze is manual; by entry id works too."""
     await hass.services.async_call(
         DOMAIN,
         "snooze",
@@ -72,7 +72,7 @@ async def test_snooze_default_reason_is_manual(
 async def test_snooze_validation(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, data: dict[str, object], key: str
 ) -> None:
-    """Bad input is a translated validation error and changes nothing."""
+    """Check that bad input is a translated validation error and changes nothing."""
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "snooze", data, blocking=True)
     assert err.value.translation_key == key
@@ -103,7 +103,7 @@ async def test_snooze_entry_selection(hass: HomeAssistant, sources: None) -> Non
 
 
 async def test_no_loaded_entry(hass: HomeAssistant, sources: None) -> None:
-    """The action exists once an entry was set up; with none loaded it says so."""
+    """Check that the action exists once an entry was set up; with none loaded it says so."""
     entry = await setup_entry(hass, make_entry())
     await hass.config_entries.async_unload(entry.entry_id)
     with pytest.raises(ServiceValidationError) as err:
@@ -114,7 +114,7 @@ async def test_no_loaded_entry(hass: HomeAssistant, sources: None) -> None:
 async def test_mode_and_snooze_restored_after_restart(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A snooze survives a restart with its end and reason."""
+    """Check that a snooze survives a restart with its end and reason."""
     now = datetime(2026, 11, 23, 10, 0, tzinfo=WARSAW)
     freezer.move_to(now)
     until = now + timedelta(hours=1)
@@ -149,7 +149,7 @@ async def test_restore_edge_cases(
     extra: dict[str, object] | None,
     expected_reasons: list[str],
 ) -> None:
-    """Unreadable or expired restored data falls back safely."""
+    """Check that unreadable or expired restored data falls back safely."""
     hass.states.async_set(DRIVING, "in_vehicle")
     mock_restore_cache_with_extra_data(hass, [(State(MODE, state), extra or {})])
     await setup_entry(hass, make_entry())

@@ -73,7 +73,7 @@ class FakeTwilio:
     base: str = ""
 
     def app(self) -> web.Application:
-        """The two routes the outbox uses: send (POST) and look up (GET)."""
+        """Return the two routes the outbox uses: send (POST) and look up (GET)."""
         app = web.Application()
         path = f"/2010-04-01/Accounts/{OPTIONS['twilio_account_sid']}/Messages.json"
         app.router.add_post(path, self.send)
@@ -104,7 +104,7 @@ class FakeTwilio:
         return web.json_response({"sid": "SM" + "2" * 32, "status": "queued"}, status=201)
 
     async def look_up(self, request: web.Request) -> web.Response:
-        """The latest messages to a number, newest first."""
+        """Return the latest messages to a number, newest first."""
         to = request.query["To"]
         self.requests.append(("GET", to))
         if not self._authorized(request):
@@ -125,7 +125,7 @@ class FakeTwilio:
 
 @pytest.fixture
 async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
-    """The fake Twilio on 127.0.0.1, knowing what the old version's texts left there."""
+    """Yield the fake Twilio on 127.0.0.1, knowing what the old version's texts left there."""
     fake = FakeTwilio(accepted=[dict(message) for message in EXPECTED["twilio_accepted"]])
     server = TestServer(fake.app(), host="127.0.0.1")
     await server.start_server()
@@ -135,7 +135,7 @@ async def twilio(socket_enabled: None) -> AsyncGenerator[FakeTwilio]:
 
 
 def stored_entry(api_base: str) -> MockConfigEntry:
-    """The entry the files belong to, with its clients (their ids are in the files)."""
+    """Return the entry the files belong to, with its clients (their ids are in the files)."""
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id=ENTRY["entry_id"],
@@ -160,7 +160,7 @@ def copy_storage(hass: HomeAssistant) -> list[str]:
 async def diagnostics(
     hass: HomeAssistant, user: MockUser, client_factory: ClientSessionGenerator
 ) -> dict[str, Any]:
-    """The entry's diagnostics download (a token made at the frozen time)."""
+    """Return the entry's diagnostics download (a token made at the frozen time)."""
     refresh = await hass.auth.async_create_refresh_token(user, CLIENT_ID)
     token = hass.auth.async_create_access_token(refresh)
     client = await client_factory()
@@ -173,7 +173,7 @@ async def diagnostics(
 
 
 async def todo_items(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """The callbacks to-do list's items."""
+    """Return the callbacks to-do list's items."""
     result = await hass.services.async_call(
         "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
     )

@@ -57,7 +57,7 @@ def auto_enable_custom_integrations() -> None:
 
 
 def hassfest_problem(value: str, *, allow_placeholders: bool = True) -> str | None:
-    """What hassfest says about one translation string, or None when it passes."""
+    """Return what hassfest says about one translation string, or None when it passes."""
     try:
         cv.string_with_no_html(value)
     except vol.Invalid as err:
@@ -91,7 +91,7 @@ def strings(tree: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
 
 
 def placeholders_allowed(path: tuple[str, ...]) -> bool:
-    """False for entity states, state attributes and units, as hassfest's schema says."""
+    """Return False for entity states, state attributes and units, as hassfest's schema says."""
     return path[0] != "entity" or path[3] not in (
         "state",
         "state_attributes",
@@ -100,7 +100,7 @@ def placeholders_allowed(path: tuple[str, ...]) -> bool:
 
 
 def flows(tree: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The config, options and sub-entry flows of a translation tree."""
+    """Yield the config, options and sub-entry flows of a translation tree."""
     for kind in ("config", "options"):
         if kind in tree:
             yield kind, tree[kind]
@@ -162,7 +162,7 @@ def test_data_descriptions_describe_fields(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_translation_keys(language: str) -> None:
-    """hassfest's translation_key_validator on selector options and entity keys."""
+    """Hassfest's translation_key_validator on selector options and entity keys."""
     tree = translation(language)
     keys = [option for node in tree["selector"].values() for option in node["options"]]
     keys += [key for platform in tree["entity"].values() for key in platform]
@@ -183,7 +183,7 @@ def test_the_frontend_parses_every_string(language: str) -> None:
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_placeholders_as_in_english(language: str) -> None:
-    """A translation uses exactly English's placeholders, as the frontend reads them."""
+    """Check that a translation uses exactly English's placeholders, as the frontend reads them."""
     english = dict(strings(translation("en")))
     differ = [
         ".".join(path)
@@ -194,14 +194,14 @@ def test_placeholders_as_in_english(language: str) -> None:
 
 
 def test_rule_code_pattern() -> None:
-    """The pattern finds rule codes and leaves E.164 and e-mail alone."""
+    """Check that the pattern finds rule codes and leaves E.164 and e-mail alone."""
     assert RULE_CODE.findall("rings through (E4); places (E2\u2013E4)") == ["E4", "E2", "E4"]
     assert RULE_CODE.findall("numbers in E.164, an e-mail, HTTP POST") == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_rule_codes_in_ui_texts(language: str) -> None:
-    """UI texts say the rule in words, never its code."""
+    """Check that UI texts say the rule in words, never its code."""
     coded = [
         ".".join(path) for path, value in strings(translation(language)) if RULE_CODE.search(value)
     ]

@@ -29,7 +29,7 @@ PHONE = "notify.mobile_app_jan"
 
 
 def issue(hass: HomeAssistant, issue_id: str) -> ir.IssueEntry | None:
-    """The integration's repair issue with this id, if raised."""
+    """Return the integration's repair issue with this id, if raised."""
     return ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
 
 
@@ -43,7 +43,7 @@ def loud_records(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def leaks(caplog: pytest.LogCaptureFixture, numbers: list[str]) -> list[str]:
-    """Records at INFO or above that hold any way of writing one of the numbers."""
+    """Return records at INFO or above that hold any way of writing one of the numbers."""
     formats = [fmt for number in numbers for fmt in number_formats(number)]
     return [text for text in loud_records(caplog) if any(fmt in text for fmt in formats)]
 
@@ -153,7 +153,7 @@ async def test_reminders_say_calls_in_plural(
     anna: tuple[str, str],
     stranger: tuple[str, str],
 ) -> None:
-    """The reminder, in HA's language, counts the calls in the right plural form."""
+    """Check that the reminder, in HA's language, counts the calls in the right plural form."""
     hass.config.language = language
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -174,8 +174,10 @@ async def test_failing_reminders_told_once_without_the_number(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A phone that is not connected: one warning without numbers, one repair issue, which
-    goes away when a reminder gets through; Home Assistant logs nothing of the call."""
+    """Check a phone that is not connected: one warning without numbers, one repair issue.
+
+    The issue goes away when a reminder gets through; Home Assistant logs nothing of the call.
+    """
     caplog.set_level(logging.DEBUG)
     connected = False
     delivered: list[ServiceCall] = []
@@ -219,7 +221,7 @@ async def test_unload_cancels_a_reminder_still_on_its_way(
     sources: None,
     texts: list[ServiceCall],
 ) -> None:
-    """A phone that never answers does not keep a reminder running after unload."""
+    """Check that a phone that never answers does not keep a reminder running after unload."""
     started, cancelled, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def stuck(call: ServiceCall) -> None:
@@ -251,8 +253,10 @@ async def test_missing_reminder_action_is_one_issue_not_a_flood(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """An action stored before the form checked it: one issue, one warning, however many
-    reminders come due; switching reminders off clears the issue."""
+    """Check that an action stored before the form checked it raises one issue and one warning.
+
+    However many reminders come due; switching reminders off clears the issue.
+    """
     entry = await setup_entry(hass, entry_with_clients(reminder_notify="notify.gone"))
     key = f"reminders_failing_{entry.entry_id}"
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -285,7 +289,7 @@ async def test_screening_step_checks_the_reminder_action(
     sources: None,
     reminders: list[ServiceCall],
 ) -> None:
-    """A reminder action that does not exist is refused with a translated form error."""
+    """Check that a reminder action that does not exist is refused with a translated form error."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
     result = await open_step(hass, entry.entry_id, "screening")
@@ -375,7 +379,7 @@ async def test_texts_step_names_the_case_that_breaks(
 
 
 async def test_reason_named_in_the_ui_language(hass: HomeAssistant, sources: None) -> None:
-    """The reason in the error is the screening form's name for it, in HA's language."""
+    """Check that the reason in the error is the screening form's name for it, in HA's language."""
     hass.config.language = "ru"
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "texts")
@@ -388,8 +392,11 @@ async def test_reason_named_in_the_ui_language(hass: HomeAssistant, sources: Non
 async def test_texts_step_tries_the_sender_name_as_configured(
     hass: HomeAssistant, sources: None
 ) -> None:
-    """A template signed with the sender name is refused while no name is set, taken once
-    it is; the README's example, which names the client only when known, is always taken."""
+    """Check that a template signed with the sender name needs the name set.
+
+    It is refused while no name is set, taken once it is; the README's example, which names
+    the client only when known, is always taken.
+    """
     entry = await setup_entry(hass, make_entry())
     signed = "Dzień dobry, tu {{ sender_name }}. Przepraszam, {{ reason_text }}."
     readme = (
@@ -418,9 +425,11 @@ async def test_stored_template_that_breaks_falls_back_and_says_so_once(
     texts: list[ServiceCall],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A template from an older version, bad for unknown callers: they get the built-in text,
-    a known client gets the template, one repair issue and one warning; fixing the template
-    clears the issue."""
+    """Check an older template that is bad for unknown callers.
+
+    They get the built-in text, a known client gets the template, one repair issue and one
+    warning; fixing the template clears the issue.
+    """
     entry = await setup_entry(
         hass,
         entry_with_clients(template_en="Hi {{ client_name }}, {{ reason_text }}."),
@@ -455,8 +464,11 @@ async def test_template_that_breaks_only_at_send_time(
     sources: None,
     texts: list[ServiceCall],
 ) -> None:
-    """A template reading a state can pass at set-up and break later (an empty value or an
-    error): the built-in text goes out and the issue shows what the template gave."""
+    """Check a template reading a state that passes at set-up and breaks later.
+
+    An empty value or an error: the built-in text goes out and the issue shows what the
+    template gave.
+    """
     hass.states.async_set("input_text.hello", "Hi")
     hass.states.async_set("input_number.days", "1")
     entry = await setup_entry(

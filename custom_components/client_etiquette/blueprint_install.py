@@ -24,7 +24,7 @@ TARGET: Final = f"blueprints/automation/{DOMAIN}"
 
 
 def shipped_blueprints() -> list[Path]:
-    """The blueprint files shipped with the integration, sorted by name."""
+    """Return the blueprint files shipped with the integration, sorted by name."""
     return sorted(SHIPPED.glob("*.yaml"))
 
 

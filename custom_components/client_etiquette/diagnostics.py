@@ -31,8 +31,8 @@ from .const import (
     LANGUAGES,
     SECRET_OPTIONS,
 )
+from .telephony.addresses import webhook_url
 from .telephony.cloudhook import voice_cloudhook_url
-from .telephony.webhooks import webhook_url
 
 if TYPE_CHECKING:
     from .runtime import ClientEtiquetteConfigEntry
@@ -75,7 +75,7 @@ REDACTED = "**REDACTED**"
 
 
 def _label(text: str) -> str:
-    """A title or name typed by the user, redacted when it has a digit (maybe a number)."""
+    """Redact a title or name typed by the user when it has a digit (maybe a number)."""
     return REDACTED if any(char.isdigit() for char in text) else text
 
 
@@ -149,14 +149,14 @@ async def async_get_config_entry_diagnostics(
 
 
 def _redacted_url(hass: HomeAssistant, webhook_id: str | None) -> str | None:
-    """A webhook's full address with its secret id masked: the host and path still show."""
+    """Mask the secret id in a webhook's full address: the host and path still show."""
     if not webhook_id:
         return None
     return webhook_url(hass, webhook_id).replace(webhook_id, REDACTED)
 
 
 def _redacted_cloudhook(url: str | None) -> str | None:
-    """The cloudhook's address with its secret path masked: only the host shows."""
+    """Mask the secret path in the cloudhook's address: only the host shows."""
     if url is None:
         return None
     parts = urlsplit(url)

@@ -30,7 +30,7 @@ from .sources.states import parse_time
 
 
 def client_from_data(client_id: str, name: str, data: Mapping[str, Any]) -> Client:
-    """A Client from a sub-entry's stored data."""
+    """Return a Client from a sub-entry's stored data."""
     time_zone = str(data.get(CONF_TIME_ZONE) or "UTC")
     return Client(
         client_id=client_id,
@@ -47,7 +47,7 @@ def client_from_data(client_id: str, name: str, data: Mapping[str, Any]) -> Clie
 
 
 def contact_hours(data: Mapping[str, Any], time_zone: str) -> WorkHours | None:
-    """The client's agreed contact hours in their own time zone, or None when not agreed."""
+    """Return the client's agreed contact hours in their own time zone, or None when not agreed."""
     start = parse_time(data.get(CONF_CONTACT_START))
     end = parse_time(data.get(CONF_CONTACT_END))
     if start is None or end is None:
@@ -72,8 +72,11 @@ class ClientDirectory:
         self._by_id: dict[str, Client] = {}
 
     def _refresh(self) -> None:
-        """Index again when a sub-entry was added or removed (a new mapping) or edited in
-        place (``async_update_subentry`` keeps the mapping but moves ``modified_at``)."""
+        """Index again when a sub-entry was added, removed or edited in place.
+
+        Added or removed means a new mapping; ``async_update_subentry`` edits in place: it keeps
+        the mapping but moves ``modified_at``.
+        """
         subentries = self._entry.subentries
         if subentries is self._indexed and self._entry.modified_at == self._indexed_at:
             return
@@ -88,12 +91,12 @@ class ClientDirectory:
         self._indexed, self._indexed_at = subentries, self._entry.modified_at
 
     def by_number(self, e164: str) -> Client | None:
-        """The client with this normalised number, if any."""
+        """Return the client with this normalised number, if any."""
         self._refresh()
         return self._by_number.get(e164)
 
     def by_id(self, client_id: str) -> Client | None:
-        """The client of a sub-entry id, if any."""
+        """Return the client of a sub-entry id, if any."""
         self._refresh()
         return self._by_id.get(client_id)
 

@@ -43,7 +43,7 @@ class ClientCallEvent(ClientEtiquetteEntity, EventEntity):
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
-        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        """Accept a rename in place (Home Assistant 2026.11+): nothing depends on the entity id."""
         entity_id_changed(super(), old_entity_id)
 
     @callback

@@ -17,22 +17,22 @@ ISSUE_TEXTS_FAILING = "texts_failing"
 
 
 def missing_source_issue_id(entry_id: str, entity_id: str) -> str:
-    """The repair issue id for one missing source of one entry."""
+    """Return the repair issue id for one missing source of one entry."""
     return f"{ISSUE_MISSING_SOURCE}_{entry_id}_{entity_id}"
 
 
 def texts_failing_issue_id(entry_id: str) -> str:
-    """The repair issue raised while an entry's texts keep failing."""
+    """Return the repair issue raised while an entry's texts keep failing."""
     return f"{ISSUE_TEXTS_FAILING}_{entry_id}"
 
 
 def reminders_issue_id(entry_id: str) -> str:
-    """The repair issue raised while reminders do not reach the phone."""
+    """Return the repair issue raised while reminders do not reach the phone."""
     return f"reminders_failing_{entry_id}"
 
 
 def template_issue_id(entry_id: str, language: str) -> str:
-    """The repair issue raised while an entry's template for ``language`` can't be used."""
+    """Return the repair issue raised while an entry's template for ``language`` can't be used."""
     return f"template_broken_{entry_id}_{language}"
 
 

@@ -34,7 +34,7 @@ class RemoveMissingSourceFlow(ConfirmRepairFlow):
 
 
 def without_entity(options: Any, entity_id: str) -> dict[str, Any]:
-    """A copy of the options with ``entity_id`` removed wherever it is named."""
+    """Return a copy of the options with ``entity_id`` removed wherever it is named."""
     result = dict(options)
     for key in ENTITY_LIST_OPTIONS:
         if entity_id in result.get(key, ()):

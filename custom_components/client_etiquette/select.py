@@ -77,11 +77,11 @@ class ModeSelect(ReadinessEntity, SelectEntity, RestoreEntity):
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
-        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        """Accept a rename in place (Home Assistant 2026.11+): nothing depends on the entity id."""
         entity_id_changed(super(), old_entity_id)
 
     def _projection(self, readiness: Readiness) -> Hashable:
-        """The mode and the snooze end, which a new verdict alone never changes."""
+        """Return the mode and the snooze end, which a new verdict alone never changes."""
         return (self._monitor.mode, self._monitor.busy_until)
 
     def _update_from(self, readiness: Readiness) -> None:

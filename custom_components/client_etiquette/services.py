@@ -182,7 +182,7 @@ def check_text_allowed(
 
 
 def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteConfigEntry:
-    """The loaded entry an action is about: the one named, or the only one there is."""
+    """Return the loaded entry an action is about: the one named, or the only one there is."""
     if entry_id is None:
         loaded = [
             entry
@@ -212,7 +212,7 @@ def resolve_entry(hass: HomeAssistant, entry_id: str | None) -> ClientEtiquetteC
 
 
 def resolve_client(entry: ClientEtiquetteConfigEntry, ref: str) -> Client:
-    """The client an action means: a sub-entry id, or a name in any letter case."""
+    """Return the client an action means: a sub-entry id, or a name in any letter case."""
     directory = entry.runtime_data.directory
     wanted = ref.strip()
     if (client := directory.by_id(wanted)) is not None:

@@ -23,7 +23,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .callbacks.models import CALL_BACK, CallbackItem, ui_language
+from .callbacks.models import CallbackItem
+from .core.messages.todo import CALL_BACK, ui_language
 from .core.ui_text import describe_callback, display_name
 from .entity import ClientEtiquetteEntity, entity_id_changed
 
@@ -43,7 +44,7 @@ async def async_setup_entry(
 
 
 def describe(item: CallbackItem, language: str) -> str:
-    """The item's description in the UI language: Markdown, one fact a line."""
+    """Describe the item in the UI language: Markdown, one fact a line."""
     return describe_callback(item, language, dt_util.get_default_time_zone(), dt_util.now())
 
 
@@ -51,7 +52,7 @@ class CallbackTodo(TodoItem):
     """A to-do item that is never changed once built: its copy is itself."""
 
     def __copy__(self) -> CallbackTodo:
-        """The item itself: Home Assistant copies every item on each state write."""
+        """Return the item itself: Home Assistant copies every item on each state write."""
         return self
 
 
@@ -78,7 +79,7 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
 
     @callback
     def async_entity_id_changed(self, old_entity_id: str) -> None:
-        """Renamed in place (Home Assistant 2026.11+): nothing here depends on the entity id."""
+        """Accept a rename in place (Home Assistant 2026.11+): nothing depends on the entity id."""
         entity_id_changed(super(), old_entity_id)
 
     @callback
@@ -125,5 +126,5 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
             self._queue.async_remove_items([item.uid])
 
     async def async_delete_todo_items(self, uids: list[str]) -> None:
-        """Deleting items clears them."""
+        """Clear the deleted items."""
         self._queue.async_remove_items(uids)

@@ -37,13 +37,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def base_url() -> str:
-    """The Home Assistant that scripts/browser-test started."""
+    """Return the address of the Home Assistant that scripts/browser-test started."""
     return URL.rstrip("/")
 
 
 @pytest.fixture(scope="session")
 def token() -> str:
-    """A long-lived access token of the `dev` user, for reading states."""
+    """Return a long-lived access token of the `dev` user, for reading states."""
     return Path(os.environ["CLIENT_ETIQUETTE_TOKEN_FILE"]).read_text(encoding="utf-8").strip()
 
 

@@ -78,12 +78,12 @@ def wait_for_state(base_url: str, token: str, entity_id: str, state: str) -> Non
 
 
 def state_of(base_url: str, token: str, entity_id: str) -> str:
-    """The current state of one entity, as the REST API reports it."""
+    """Return the current state of one entity, as the REST API reports it."""
     return str(api_get(base_url, token, f"/api/states/{entity_id}")["state"])
 
 
 def dialog(page: Page) -> Locator:
-    """The config flow dialog that is open."""
+    """Return the config flow dialog that is open."""
     return page.locator("dialog-data-entry-flow")
 
 
@@ -135,7 +135,7 @@ def pick_entity(page: Page, picker: Locator, name: str) -> None:
 def test_dashboard_follows_the_driving_helper(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Turning Android Auto on makes the freelancer not ready; off, ready again.
+    """Check that turning Android Auto on makes the freelancer not ready; off, ready again.
 
     "All reasons" names every active reason as the "Reason" row does, not by its code.
     """
@@ -202,7 +202,7 @@ def choose(page: Page, card: Locator, row: str, option: str) -> None:
 
 
 def test_add_client_sub_entry(page: Page, base_url: str, token: str, screenshots: Path) -> None:
-    """The entry's page offers "Add client"; the client appears under the entry."""
+    """Check that the entry's page offers "Add client"; the client appears under the entry."""
     page.goto(base_url + "/config/integrations/integration/client_etiquette")
     page.get_by_role("button", name="Add client").first.click()
     form = dialog(page)
@@ -293,7 +293,7 @@ def assert_inside(inner: Locator, outer: Locator) -> None:
 def test_callback_in_the_to_do_list(
     page: Page, base_url: str, token: str, screenshots: Path
 ) -> None:
-    """Calls screened while driving become callbacks whose descriptions read as lines.
+    """Check that calls screened while driving become callbacks whose descriptions read as lines.
 
     The client and an unknown caller with a long number ring while Android Auto is on;
     the To-do lists panel shows "Call back Acme Ltd" with the number written for
@@ -383,17 +383,17 @@ def test_callback_in_the_to_do_list(
 
 
 def lines_of(item: Locator) -> Locator:
-    """The lines of a to-do item's rendered description."""
+    """Return the lines of a to-do item's rendered description."""
     return item.locator("ha-markdown-element.description li")
 
 
 def last_call(calls: str) -> re.Pattern[str]:
-    """ "Last call: 3 June, 10:00 (1 call)", whatever the day and time."""
+    """Match "Last call: 3 June, 10:00 (1 call)", whatever the day and time."""
     return re.compile(rf"^Last call: \d{{1,2}} [A-Z][a-z]+, \d{{2}}:\d{{2}} \({calls}\)$")
 
 
 def shown_lines(description: Locator) -> list[str]:
-    """The lines of a description that the card does not clip (it clamps long ones)."""
+    """Return the lines of a description that the card does not clip (it clamps long ones)."""
     lines: list[str] = description.evaluate(
         """e => {
             const bottom = e.getBoundingClientRect().bottom + 1;

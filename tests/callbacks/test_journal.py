@@ -22,14 +22,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.client_etiquette.callbacks.models import CallbackItem
-from custom_components.client_etiquette.callbacks.queue import (
+from custom_components.client_etiquette.callbacks.persistence import (
     SAVE_DELAY,
     SEEN_KEEP,
     SEEN_MAX,
     SNAPSHOT_DELAY,
     SNAPSHOT_LINES,
-    CallbackQueue,
 )
+from custom_components.client_etiquette.callbacks.queue import CallbackQueue
 from custom_components.client_etiquette.callbacks.store import (
     STORAGE_MINOR_VERSION,
     STORAGE_VERSION,
@@ -43,17 +43,17 @@ BASE = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 def storage_key(entry_id: str) -> str:
-    """The Store (snapshot) of an entry's queue."""
+    """Return the Store (snapshot) of an entry's queue."""
     return f"{DOMAIN}.{entry_id}.callbacks"
 
 
 def journal_path(hass: HomeAssistant, entry_id: str) -> Path:
-    """The journal of an entry's queue."""
+    """Return the journal of an entry's queue."""
     return Path(hass.config.path(".storage", f"{storage_key(entry_id)}.journal"))
 
 
 def journal_lines(hass: HomeAssistant, entry_id: str) -> list[dict[str, Any]]:
-    """The journal's lines, parsed (none when there is no file)."""
+    """Return the journal's lines, parsed (none when there is no file)."""
     path = journal_path(hass, entry_id)
     if not path.exists():
         return []
@@ -61,7 +61,7 @@ def journal_lines(hass: HomeAssistant, entry_id: str) -> list[dict[str, Any]]:
 
 
 def waiting(uid: str, number: str, at: datetime, **extra: Any) -> CallbackItem:
-    """A callback of an unknown caller."""
+    """Return a callback of an unknown caller."""
     return CallbackItem(
         uid=uid,
         key=number,
@@ -89,7 +89,7 @@ def state(queue: CallbackQueue) -> tuple[list[dict[str, Any]], Any, Any]:
 
 @pytest.fixture
 def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
-    """A config directory of this test's own (the harness's default is shared)."""
+    """Return a config directory of this test's own (the harness's default is shared)."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
 
@@ -121,7 +121,7 @@ async def until(condition: Callable[[], bool]) -> None:
 
 
 def stored_status(hass_storage: dict[str, Any], entry_id: str, uid: str) -> str:
-    """The text status of an item in the entry's snapshot."""
+    """Return the text status of an item in the entry's snapshot."""
     (status,) = (
         raw["text_status"]
         for raw in hass_storage[storage_key(entry_id)]["data"]["items"]
@@ -137,7 +137,7 @@ async def crash_copy(
     source: str,
     target: str,
 ) -> CallbackQueue:
-    """What a SIGKILL of ``source``'s process leaves on disk, loaded as entry ``target``."""
+    """Return what a SIGKILL of ``source``'s process leaves on disk, loaded as entry ``target``."""
     if storage_key(source) in hass_storage:
         hass_storage[storage_key(target)] = copy.deepcopy(hass_storage[storage_key(source)])
     if journal_path(hass, source).exists():
@@ -150,7 +150,7 @@ async def crash_copy(
 async def test_commit_appends_one_line_and_leaves_the_store(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """Each commit appends one line with what changed; the Store is not rewritten."""
+    """Check that each commit appends one line with what changed; the Store is not rewritten."""
     queue = queues("one")
     await queue.async_load()
     for index in range(3):
@@ -219,7 +219,7 @@ async def test_uncommitted_changes_are_journaled_soon(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A change no caller commits (a reminder fired) is on disk SAVE_DELAY later."""
+    """Check that a change no caller commits (a reminder fired) is on disk SAVE_DELAY later."""
     queue = queues("quiet")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48603000000", BASE), None)
@@ -307,8 +307,11 @@ async def test_snapshot_is_due_during_a_steady_burst(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A change every 5 s does not postpone the snapshot: it is written SNAPSHOT_DELAY after
-    the first change not in one (not a debounce), and the journal is compacted."""
+    """Check that a change every 5 s does not postpone the snapshot.
+
+    It is written SNAPSHOT_DELAY after the first change not in one (not a debounce), and the
+    journal is compacted.
+    """
     queue = queues("steady")
     await queue.async_load()
     elapsed = 0.0
@@ -335,8 +338,11 @@ async def test_snapshot_is_due_during_a_steady_burst(
 async def test_a_burst_keeps_the_journal_bounded(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """More than SNAPSHOT_LINES lines since the last snapshot start one; the journal is
-    compacted after it, so it stays near SNAPSHOT_LINES lines however long the burst."""
+    """Check that more than SNAPSHOT_LINES lines since the last snapshot start one.
+
+    The journal is compacted after it, so it stays near SNAPSHOT_LINES lines however long
+    the burst.
+    """
     queue = queues("burst")
     await queue.async_load()
     total = SNAPSHOT_LINES * 2 + 300
@@ -362,8 +368,11 @@ async def test_a_burst_keeps_the_journal_bounded(
 async def test_torn_last_line_is_dropped_and_later_appends_survive(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """A write cut off by the kill is ignored, cut from the file before anything is
-    appended; so what is committed after the restart survives the next restart."""
+    """Check that a write cut off by the kill is ignored and cut from the file.
+
+    It is cut before anything is appended; so what is committed after the restart survives
+    the next restart.
+    """
     queue = queues("torn")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48607000000", BASE), "CA0")
@@ -472,8 +481,10 @@ async def test_old_store_version_is_migrated_and_the_journal_replayed(
 async def test_a_failed_append_keeps_its_changes_for_the_next(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """A disk that refuses the append (a directory where the journal goes): the commit
-    raises; the next commit carries the changes, and nothing torn is left behind."""
+    """Check that a commit to a disk that refuses the append raises and leaves nothing torn.
+
+    The disk: a directory where the journal goes. The next commit carries the changes.
+    """
     queue = queues("fail")
     await queue.async_load()
     path = journal_path(hass, "fail")
@@ -495,7 +506,7 @@ async def test_a_failed_append_keeps_its_changes_for_the_next(
 async def test_removing_the_storage_deletes_the_journal(
     hass: HomeAssistant, hass_storage: dict[str, Any], queues: Callable[[str], CallbackQueue]
 ) -> None:
-    """Removing the entry's storage removes the snapshot and the journal."""
+    """Check that removing the entry's storage removes the snapshot and the journal."""
     queue = queues("gone")
     await queue.async_load()
     queue.async_add_call(waiting("u0", "+48600200000", BASE), "CA0")
@@ -518,8 +529,11 @@ async def test_removing_the_storage_deletes_the_journal(
 async def test_incoming_call_is_journaled_and_unload_compacts(
     hass: HomeAssistant, sources: None, hass_storage: dict[str, Any], config_dir: Path
 ) -> None:
-    """End to end: an answered call's callback and history are in the journal when the
-    action returns (found after a kill); unloading leaves a snapshot and no journal."""
+    """Check end to end that an answered call's callback and history reach the journal.
+
+    They are there when the action returns (found after a kill); unloading leaves a snapshot
+    and no journal.
+    """
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     response = await incoming(hass, ANNA, call_id="CA-anna")
@@ -561,8 +575,11 @@ async def test_background_failures_are_logged_and_retried(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A change no caller commits, while the disk refuses: logged (no number), kept, and
-    written once the disk is back; a compaction that fails is logged and retried."""
+    """Check a change no caller commits while the disk refuses, and a failed compaction.
+
+    The change is logged (no number), kept, and written once the disk is back; a compaction
+    that fails is logged and retried.
+    """
     queue = queues("retry")
     await queue.async_load()
     path = journal_path(hass, "retry")
@@ -590,7 +607,7 @@ async def test_background_failures_are_logged_and_retried(
 
 
 def seen(at: datetime, **extra: Any) -> dict[str, Any]:
-    """A call id's record, as the screener makes it."""
+    """Return a call id's record, as the screener makes it."""
     return {"at": at.timestamp(), "action": "voicemail", "reasons": ["driving"], **extra}
 
 
@@ -600,8 +617,11 @@ async def test_seen_call_ids_are_bounded_and_survive_a_kill(
     queues: Callable[[str], CallbackQueue],
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The call ids answered: at most SEEN_MAX (the oldest go), journaled with the next
-    commit (found after a kill), in the snapshot, and forgotten after SEEN_KEEP."""
+    """Check how the answered call ids are kept.
+
+    At most SEEN_MAX (the oldest go), journaled with the next commit (found after a kill), in
+    the snapshot, and forgotten after SEEN_KEEP.
+    """
     freezer.move_to(BASE)
     queue = queues("seen")
     await queue.async_load()
@@ -638,9 +658,12 @@ async def test_todays_stored_format_loads(
     config_dir: Path,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A 1.2 store (no call ids kept) and a journal line of today's format load unchanged; a
-    call retried with an id of a waiting callback is answered alike and, once the callback
-    is done, still is; the store is then 1.3 with the old items as they were."""
+    """Check that a 1.2 store and a journal line of today's format load unchanged.
+
+    The 1.2 store keeps no call ids. A call retried with an id of a waiting callback is
+    answered alike and, once the callback is done, still is; the store is then 1.3 with the
+    old items as they were.
+    """
     freezer.move_to(BASE)
     entry = entry_with_clients()
     key = storage_key(entry.entry_id)
@@ -686,7 +709,7 @@ async def test_todays_stored_format_loads(
 
 
 def unfired(raw: dict[str, Any]) -> dict[str, Any]:
-    """A stored item without the reminders' flags."""
+    """Return a stored item without the reminders' flags."""
     return {key: value for key, value in raw.items() if not key.endswith("_fired")}
 
 
@@ -697,8 +720,10 @@ async def test_malformed_call_records_are_left_out(
     config_dir: Path,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Stored call records or a step key that can't be read are left out: the entry loads,
-    and a call whose record can't be read is screened as a new call."""
+    """Check that stored call records or a step key that can't be read are left out.
+
+    The entry loads, and a call whose record can't be read is screened as a new call.
+    """
     freezer.move_to(BASE)
     entry = entry_with_clients()
     key = storage_key(entry.entry_id)

@@ -34,7 +34,7 @@ BASE = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
 
 
 def item(uid: str, key: str, first_call: datetime, **extra: Any) -> CallbackItem:
-    """A waiting callback of an unknown caller."""
+    """Return a waiting callback of an unknown caller."""
     return CallbackItem(
         uid=uid,
         key=key,
@@ -51,17 +51,17 @@ def item(uid: str, key: str, first_call: datetime, **extra: Any) -> CallbackItem
 
 
 def stored(uid: str, key: str, first_call: datetime, **extra: Any) -> dict[str, Any]:
-    """An item as the store holds it."""
+    """Return an item as the store holds it."""
     return item(uid, key, first_call, **extra).to_json()
 
 
 def storage_key(entry_id: str) -> str:
-    """The store of an entry's queue."""
+    """Return the store of an entry's queue."""
     return f"{DOMAIN}.{entry_id}.callbacks"
 
 
 def seed_store(hass_storage: dict[str, Any], entry_id: str, items: list[dict[str, Any]]) -> None:
-    """A stored queue, as after a restart."""
+    """Store a queue, as after a restart."""
     hass_storage[storage_key(entry_id)] = {
         "version": STORAGE_VERSION,
         "minor_version": STORAGE_MINOR_VERSION,
@@ -146,7 +146,7 @@ async def test_queue_matches_a_sorted_dict(
 
 
 async def test_repeat_call_keeps_only_the_last_twenty_call_ids(hass: HomeAssistant) -> None:
-    """Call ids that fall out of an item no longer find it."""
+    """Check that call ids that fall out of an item no longer find it."""
     queue = CallbackQueue(hass, "ids")
     for index in range(25):
         queue.async_add_call(item(f"u{index}", "+48601234567", BASE), f"CA{index}")
@@ -158,7 +158,7 @@ async def test_repeat_call_keeps_only_the_last_twenty_call_ids(hass: HomeAssista
 
 
 def todo_entity(hass: HomeAssistant) -> TodoListEntity:
-    """The callbacks to-do entity object."""
+    """Return the callbacks to-do entity object."""
     entity = hass.data[DATA_COMPONENT].get_entity(TODO)
     assert entity is not None
     return entity
@@ -167,7 +167,7 @@ def todo_entity(hass: HomeAssistant) -> TodoListEntity:
 async def test_todo_list_is_cached_until_the_queue_changes(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """Reads reuse the list; a change rebuilds only the changed item's TodoItem."""
+    """Check that reads reuse the list; a change rebuilds only the changed item's TodoItem."""
     queue = loaded_entry.runtime_data.callbacks
     for index, name in enumerate(["Anna", "Bob", "Celina"]):
         new = item(f"u{index}", f"+4860100000{index}", BASE + timedelta(minutes=index))
@@ -211,7 +211,7 @@ async def test_todo_items_copy_as_themselves_and_subscribers_follow(
     loaded_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """Home Assistant's copy of an item is the item (2026.10+ copies all on each write).
+    """Check that Home Assistant's copy of an item is the item (2026.10+ copies all on each write).
 
     So an item must never change: a change gives a new item, the old one keeps what it
     said; a to-do card subscribed to the list gets the new items.
@@ -245,7 +245,7 @@ async def test_todo_items_copy_as_themselves_and_subscribers_follow(
 async def test_due_reminders_at_start_are_one_change(
     hass: HomeAssistant, sources: None, hass_storage: dict[str, Any]
 ) -> None:
-    """Many reminders due at start-up fire once each and mark the queue in one change."""
+    """Check that many reminders due at start-up fire once each and mark the queue in one change."""
     entry = make_entry()
     count = 300
     seed_store(
@@ -394,7 +394,7 @@ async def test_overdue_promises_fire_in_order_of_their_deadlines(
 
 
 def test_stored_item_is_what_asdict_gives() -> None:
-    """The faster ``to_json`` writes the same JSON as ``dataclasses.asdict`` did."""
+    """Check that the faster ``to_json`` writes the same JSON as ``dataclasses.asdict`` did."""
     full = item(
         "u1",
         "client-1",

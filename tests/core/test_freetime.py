@@ -42,7 +42,7 @@ M10 = timedelta(minutes=10)
 
 
 def at(clock: str, day: date = DAY) -> datetime:
-    """A local moment on the test day: "14:05" or "14:05:30"."""
+    """Return a local moment on the test day: "14:05" or "14:05:30"."""
     return datetime.combine(day, time.fromisoformat(clock), WAW)
 
 

@@ -50,7 +50,7 @@ SUNDAY_WHOLE_DAY_WAW = WorkHours(WAW, frozenset({6}), None, None)
 
 
 def at(tz: ZoneInfo, text: str, fold: int = 0) -> datetime:
-    """An aware datetime from a local wall-clock 'YYYY-MM-DD HH:MM'."""
+    """Return an aware datetime from a local wall-clock 'YYYY-MM-DD HH:MM'."""
     return datetime.fromisoformat(text).replace(tzinfo=tz, fold=fold)
 
 
@@ -70,7 +70,7 @@ def wall(moment: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 def test_calendar_facts() -> None:
-    """The dates the tables rely on are what the comments say they are."""
+    """Check that the dates the tables rely on are what the comments say they are."""
     assert date(2025, 6, 2).weekday() == 0
     assert date(2025, 3, 30).weekday() == 6
     assert date(2025, 10, 26).weekday() == 6

@@ -434,7 +434,7 @@ def test_passenger_vs_driver(
 
 
 def test_passenger_driving_end_is_ignored() -> None:
-    """A passenger's motion does not hold up ready_again_at or next_change."""
+    """Check that a passenger's motion does not hold up ready_again_at or next_change."""
     evidence = (ev(Reason.DRIVING, "2025-06-02 11:10"), ev(Reason.NOISY_PLACE, "2025-06-02 11:30"))
     result = evaluate(snap(*evidence, in_own_car=False), NOW)
     assert wall(result.ready_again_at) == "Mon 2025-06-02 11:30 +0200"
@@ -1181,7 +1181,7 @@ def _open_at(
 
 
 def _specification(snapshot: Snapshot, now: datetime) -> Readiness:
-    """The decision written the plain way, with no short paths: the oracle for ``evaluate``.
+    """Return the decision written the plain way, with no short paths: the oracle for ``evaluate``.
 
     Every reason from the evidence (a passenger's motion dropped), after-hours and an
     active busy mode; listed in priority order; ready again when every known end has

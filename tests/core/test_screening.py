@@ -48,13 +48,13 @@ from custom_components.client_etiquette.core.screening import (
 
 
 def record_call(history: History, number: str, at: datetime) -> History:
-    """A new History with a call from ``number`` at ``at`` (``history`` is not changed)."""
+    """Return a new History with a call from ``number`` at ``at`` (``history`` is not changed)."""
     calls = {**history.calls, number: (*history.calls.get(number, ()), at)}
     return History(calls=calls, texts=history.texts)
 
 
 def record_text(history: History, number: str, at: datetime) -> History:
-    """A new History with a text sent to ``number`` at ``at`` (``history`` is not changed)."""
+    """Return a new History with a text sent to ``number`` at ``at``; ``history`` is unchanged."""
     texts = {**history.texts, number: (*history.texts.get(number, ()), at)}
     return History(calls=history.calls, texts=texts)
 
@@ -291,7 +291,7 @@ def test_no_breakthrough_while_driving_dead_zone_or_on_call(
 
 
 def test_repeat_counts_only_blocking_reasons() -> None:
-    """A reason this tier's calls ring through anyway does not stop a repeat call."""
+    """Check that a reason this tier's calls ring through anyway does not stop a repeat call."""
     policy = ScreeningPolicy(blocking={Tier.VIP: frozenset({Reason.NOISY_PLACE})})
     history = history_with_call(timedelta(minutes=1))
     readiness = not_ready(Reason.DRIVING, Reason.NOISY_PLACE)
@@ -870,7 +870,7 @@ def test_property_vip_only_blocked_by_its_reasons(
 
 
 def test_note_call_and_text_grow_the_history_in_place() -> None:
-    """note_call/note_text add to the same History, as record_call/record_text would."""
+    """Check that note_call/note_text add to the same History, as record_call/record_text would."""
     start = datetime(2025, 6, 2, 10, 0, tzinfo=UTC)
     history = History()
     note_call(history, MOBILE_PL, start)
@@ -900,9 +900,11 @@ _TEXT_MINUTES = st.lists(
 def test_hourly_count_matches_a_walk_over_every_text(
     stored: list[tuple[str, int]], noted: list[tuple[str, int]], now_minute: int
 ) -> None:
-    """The hourly count (kept sorted, searched) equals counting every text after the
-    hour's start, for a history loaded with texts, then grown with note_text (in any
-    order of times), and for one pruned from it."""
+    """Check that the hourly count (kept sorted, searched) equals counting every text.
+
+    That is, every text after the hour's start, for a history loaded with texts, then grown
+    with note_text (in any order of times), and for one pruned from it.
+    """
     start = datetime(2025, 6, 2, 8, 0, tzinfo=UTC)
     texts: dict[str, tuple[datetime, ...]] = {}
     for number, minute in stored:

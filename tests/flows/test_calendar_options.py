@@ -17,7 +17,7 @@ from . import open_step
 
 
 def sections(**filled: dict[str, Any]) -> dict[str, Any]:
-    """The sources form with only the given sections filled."""
+    """Fill only the given sections of the sources form."""
     return {
         **{name: {} for name in ("activity", "phone", "calendar", "location", "hours")},
         **filled,

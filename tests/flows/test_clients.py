@@ -21,7 +21,7 @@ ANNA_E164 = "+48601234567"
 
 
 def client_form(**changes: Any) -> dict[str, Any]:
-    """A complete client form; keyword arguments replace fields."""
+    """Return a complete client form; keyword arguments replace fields."""
     form: dict[str, Any] = {
         "name": "Anna Kowalska",
         "numbers": [ANNA],
@@ -40,7 +40,7 @@ def client_form(**changes: Any) -> dict[str, Any]:
 
 
 def entry_with_client(data: dict[str, Any] | None = None) -> MockConfigEntry:
-    """An entry that already has Anna as a client."""
+    """Return an entry that already has Anna as a client."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="My phone",
@@ -66,7 +66,7 @@ async def start(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
 
 
 async def test_add_client_normalises_numbers(hass: HomeAssistant, sources: None) -> None:
-    """A client is stored with E.164 numbers; the country is Home Assistant's."""
+    """Check that a client is stored with E.164 numbers; the country is Home Assistant's."""
     hass.config.country = "PL"
     entry = await setup_entry(hass, entry_with_client())
     result = await start(hass, entry.entry_id)
@@ -90,7 +90,7 @@ async def test_add_client_normalises_numbers(hass: HomeAssistant, sources: None)
 
 
 async def test_form_suggests_home_time_zone(hass: HomeAssistant, sources: None) -> None:
-    """The form opens with Home Assistant's time zone and office hours suggested."""
+    """Check that the form opens with Home Assistant's time zone and office hours suggested."""
     entry = await setup_entry(hass, entry_with_client())
     result = await start(hass, entry.entry_id)
     schema = result["data_schema"].schema
@@ -139,7 +139,7 @@ async def test_client_errors(
     error: str,
     placeholders: dict[str, str],
 ) -> None:
-    """Bad input is a translated form error and adds nothing."""
+    """Check that bad input is a translated form error and adds nothing."""
     entry = await setup_entry(hass, entry_with_client())
     result = await start(hass, entry.entry_id)
     result = await hass.config_entries.subentries.async_configure(
@@ -154,7 +154,7 @@ async def test_client_errors(
 
 
 async def test_any_time_client(hass: HomeAssistant, sources: None) -> None:
-    """No contact hours means any time."""
+    """Check that no contact hours means any time."""
     entry = await setup_entry(hass, entry_with_client())
     result = await start(hass, entry.entry_id)
     result = await hass.config_entries.subentries.async_configure(
@@ -169,7 +169,7 @@ async def test_any_time_client(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_reconfigure_client(hass: HomeAssistant, sources: None) -> None:
-    """Editing keeps the client's own number allowed, and the entry reloads."""
+    """Check that editing keeps the client's own number allowed, and the entry reloads."""
     entry = await setup_entry(hass, entry_with_client())
     subentry_id = next(iter(entry.subentries))
     result = await hass.config_entries.subentries.async_init(
@@ -198,7 +198,7 @@ async def test_reconfigure_client(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_directory_follows_removal(hass: HomeAssistant, sources: None) -> None:
-    """A removed client is no longer found by number."""
+    """Check that a removed client is no longer found by number."""
     entry = await setup_entry(hass, entry_with_client())
     directory = entry.runtime_data.directory
     assert [client.name for client in directory.clients] == ["Anna Kowalska"]
@@ -225,7 +225,7 @@ async def test_directory_follows_an_edit_in_place(
 
 
 async def test_bad_stored_time_zone_falls_back(hass: HomeAssistant, sources: None) -> None:
-    """A stored time zone that no longer exists does not break the directory."""
+    """Check that a stored time zone that no longer exists does not break the directory."""
     entry = await setup_entry(
         hass,
         entry_with_client(

@@ -54,7 +54,7 @@ FULL_FORM: dict[str, Any] = {
 
 
 def form(**sections: dict[str, Any]) -> dict[str, Any]:
-    """A form with only the given sections filled (others empty)."""
+    """Return a form with only the given sections filled (others empty)."""
     empty: dict[str, Any] = {
         "activity": {},
         "phone": {},
@@ -112,7 +112,7 @@ async def test_user_flow_creates_entry_with_flat_options(
 
 
 async def test_minimal_flow_fills_defaults(hass: HomeAssistant, sources: None) -> None:
-    """One driving sensor is enough; defaults fill the rest."""
+    """Check that one driving sensor is enough; defaults fill the rest."""
     flow_id = await start(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"name": "Phone", **form(activity={"driving_entities": [DRIVING]})}
@@ -216,7 +216,7 @@ async def test_user_flow_errors(
 async def test_user_flow_name_errors(
     hass: HomeAssistant, sources: None, name: str, error: str
 ) -> None:
-    """An empty name or one already used is refused."""
+    """Check that an empty name or one already used is refused."""
     await setup_entry(hass, make_entry())
     flow_id = await start(hass)
     valid = form(activity={"driving_entities": [DRIVING]})
@@ -229,7 +229,7 @@ async def test_user_flow_name_errors(
 
 
 async def test_schedule_only(hass: HomeAssistant, sources: None) -> None:
-    """A schedule helper alone is a valid source."""
+    """Check that a schedule helper alone is a valid source."""
     hass.states.async_set(SCHEDULE, "on")
     flow_id = await start(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -274,7 +274,7 @@ async def test_options_flow_prefilled_and_saved(hass: HomeAssistant, sources: No
 
 
 async def test_options_flow_error_keeps_stored_options(hass: HomeAssistant, sources: None) -> None:
-    """A bad options form is refused and nothing stored is lost."""
+    """Check that a bad options form is refused and nothing stored is lost."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
     result = await open_sources(hass, entry.entry_id)
@@ -293,7 +293,7 @@ async def test_options_flow_error_keeps_stored_options(hass: HomeAssistant, sour
 
 
 def open_sections(result: Any) -> set[str]:
-    """The sections the form shows unfolded."""
+    """Return the sections the form shows unfolded."""
     return {
         str(key)
         for key, field in result["data_schema"].schema.items()
@@ -335,7 +335,7 @@ SECTION_CASES = [
 async def test_error_opens_its_section(
     hass: HomeAssistant, sources: None, user_input: dict[str, Any], holder: str | None
 ) -> None:
-    """The section that holds the error is unfolded when the form comes back."""
+    """Check that the section that holds the error is unfolded when the form comes back."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": config_entries.SOURCE_USER}
     )
@@ -385,7 +385,7 @@ async def test_weak_signal_out_of_range_in_words(
 
 
 async def test_times_without_seconds(hass: HomeAssistant, sources: None) -> None:
-    """The business-hours times are picked without seconds."""
+    """Check that the business-hours times are picked without seconds."""
     flow_id = await start(hass)
     result = await hass.config_entries.flow.async_configure(flow_id, {"name": "Phone", **form()})
     hours = result["data_schema"].schema["hours"].schema.schema

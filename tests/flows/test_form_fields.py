@@ -12,7 +12,7 @@ from custom_components.client_etiquette.flows.fields import email_error, select
     [None, "", "jan@example.com", " jan.kowalski@mail.example.pl ", "a+b@x.io"],
 )
 def test_good_or_no_email(email: str | None) -> None:
-    """No address, or one shaped like name@domain.tld, is accepted."""
+    """Check that no address, or one shaped like name@domain.tld, is accepted."""
     assert email_error(email) is None
 
 
@@ -30,7 +30,7 @@ def test_good_or_no_email(email: str | None) -> None:
     ],
 )
 def test_bad_email(email: str) -> None:
-    """Anything else is the flows' invalid_email error."""
+    """Check that anything else is the flows' invalid_email error."""
     assert email_error(email) == "invalid_email"
 
 

@@ -19,7 +19,7 @@ EXTERNAL = "https://jan.example.com"
 
 
 async def test_screening_saved_as_whole_numbers(hass: HomeAssistant, sources: None) -> None:
-    """Screening options are stored (counts as integers) and sources are kept."""
+    """Check that screening options are stored (counts as integers) and sources are kept."""
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "screening")
     result = await submit(
@@ -45,7 +45,7 @@ async def test_screening_saved_as_whole_numbers(hass: HomeAssistant, sources: No
 
 
 async def test_screening_bad_email(hass: HomeAssistant, sources: None) -> None:
-    """A bad reply address is refused; nothing stored changes."""
+    """Check that a bad reply address is refused; nothing stored changes."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
     result = await open_step(hass, entry.entry_id, "screening")
@@ -55,7 +55,7 @@ async def test_screening_bad_email(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_texts_templates(hass: HomeAssistant, sources: None) -> None:
-    """Templates are checked by rendering; a broken one names the problem."""
+    """Check that templates are checked by rendering; a broken one names the problem."""
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "texts")
     assert "{{ callback_time }}" in result["description_placeholders"]["variables"]
@@ -99,12 +99,12 @@ async def open_texting(hass: HomeAssistant, entry_id: str, backend: str) -> dict
 
 
 def fields(result: dict[str, Any]) -> set[str]:
-    """The names of a form's fields."""
+    """Return the names of a form's fields."""
     return {str(key) for key in result["data_schema"].schema}
 
 
 async def test_texting_forms_show_one_backend(hass: HomeAssistant, sources: None) -> None:
-    """Texting backend is a menu; each backend's form has only that backend's fields."""
+    """Check that texting backend is a menu; each backend's form has only that backend's fields."""
     entry = await setup_entry(hass, make_entry())
     twilio_form = await open_texting(hass, entry.entry_id, "texting_twilio")
     assert fields(twilio_form) == {
@@ -147,7 +147,7 @@ async def test_twilio_api_address_is_a_placeholder(
 
 
 async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
-    """The notify backend needs an existing action; Twilio's settings are kept."""
+    """Check that the notify backend needs an existing action; Twilio's settings are kept."""
     entry = await setup_entry(
         hass, make_entry({**BASE_OPTIONS, "texting_backend": "twilio", **TWILIO_FORM})
     )
@@ -157,7 +157,7 @@ async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
     assert shown_texts(result, OPTIONS)["error.notify_action"]
 
     async def record(call: ServiceCall) -> None:
-        """A notify action standing in for an SMS gateway."""
+        """Register a notify action standing in for an SMS gateway."""
 
     hass.services.async_register("notify", "sms", record)
     result = await submit(hass, result["flow_id"], {"notify_action": " notify.sms "})
@@ -169,7 +169,7 @@ async def test_texting_notify(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_texting_off_keeps_settings(hass: HomeAssistant, sources: None) -> None:
-    """ "No texts" switches texting off at once and keeps the backends' settings for later."""
+    """Check that "No texts" switches texting off at once and keeps the backends' settings."""
     entry = await setup_entry(
         hass, make_entry({**BASE_OPTIONS, "texting_backend": "notify", "notify_action": "notify.x"})
     )
@@ -235,7 +235,7 @@ async def test_texting_twilio_senders(
     sender: str,
     stored: str,
 ) -> None:
-    """Every sender form the help names is accepted and stored as Twilio takes it."""
+    """Check that every sender form the help names is accepted and stored as Twilio takes it."""
     entry = await setup_entry(hass, make_entry())
     result = await open_texting(hass, entry.entry_id, "texting_twilio")
     result = await submit(
@@ -274,7 +274,7 @@ async def test_texting_twilio_saved(
 
 
 async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None) -> None:
-    """Webhook ids are made when enabled, kept on save, new on rotate, gone when off."""
+    """Check that webhook ids are made when enabled, kept on save, new on rotate, gone when off."""
     await hass.config.async_update(external_url=EXTERNAL)
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "telephony")
@@ -353,7 +353,7 @@ async def test_telephony_ids_kept_and_rotated(hass: HomeAssistant, sources: None
 
 
 async def test_telnyx_public_key(hass: HomeAssistant, sources: None) -> None:
-    """A Telnyx public key must be an Ed25519 key; a good one is stored, trimmed."""
+    """Check that a Telnyx public key must be an Ed25519 key; a good one is stored, trimmed."""
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "telephony")
     voice = {"voice_webhook": True, "forward_number": "+48601234567"}
@@ -447,7 +447,7 @@ async def test_numbers_out_of_range_are_refused_in_words(
     field: str,
     bounds: tuple[str, str],
 ) -> None:
-    """A number out of range or not whole is refused with the range, never rounded."""
+    """Check that a number out of range or not whole is refused with the range, never rounded."""
     entry = await setup_entry(hass, make_entry())
     before = dict(entry.options)
     result = await open_step(hass, entry.entry_id, step)
@@ -461,7 +461,7 @@ async def test_numbers_out_of_range_are_refused_in_words(
 
 
 async def test_whole_numbers_are_stored_as_given(hass: HomeAssistant, sources: None) -> None:
-    """2 hours stays 2; the range's ends are accepted."""
+    """Check that 2 hours stays 2; the range's ends are accepted."""
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "screening")
     result = await submit(hass, result["flow_id"], {"text_cooldown": 2.0, "within_minutes": 1440})
@@ -470,7 +470,7 @@ async def test_whole_numbers_are_stored_as_given(hass: HomeAssistant, sources: N
 
 
 async def test_auth_token_for_the_voice_webhook(hass: HomeAssistant, sources: None) -> None:
-    """The voice webhook's token is set under Phone systems, whatever sends the texts."""
+    """Check that the voice webhook's token is set under Phone systems, whatever sends the texts."""
     entry = await setup_entry(hass, make_entry())
     result = await open_step(hass, entry.entry_id, "telephony")
     assert "twilio_auth_token" in fields(result)
@@ -518,7 +518,7 @@ async def test_every_options_step_renders(hass: HomeAssistant, sources: None) ->
 
 
 def as_submitted(result: dict[str, Any]) -> dict[str, Any]:
-    """The form's prefilled values, as the frontend submits them untouched."""
+    """Return the form's prefilled values, as the frontend submits them untouched."""
     values = {}
     for key in result["data_schema"].schema:
         if key.description and "suggested_value" in key.description:

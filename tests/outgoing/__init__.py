@@ -20,7 +20,7 @@ WORK_WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
 
 def client(title: str, **data: Any) -> ConfigSubentryData:
-    """A client sub-entry with this title and data."""
+    """Return a client sub-entry with this title and data."""
     return ConfigSubentryData(data=data, subentry_type="client", title=title, unique_id=None)
 
 
@@ -48,8 +48,10 @@ CARLA_DATA: dict[str, Any] = {
 
 
 def make_entry(clients: list[ConfigSubentryData] | None = None, **options: Any) -> MockConfigEntry:
-    """An entry with Anna (Polish, office hours), Bob (London landline, any time) and Carla
-    (texts only), unless other clients are given."""
+    """Return an entry with Anna, Bob and Carla, unless other clients are given.
+
+    Anna: Polish, office hours; Bob: London landline, any time; Carla: texts only.
+    """
     return MockConfigEntry(
         domain=DOMAIN,
         title="My phone",

@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.client_etiquette.const import DOMAIN
-from custom_components.client_etiquette.core.messages import ask_first_text
+from custom_components.client_etiquette.core.messages.texts import ask_first_text
 from custom_components.client_etiquette.core.models import Language
 from custom_components.client_etiquette.outgoing import holidays
 
@@ -78,7 +78,7 @@ def sub_id(entry: MockConfigEntry, title: str) -> str:
 async def test_sensor_per_client_on_its_own_device(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Each client gets a sensor on a device of its own, under the entry's device."""
+    """Check that each client gets a sensor on a device of its own, under the entry's device."""
     freezer.move_to("2025-06-03 10:00:00+02:00")  # a Tuesday morning in Warsaw
     entry = await setup_entry(hass, make_entry())
     anna = sub_id(entry, "Anna Kowalska")
@@ -185,7 +185,7 @@ async def test_client_devices_hang_under_the_entry_without_via_device(
     freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The link to the entry's device needs no ``via_device`` (deprecated in 2026.9).
+    """Check that the link to the entry's device needs no ``via_device`` (deprecated in 2026.9).
 
     Home Assistant 2027.8 refuses ``via_device`` as an unexpected keyword argument of
     ``async_get_or_create``; so does the registry here.
@@ -242,7 +242,7 @@ async def test_contact_hours_edges_move_the_sensor(
 async def test_public_holiday_of_the_clients_country(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """11 November is a holiday in Poland, not in the United Kingdom."""
+    """Check that 11 November is a holiday in Poland, not in the United Kingdom."""
     freezer.move_to("2025-11-11 10:00:00+01:00")  # a Tuesday
     await setup_entry(hass, make_entry())
     anna = hass.states.get(ANNA_SENSOR)
@@ -256,9 +256,12 @@ async def test_public_holiday_of_the_clients_country(
 async def test_country_from_the_subentry_the_options_or_home_assistant(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A chosen country wins over the number's; a number with no country falls back to
-    the entry's default region, then to Home Assistant's country; an unknown country
-    has no holidays."""
+    """Check which country's holidays count for a client.
+
+    A chosen country wins over the number's; a number with no country falls back to the
+    entry's default region, then to Home Assistant's country; an unknown country has no
+    holidays.
+    """
     freezer.move_to("2025-11-11 10:00:00+01:00")
     hass.config.country = "PL"
     entry = make_entry(
@@ -290,7 +293,7 @@ async def test_no_country_anywhere_means_no_holidays(
 async def test_default_region_option_before_home_assistants_country(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """The entry's default region counts before Home Assistant's country."""
+    """Check that the entry's default region counts before Home Assistant's country."""
     freezer.move_to("2025-11-11 10:00:00+01:00")
     hass.config.country = "GB"
     entry = make_entry(
@@ -361,8 +364,11 @@ async def test_renamed_sensor_keeps_its_device_and_follows(
 async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """From 31 October (UTC) the search horizon reaches the next year: at the next timer
-    its holidays are built (in the executor) before the sensor answers."""
+    """Check that from 31 October (UTC) the next year's holidays are built in time.
+
+    The search horizon reaches the next year: at the next timer its holidays are built (in
+    the executor) before the sensor answers.
+    """
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     await setup_entry(hass, make_entry())
     before = set(holidays._holiday_cache)
@@ -379,7 +385,7 @@ async def test_holidays_of_a_new_year_range_are_loaded_when_the_clock_gets_there
 async def test_readiness_change_while_holidays_load(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A readiness change while the new holidays are loading waits for them."""
+    """Check that a readiness change while the new holidays are loading waits for them."""
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     await setup_entry(hass, make_entry())
     freezer.move_to(ANNAS_NEXT_OPENING)
@@ -395,7 +401,7 @@ async def test_readiness_change_while_holidays_load(
 async def test_unload_while_holidays_load_leaves_nothing_behind(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Unloading cancels the timers and a pending holiday load."""
+    """Check that unloading cancels the timers and a pending holiday load."""
     freezer.move_to(NIGHT_BEFORE_HORIZON)
     entry = await setup_entry(hass, make_entry())
     freezer.move_to(ANNAS_NEXT_OPENING)
@@ -466,7 +472,7 @@ async def test_plan_call_out_of_hours_for_a_landline_client_says_email(
 async def test_plan_call_unknown_and_ambiguous_clients(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """An unknown client and a name two clients share are translated errors."""
+    """Check that an unknown client and a name two clients share are translated errors."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
     await setup_entry(
         hass,
@@ -496,8 +502,10 @@ async def test_ask_before_calling_texts_through_twilio(
     freezer: FrozenDateTimeFactory,
     twilio: FakeTwilio,
 ) -> None:
-    """The ask-first text reaches Twilio in the client's language; a second one within the
-    cooldown is refused, and so is the polite text of a screened call."""
+    """Check that the ask-first text reaches Twilio in the client's language, once.
+
+    A second one within the cooldown is refused, and so is the polite text of a screened call.
+    """
     freezer.move_to("2025-06-03 10:00:00+02:00")
     await setup_entry(hass, make_entry(**twilio_options(twilio)))
     response = await ask(hass, "Anna Kowalska", topic="projekt logo")
@@ -600,7 +608,7 @@ async def test_ask_before_calling_needs_a_backend_and_a_mobile(
 async def test_sensors_follow_clients_added_later(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A client added later gets a sensor once the entry reloads."""
+    """Check that a client added later gets a sensor once the entry reloads."""
     freezer.move_to("2025-06-03 10:00:00+02:00")
     entry = await setup_entry(hass, make_entry([]))
     assert hass.states.get(ANNA_SENSOR) is None

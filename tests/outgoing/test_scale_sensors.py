@@ -74,7 +74,7 @@ async def set_up(hass: HomeAssistant) -> MockConfigEntry:
 
 
 def kind_state(hass: HomeAssistant, kind: str) -> tuple[str, dict[str, Any]]:
-    """The state every sensor of ``kind`` has; fails when two of them differ."""
+    """Return the state every sensor of ``kind`` has; fails when two of them differ."""
     seen = set()
     for index in range(PER_KIND):
         state = hass.states.get(sensor_id(kind, index))
@@ -91,8 +91,11 @@ def kind_state(hass: HomeAssistant, kind: str) -> tuple[str, dict[str, Any]]:
 async def test_each_kind_of_client_changes_at_its_own_edges(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Tuesday 3 June 2025, from 08:00 UTC: Warsaw's hours end at 15:00 UTC, New York's
-    begin at 13:00 UTC; London is any time. Every sensor of a kind agrees throughout."""
+    """Check that every sensor of a kind agrees throughout a working day.
+
+    Tuesday 3 June 2025, from 08:00 UTC: Warsaw's hours end at 15:00 UTC, New York's begin
+    at 13:00 UTC; London is any time.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     assert kind_state(hass, "warsaw") == (
@@ -134,7 +137,7 @@ async def test_each_kind_of_client_changes_at_its_own_edges(
 async def test_many_readiness_flips_then_the_next_edge(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Every flip reaches every sensor; the clock still moves them afterwards."""
+    """Check that every flip reaches every sensor; the clock still moves them afterwards."""
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     for flip in range(40):
@@ -165,8 +168,10 @@ async def test_many_readiness_flips_then_the_next_edge(
 async def test_a_new_reason_while_not_ready_writes_no_sensor(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Readiness changing its reasons but not its answer (driving, then also do not
-    disturb) changes no client's answer: no sensor is written again."""
+    """Check that readiness changing its reasons but not its answer writes no sensor again.
+
+    For example driving, then also do not disturb: no client's answer changes.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     await set_up(hass)
     hass.states.async_set(DRIVING, "in_vehicle")
@@ -189,8 +194,11 @@ async def test_a_new_reason_while_not_ready_writes_no_sensor(
 async def test_disabled_and_removed_sensors_stay_away(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A sensor disabled by the user is not added after a reload; one removed from the
-    registry gets no state from later updates; the others keep following."""
+    """Check that disabled and removed sensors stay out while the others keep following.
+
+    A sensor disabled by the user is not added after a reload; one removed from the registry
+    gets no state from later updates.
+    """
     freezer.move_to("2025-06-03 08:00:00+00:00")
     entry = await set_up(hass)
     registry = er.async_get(hass)
@@ -217,7 +225,7 @@ async def test_disabled_and_removed_sensors_stay_away(
 async def test_unload_stops_every_update(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """After unloading, neither readiness nor the clock touches the sensors."""
+    """Check that after unloading, neither readiness nor the clock touches the sensors."""
     freezer.move_to("2025-06-03 08:00:00+00:00")
     entry = await set_up(hass)
     assert await hass.config_entries.async_unload(entry.entry_id)

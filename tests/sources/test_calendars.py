@@ -29,7 +29,7 @@ OPTIONS: dict[str, Any] = {
 
 
 def local(clock: str) -> datetime:
-    """A moment on the test day in Warsaw ("14:00")."""
+    """Return a moment on the test day in Warsaw ("14:00")."""
     return dt_util.parse_datetime(f"2026-03-10T{clock}:00+01:00")  # type: ignore[return-value]
 
 

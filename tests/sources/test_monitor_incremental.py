@@ -202,7 +202,7 @@ SETTERS: list[Setter] = [
 
 
 def fresh(hass: HomeAssistant, monitor: ReadinessMonitor) -> Readiness:
-    """The verdict from a full read of every source, now."""
+    """Return the verdict from a full read of every source, now."""
     snapshot = read_snapshot(
         hass,
         monitor.config,
@@ -214,7 +214,7 @@ def fresh(hass: HomeAssistant, monitor: ReadinessMonitor) -> Readiness:
 
 
 def assert_entities_show(hass: HomeAssistant, prefix: str, readiness: Readiness) -> None:
-    """The entry's entities show exactly this verdict."""
+    """Check that the entry's entities show exactly this verdict."""
     ready = hass.states.get(f"binary_sensor.{prefix}_client_call_ready")
     assert ready is not None
     assert ready.state == ("on" if readiness.ready else "off")
@@ -250,7 +250,7 @@ async def _setup(hass: HomeAssistant) -> dict[str, ReadinessMonitor]:
 async def test_random_changes_match_a_full_read(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, seed: int
 ) -> None:
-    """After every step both entries' verdicts equal a fresh full read and evaluate."""
+    """Check that after every step both entries' verdicts equal a fresh full read and evaluate."""
     freezer.move_to(datetime(2026, 11, 23, 11, 0, tzinfo=WARSAW))  # a Monday
     monitors = await _setup(hass)
     watched_by = [frozenset(m.config.entity_ids) for m in monitors.values()]

@@ -1,5 +1,7 @@
-"""Helpers of the telephony tests: incoming calls, and webhook requests signed as Twilio and
-Telnyx sign them."""
+"""Helpers of the telephony tests: incoming calls and signed webhook requests.
+
+The requests are signed as Twilio and Telnyx sign them.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ BODY = b"CallSid=v3%3Aabc&From=%2B48601234567&To=%2B48221234567"
 def telnyx_signature(
     timestamp: str, body: bytes = BODY, key: Ed25519PrivateKey = TELNYX_KEY
 ) -> str:
-    """What Telnyx puts in telnyx-signature-ed25519."""
+    """Return what Telnyx puts in telnyx-signature-ed25519."""
     return base64.b64encode(key.sign(timestamp.encode() + b"|" + body)).decode()
 
 
@@ -78,7 +80,7 @@ class Setup:
 
 
 def call_form(**extra: str) -> dict[str, str]:
-    """The form Twilio posts for an incoming call."""
+    """Return the form Twilio posts for an incoming call."""
     return {
         "AccountSid": "AC" + "0" * 32,
         "CallSid": "CA" + "1" * 32,
@@ -92,7 +94,7 @@ def call_form(**extra: str) -> dict[str, str]:
 
 
 def sign(url: str, form: dict[str, str], token: str = TOKEN) -> str:
-    """What Twilio would put in X-Twilio-Signature."""
+    """Return what Twilio would put in X-Twilio-Signature."""
     return str(RequestValidator(token).compute_signature(url, form))
 
 
@@ -112,7 +114,7 @@ async def post_voice(
 
 
 async def twiml_of(response: ClientResponse) -> ET.Element:
-    """The TwiML document of a 200 response."""
+    """Return the TwiML document of a 200 response."""
     assert response.status == 200
     assert response.content_type == "text/xml"
     root = ET.fromstring(await response.text())
@@ -128,7 +130,7 @@ TODO = "todo.my_phone_callbacks"
 
 
 def entry_with_clients(**options: Any) -> MockConfigEntry:
-    """An entry texting through notify.sms, with Anna (regular, Polish) and Bob (VIP)."""
+    """Return an entry texting through notify.sms, with Anna (regular, Polish) and Bob (VIP)."""
     return MockConfigEntry(
         domain=DOMAIN,
         title="My phone",
@@ -183,7 +185,7 @@ async def settle(hass: HomeAssistant) -> None:
 
 
 async def todo_items(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """The callback to-do list's items, as todo.get_items returns them."""
+    """Return the callback to-do list's items, as todo.get_items returns them."""
     result = await hass.services.async_call(
         "todo", "get_items", {"entity_id": TODO}, blocking=True, return_response=True
     )

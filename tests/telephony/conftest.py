@@ -15,7 +15,7 @@ from . import EXTERNAL, TELEPHONY, ClientFactory, Setup
 
 @pytest.fixture
 async def setup(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
-    """The integration with both webhooks enabled, reachable at EXTERNAL."""
+    """Return the integration with both webhooks enabled, reachable at EXTERNAL."""
     await hass.config.async_update(external_url=EXTERNAL)
     assert await async_setup_component(hass, "homeassistant", {})
     assert await async_setup_component(hass, "webhook", {})

@@ -74,7 +74,7 @@ async def test_driving_sends_to_voicemail_with_polish_text(
 async def test_repeat_call_rings_through_and_merges(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """A second call within the repeat window rings through (not while driving)."""
+    """Check that a second call within the repeat window rings through (not while driving)."""
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DND, "priority_only")
     first = await incoming(hass, ANNA)
@@ -95,7 +95,7 @@ async def test_repeat_call_rings_through_and_merges(
 async def test_vip_rings_in_a_meeting_but_not_while_driving(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """VIPs are screened only for driving, dead zone, on a call and DND by default."""
+    """Check that VIPs are screened only for driving, dead zone, on a call and DND by default."""
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set("device_tracker.phone", "Jazz Bar")
     response = await incoming(hass, BOB)
@@ -107,7 +107,7 @@ async def test_vip_rings_in_a_meeting_but_not_while_driving(
 async def test_same_call_id_answered_alike(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """A retried request with the same call id is answered alike and queued once."""
+    """Check that a retried request with the same call id is answered alike and queued once."""
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     first = await incoming(hass, ANNA, call_id="CA1")
@@ -121,7 +121,7 @@ async def test_same_call_id_answered_alike(
 async def test_unknown_and_hidden_callers(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """Unknown callers are screened as new; hidden numbers are never texted."""
+    """Check that unknown callers are screened as new; hidden numbers are never texted."""
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     hidden = await incoming(hass, "anonymous")
@@ -138,7 +138,7 @@ async def test_unknown_and_hidden_callers(
 
 
 async def test_unknown_callers_left_alone(hass: HomeAssistant, sources: None) -> None:
-    """With leave_alone, unknown numbers ring whatever the reasons."""
+    """Check that with leave_alone, unknown numbers ring whatever the reasons."""
     await setup_entry(hass, entry_with_clients(unknown_callers="leave_alone"))
     hass.states.async_set(DRIVING, "in_vehicle")
     response = await incoming(hass, "+48 603 555 444")
@@ -147,7 +147,7 @@ async def test_unknown_callers_left_alone(hass: HomeAssistant, sources: None) ->
 
 
 async def test_no_backend_no_text(hass: HomeAssistant, sources: None) -> None:
-    """Without a texting backend the response says why nothing was sent."""
+    """Check that without a texting backend the response says why nothing was sent."""
     await setup_entry(hass, entry_with_clients(texting_backend="none"))
     hass.states.async_set(DRIVING, "in_vehicle")
     response = await incoming(hass, ANNA)
@@ -157,7 +157,7 @@ async def test_no_backend_no_text(hass: HomeAssistant, sources: None) -> None:
 
 
 async def test_template_text(hass: HomeAssistant, sources: None, texts: list[ServiceCall]) -> None:
-    """A user template replaces the built-in wording; a failing one falls back."""
+    """Check that a user template replaces the built-in wording; a failing one falls back."""
     await setup_entry(
         hass,
         entry_with_clients(
@@ -176,7 +176,7 @@ async def test_template_text(hass: HomeAssistant, sources: None, texts: list[Ser
 async def test_completing_and_deleting_items(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """Completing or deleting a to-do item clears the callback."""
+    """Check that completing or deleting a to-do item clears the callback."""
     await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     await incoming(hass, ANNA)
@@ -296,7 +296,7 @@ async def test_overdue_promise(
 async def test_queue_and_cooldown_survive_restart(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:
-    """Callbacks and the text cooldown are stored; a reload keeps them."""
+    """Check that callbacks and the text cooldown are stored; a reload keeps them."""
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")
     await incoming(hass, ANNA)
@@ -350,7 +350,7 @@ async def test_failing_texts_raise_a_repair_issue(
     sources: None,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A texting backend that keeps failing is reported; the text is kept."""
+    """Check that a texting backend that keeps failing is reported; the text is kept."""
     attempts: list[ServiceCall] = []
 
     async def broken(call: ServiceCall) -> None:
@@ -374,7 +374,7 @@ async def test_failing_texts_raise_a_repair_issue(
 
 
 async def test_service_needs_an_entry(hass: HomeAssistant) -> None:
-    """Without a loaded entry the action fails with a translated error."""
+    """Check that without a loaded entry the action fails with a translated error."""
     assert await async_setup_component(hass, DOMAIN, {})
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
@@ -384,7 +384,7 @@ async def test_service_needs_an_entry(hass: HomeAssistant) -> None:
 
 
 def test_logbook_wording() -> None:
-    """Each decision reads as a sentence, without the number."""
+    """Check that each decision reads as a sentence, without the number."""
     assert (
         describe_decision(
             {
@@ -417,7 +417,7 @@ def test_logbook_wording() -> None:
 async def test_history_is_pruned_at_most_hourly(
     hass: HomeAssistant, sources: None, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Calls older than the history window are forgotten, on the first call each hour."""
+    """Check that calls older than the history window are forgotten, on the first call each hour."""
     entry = await setup_entry(hass, entry_with_clients())
     queue = entry.runtime_data.callbacks
     await incoming(hass, ANNA)
@@ -439,8 +439,10 @@ async def test_history_is_pruned_at_most_hourly(
 async def test_a_failed_save_still_answers(
     hass: HomeAssistant, sources: None, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    """A disk that refuses the write (a directory where the journal goes) is logged; the
-    caller is answered."""
+    """Check that a disk that refuses the write is logged and the caller is answered.
+
+    The disk: a directory where the journal goes.
+    """
     hass.config.config_dir = str(tmp_path)
     entry = await setup_entry(hass, entry_with_clients())
     hass.states.async_set(DRIVING, "in_vehicle")

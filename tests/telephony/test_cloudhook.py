@@ -84,7 +84,7 @@ class FakeCloud:
         return self
 
     async def async_create(self, webhook_id: str, managed: bool) -> dict[str, Any]:
-        """A new cloudhook for ``webhook_id``."""
+        """Return a new cloudhook for ``webhook_id``."""
         if self.fail is not None:
             raise self.fail
         self.created.append(webhook_id)
@@ -124,12 +124,12 @@ def cloud(hass: HomeAssistant, base: None) -> FakeCloud:
 
 
 def hook_url(account: FakeCloud, webhook_id: str) -> str:
-    """The cloudhook URL Cloud gave ``webhook_id``."""
+    """Return the cloudhook URL Cloud gave ``webhook_id``."""
     return str(account.client.cloudhooks[webhook_id]["cloudhook_url"])
 
 
 def relayed(form: dict[str, str], headers: dict[str, str], query: str = "") -> MockRequest:
-    """A request as Home Assistant Cloud's client hands it to the webhook."""
+    """Return a request as Home Assistant Cloud's client hands it to the webhook."""
     extra: dict[str, Any] = {}
     if "remote" in inspect.signature(MockRequest).parameters:
         extra["remote"] = None  # Cloud marks relayed requests as not local (2026.5+)
@@ -149,7 +149,7 @@ async def relay(hass: HomeAssistant, webhook_id: str, request: MockRequest) -> R
 
 
 def twiml(response: Response) -> ET.Element:
-    """The TwiML document of a relayed 200 answer."""
+    """Return the TwiML document of a relayed 200 answer."""
     assert response.status == 200
     assert response.content_type == "text/xml"
     assert isinstance(response.text, str)
@@ -157,7 +157,7 @@ def twiml(response: Response) -> ET.Element:
 
 
 async def voice_entry(hass: HomeAssistant) -> MockConfigEntry:
-    """An entry with both webhooks on."""
+    """Return an entry with both webhooks on."""
     return await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
 
 
@@ -178,7 +178,7 @@ async def test_voice_webhook_gets_a_cloudhook(hass: HomeAssistant, cloud: FakeCl
 async def test_relayed_call_is_checked_against_the_cloudhook(
     hass: HomeAssistant, cloud: FakeCloud
 ) -> None:
-    """A relayed request signed for the cloudhook's URL is answered, on that URL."""
+    """Check that a relayed request signed for the cloudhook's URL is answered, on that URL."""
     await voice_entry(hass)
     url = hook_url(cloud, VOICE_ID)
     form = call_form()
@@ -221,7 +221,7 @@ async def test_relayed_call_signed_for_another_url_is_refused(
 async def test_direct_calls_still_use_the_own_address(
     hass: HomeAssistant, cloud: FakeCloud, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
-    """With a cloudhook, a request straight to Home Assistant is checked as before."""
+    """Check that with a cloudhook, a request straight to Home Assistant is checked as before."""
     await voice_entry(hass)
     client = await hass_client_no_auth()
     form = call_form()
@@ -294,7 +294,7 @@ async def test_telnyx_relayed_call_answers_on_the_cloudhook(
 async def test_options_and_diagnostics_show_the_cloudhook(
     hass: HomeAssistant, cloud: FakeCloud, hass_client: ClientSessionGenerator
 ) -> None:
-    """The webhook-addresses step shows it; diagnostics show its host only."""
+    """Check that the webhook-addresses step shows it; diagnostics show its host only."""
     entry = await voice_entry(hass)
     url = hook_url(cloud, VOICE_ID)
     result = await open_step(hass, entry.entry_id, "telephony")
@@ -329,7 +329,7 @@ async def test_pbx_only_has_no_cloud_address(hass: HomeAssistant, cloud: FakeClo
 async def test_rotation_moves_the_cloudhook_and_switching_off_deletes_it(
     hass: HomeAssistant, cloud: FakeCloud
 ) -> None:
-    """A new voice id gets its own cloudhook (shown before saving); the old one goes."""
+    """Check that a new voice id gets its own cloudhook (shown before saving); the old one goes."""
     entry = await voice_entry(hass)
     result = await open_step(hass, entry.entry_id, "telephony")
     result = await submit(
@@ -361,7 +361,7 @@ async def test_rotation_moves_the_cloudhook_and_switching_off_deletes_it(
 async def test_removing_the_entry_deletes_the_cloudhook(
     hass: HomeAssistant, cloud: FakeCloud
 ) -> None:
-    """The cloudhook goes with the entry."""
+    """Check that the cloudhook goes with the entry."""
     entry = await voice_entry(hass)
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()

@@ -26,8 +26,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from twilio.request_validator import RequestValidator
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
+from custom_components.client_etiquette.telephony.parsing import MAX_BODY
 from custom_components.client_etiquette.telephony.signature import new_secret, new_webhook_id
-from custom_components.client_etiquette.telephony.webhooks import MAX_BODY
 
 from .. import BASE_OPTIONS, setup_entry
 
@@ -52,8 +52,10 @@ type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
 
 @dataclass
 class Target:
-    """The loaded entry, its HTTP client, and everything that would show a request did
-    something: decisions, callbacks, texts."""
+    """The loaded entry, its HTTP client, and everything that shows a request did something.
+
+    That is: decisions, callbacks, texts.
+    """
 
     hass: HomeAssistant
     entry: MockConfigEntry
@@ -85,8 +87,11 @@ class Target:
 
 @pytest.fixture
 async def target(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Target:
-    """Both webhooks on, texting through a recording notify action, not ready (so any
-    request that got through would queue a callback and a text)."""
+    """Return an entry with both webhooks on, texting through a notify action, not ready.
+
+    The notify action records; not ready, so any request that got through would queue a
+    callback and a text.
+    """
     texts: list[ServiceCall] = []
 
     async def record(call: ServiceCall) -> None:
@@ -169,7 +174,7 @@ queries = st.one_of(
 
 @st.composite
 def voice_forgeries(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """A voice request with a missing, garbled, foreign or stale signature."""
+    """Return a voice request with a missing, garbled, foreign or stale signature."""
     body = draw(bodies)
     query = draw(queries)
     headers: dict[str, str] = {}
@@ -200,7 +205,7 @@ def voice_forgeries(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, s
 async def test_forged_voice_requests_are_refused(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Without a valid signature every voice request is a 4xx and does nothing."""
+    """Check that without a valid signature every voice request is a 4xx and does nothing."""
     caplog.set_level(logging.DEBUG)
     statuses: list[int] = []
 
@@ -220,8 +225,10 @@ async def test_forged_voice_requests_are_refused(
 
 @st.composite
 def signed_but_unusable(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """Correctly signed voice requests that still can't be served: not a form, a form in
-    another charset, an unknown step, or a call with no caller number."""
+    """Generate correctly signed voice requests that still can't be served.
+
+    Not a form, a form in another charset, an unknown step, or a call with no caller number.
+    """
     form = draw(forms.map(lambda form: {k: v for k, v in form.items() if k != "From"}))
     kind = draw(st.sampled_from(["content_type", "charset", "step", "no_from"]))
     query: dict[str, str] = {}
@@ -243,7 +250,7 @@ def signed_but_unusable(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[st
 async def test_signed_but_unusable_voice_requests(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Authentic requests that can't be served are a 4xx too, and do nothing."""
+    """Check that authentic requests that can't be served are a 4xx too, and do nothing."""
     caplog.set_level(logging.DEBUG)
 
     @FUZZ
@@ -276,8 +283,11 @@ bad_numbers = st.one_of(
 
 @st.composite
 def pbx_bad_requests(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
-    """PBX requests with no or a wrong bearer secret, or with the secret but no usable
-    number: not JSON, not an object, no number, a number of the wrong type or length."""
+    """Generate PBX requests without the secret or without a usable number.
+
+    No or a wrong bearer secret; or the secret but no usable number: not JSON, not an
+    object, no number, a number of the wrong type or length.
+    """
     kind = draw(st.sampled_from(["no_auth", "wrong_auth", "not_json", "not_object", "number"]))
     body: bytes
     headers: dict[str, str] = {"Authorization": f"Bearer {SECRET}"}
@@ -320,8 +330,7 @@ def _not_form(content_type: str) -> bool:
 async def test_bad_pbx_requests_are_refused(
     target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Every PBX request without the secret or without a usable number is a 4xx and does
-    nothing."""
+    """Check that a PBX request without the secret or a usable number is a 4xx and does nothing."""
     caplog.set_level(logging.DEBUG)
 
     @FUZZ
@@ -337,8 +346,10 @@ async def test_bad_pbx_requests_are_refused(
 
 
 async def test_fuzz_targets_are_live(target: Target) -> None:
-    """The endpoints the fuzzers hit do serve good requests (so a 4xx above means
-    refused, not unreachable)."""
+    """Check that the endpoints the fuzzers hit do serve good requests.
+
+    So a 4xx above means refused, not unreachable.
+    """
     form = {"CallSid": "CA1", "From": "+48601234567"}
     headers = {"X-Twilio-Signature": signature(EXTERNAL + VOICE_PATH, form), "Content-Type": FORM}
     status, text = await target.post(VOICE_PATH, urlencode(form).encode(), headers, {})

@@ -51,21 +51,21 @@ values = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",
 
 
 def test_example_request() -> None:
-    """The example request signs as Twilio's SDK signs it, and validates."""
+    """Check that the example request signs as Twilio's SDK signs it, and validates."""
     assert compute_signature(TOKEN, URL, PARAMS) == SIG
     assert RequestValidator(TOKEN).validate(URL, PARAMS, SIG)
     assert is_valid_signature(TOKEN, [URL], PARAMS, SIG)
 
 
 def test_payload_is_url_then_sorted_names_and_values() -> None:
-    """Names sort case-sensitively; repeated names give each distinct value, sorted."""
+    """Check that names sort case-sensitively; repeated names give each distinct value, sorted."""
     pairs = [("b", "2"), ("a", "z"), ("B", "x"), ("a", "y"), ("a", "z")]
     assert signing_payload("https://h/x", pairs) == "https://h/xB" + "x" + "ay" + "az" + "b2"
     assert signing_payload("https://h/x", {}) == "https://h/x"
 
 
 def test_signature_is_base64_hmac_sha1_of_the_payload() -> None:
-    """The signature is the base64 HMAC-SHA1 (or SHA-256) of the payload."""
+    """Check that the signature is the base64 HMAC-SHA1 (or SHA-256) of the payload."""
     payload = signing_payload(URL, PARAMS).encode()
     sha1 = base64.b64encode(hmac.new(TOKEN.encode(), payload, hashlib.sha1).digest()).decode()
     sha256 = base64.b64encode(hmac.new(TOKEN.encode(), payload, hashlib.sha256).digest()).decode()
@@ -75,7 +75,7 @@ def test_signature_is_base64_hmac_sha1_of_the_payload() -> None:
 
 
 def test_unknown_algorithm() -> None:
-    """Computing with an unknown algorithm raises; validating with one fails."""
+    """Check that computing with an unknown algorithm raises; validating with one fails."""
     with pytest.raises(ValueError, match="unsupported"):
         compute_signature(TOKEN, URL, PARAMS, algorithm="MD5")
     assert not is_valid_signature(TOKEN, [URL], PARAMS, SIG, algorithm="MD5")
@@ -119,7 +119,7 @@ def test_unknown_algorithm() -> None:
     ],
 )
 def test_url_variants(url: str, expected: tuple[str, ...]) -> None:
-    """Each URL is tried as given, without its port and with the default port."""
+    """Check that each URL is tried as given, without its port and with the default port."""
     assert url_variants(url) == expected
 
 
@@ -133,14 +133,14 @@ def test_url_variants(url: str, expected: tuple[str, ...]) -> None:
     ],
 )
 def test_port_variants_are_accepted(signed_url: str, checked_url: str) -> None:
-    """A request signed for the URL with or without its port is accepted, like Twilio."""
+    """Check that a request signed for the URL with or without its port is accepted, like Twilio."""
     sig = RequestValidator(TOKEN).compute_signature(signed_url, PARAMS)
     assert is_valid_signature(TOKEN, [checked_url], PARAMS, sig)
     assert RequestValidator(TOKEN).validate(checked_url, PARAMS, sig)
 
 
 def test_any_of_several_urls() -> None:
-    """The signature may match any of the candidate URLs (public URL, request URL)."""
+    """Check that the signature may match any of the candidate URLs (public URL, request URL)."""
     sig = compute_signature(TOKEN, "https://public.example.com/api/webhook/x", PARAMS)
     urls = ["http://192.168.1.5:8123/api/webhook/x", "https://public.example.com/api/webhook/x"]
     assert is_valid_signature(TOKEN, urls, PARAMS, sig)
@@ -168,12 +168,12 @@ def test_any_of_several_urls() -> None:
 def test_invalid_signatures(
     token: str | None, urls: list[str], params: dict[str, str], sig: str | None
 ) -> None:
-    """Missing, empty, altered or foreign signatures are refused, never raised on."""
+    """Check that missing, empty, altered or foreign signatures are refused, never raised on."""
     assert not is_valid_signature(token, urls, params, sig)
 
 
 def test_signature_whitespace_is_ignored() -> None:
-    """Surrounding whitespace in the header does not matter."""
+    """Check that surrounding whitespace in the header does not matter."""
     assert is_valid_signature(TOKEN, [URL], PARAMS, f" {SIG}\t")
 
 
@@ -187,7 +187,7 @@ def test_signature_whitespace_is_ignored() -> None:
 def test_agrees_with_twilio_validator(
     token: str, path: str, pairs: list[tuple[str, str]], port: str
 ) -> None:
-    """For any token, URL and form, we sign and validate exactly as Twilio's SDK does."""
+    """Check that for any token, URL and form, we sign and validate exactly as Twilio's SDK does."""
     url = f"https://ha.example.com{port}/{path}?step=call"
     params: dict[str, list[str]] = {}
     for name, value in pairs:
@@ -213,7 +213,7 @@ def test_agrees_with_twilio_validator(
 def test_any_change_to_the_form_is_caught(
     pairs: list[tuple[str, str]], data: st.DataObject
 ) -> None:
-    """Changing one value of a signed form invalidates the signature."""
+    """Check that changing one value of a signed form invalidates the signature."""
     sig = compute_signature(TOKEN, URL, pairs)
     index = data.draw(st.integers(0, len(pairs) - 1))
     name, value = pairs[index]
@@ -237,7 +237,7 @@ def test_any_change_to_the_form_is_caught(
     ],
 )
 def test_signature_algorithm(header: str | None, expected: str) -> None:
-    """The settings header names the algorithm; the default is HMAC-SHA1."""
+    """Check that the settings header names the algorithm; the default is HMAC-SHA1."""
     assert signature_algorithm(header) == expected
 
 
@@ -256,7 +256,7 @@ def test_signature_algorithm(header: str | None, expected: str) -> None:
     ],
 )
 def test_bearer_token(header: str | None, expected: str | None) -> None:
-    """Only the Bearer scheme yields a token."""
+    """Check that only the Bearer scheme yields a token."""
     assert bearer_token(header) == expected
 
 
@@ -278,12 +278,12 @@ def test_bearer_token(header: str | None, expected: str | None) -> None:
     ],
 )
 def test_is_valid_bearer(header: str | None, secret: str | None, expected: bool) -> None:
-    """The bearer secret must match exactly; no secret configured opens nothing."""
+    """Check that the bearer secret must match exactly; no secret configured opens nothing."""
     assert is_valid_bearer(header, secret) is expected
 
 
 def test_comparisons_are_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Signatures and secrets are compared with hmac.compare_digest."""
+    """Check that signatures and secrets are compared with hmac.compare_digest."""
     calls: list[tuple[bytes, bytes]] = []
     real = hmac.compare_digest
 
@@ -302,7 +302,7 @@ def test_comparisons_are_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_new_webhook_ids_and_secrets_are_long_and_random() -> None:
-    """Ids and secrets carry 32 random bytes, URL-safe, and never repeat."""
+    """Check that ids and secrets carry 32 random bytes, URL-safe, and never repeat."""
     ids = {new_webhook_id() for _ in range(200)}
     secrets_ = {new_secret() for _ in range(200)}
     assert len(ids) == 200
@@ -317,7 +317,7 @@ NOW = 1_790_000_000
 
 
 def test_telnyx_signature_accepted() -> None:
-    """A fresh, correct signature passes, within the replay tolerance either way."""
+    """Check that a fresh, correct signature passes, within the replay tolerance either way."""
     for skew in (0, TELNYX_TOLERANCE, -TELNYX_TOLERANCE):
         stamp = str(NOW + skew)
         assert is_valid_ed25519(
@@ -346,7 +346,7 @@ def test_telnyx_signature_accepted() -> None:
 def test_telnyx_signature_refused(
     public_key: str | None, timestamp: str | None, body: bytes, sig: str | None
 ) -> None:
-    """Anything but the account's signature of this body at a recent time is refused."""
+    """Check that anything but the account's signature of this body at a recent time is refused."""
     signed_at = timestamp if timestamp is not None else str(NOW)
     if sig is None:
         sig = telnyx_signature(str(NOW))
@@ -358,7 +358,7 @@ def test_telnyx_signature_refused(
 
 
 def test_telnyx_key_forms() -> None:
-    """Standard or URL-safe base64 of 32 bytes is a key; anything else is not."""
+    """Check that standard or URL-safe base64 of 32 bytes is a key; anything else is not."""
     assert ed25519_key(TELNYX_PUBLIC) is not None
     url_safe = TELNYX_PUBLIC.replace("+", "-").replace("/", "_")
     assert ed25519_key(f" {url_safe} ") is not None

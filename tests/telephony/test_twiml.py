@@ -9,11 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.core.messages import (
-    callback_phrase,
-    excuse,
-    format_callback_time,
-)
+from custom_components.client_etiquette.core.messages.texts import callback_phrase, excuse
+from custom_components.client_etiquette.core.messages.times import format_callback_time
 from custom_components.client_etiquette.core.models import Language, Reason
 from custom_components.client_etiquette.telephony import twiml
 
@@ -34,12 +31,12 @@ def parse(document: str) -> ET.Element:
 
 
 def verbs(root: ET.Element) -> list[str]:
-    """The verbs of a response, in order."""
+    """Return the verbs of a response, in order."""
     return [child.tag for child in root]
 
 
 def test_empty_and_hangup() -> None:
-    """The status-callback answer is empty; hang-up is a single verb."""
+    """Check that the status-callback answer is empty; hang-up is a single verb."""
     assert verbs(parse(twiml.empty())) == []
     assert verbs(parse(twiml.hangup())) == ["Hangup"]
 
@@ -63,20 +60,20 @@ def test_dial_rings_the_mobile_and_reports_back() -> None:
     [(0, "5"), (4.9, "5"), (5, "5"), (20, "20"), (25.7, "25"), (600, "600"), (10_000, "600")],
 )
 def test_dial_timeout_is_clamped(timeout: float, expected: str) -> None:
-    """Twilio accepts 5 to 600 whole seconds."""
+    """Check that Twilio accepts 5 to 600 whole seconds."""
     root = parse(twiml.dial("+48601234567", timeout=timeout, action_url=ACTION))
     assert root[0].get("timeout") == expected
 
 
 @pytest.mark.parametrize(("number", "url"), [("", ACTION), ("  ", ACTION), ("+4860", "")])
 def test_dial_needs_a_number_and_an_action(number: str, url: str) -> None:
-    """Without a number or an action URL there is nothing sensible to dial."""
+    """Check that without a number or an action URL there is nothing sensible to dial."""
     with pytest.raises(ValueError, match="forward number"):
         twiml.dial(number, timeout=20, action_url=url)
 
 
 def test_urls_and_text_are_escaped() -> None:
-    """Ampersands, quotes and angle brackets survive the round trip."""
+    """Check that ampersands, quotes and angle brackets survive the round trip."""
     url = 'https://h/x?a=1&b="2"&c=<3>'
     root = parse(twiml.dial("+48 <601> & 'x'", timeout=20, action_url=url))
     assert root[0].get("action") == url
@@ -102,7 +99,7 @@ def test_urls_and_text_are_escaped() -> None:
     ],
 )
 def test_dial_answered(status: str | None, answered: bool) -> None:
-    """Only a completed (answered) dial ends the call; anything else takes a message."""
+    """Check that only a completed (answered) dial ends the call; anything else takes a message."""
     assert twiml.dial_answered(status) is answered
 
 
@@ -160,7 +157,7 @@ def test_voicemail_options() -> None:
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01"])
 def test_voicemail_never_says_nothing(text: str) -> None:
-    """An empty greeting falls back to the generic one."""
+    """Check that an empty greeting falls back to the generic one."""
     root = parse(twiml.voicemail(text, Language.EN, recording_status_url=None, action_url=None))
     assert root[0].text == twiml.FALLBACK_GREETING
 
@@ -168,7 +165,7 @@ def test_voicemail_never_says_nothing(text: str) -> None:
 @pytest.mark.parametrize("language", list(Language))
 @pytest.mark.parametrize("reason", [*Reason, None])
 def test_greeting_is_polite_and_place_free(language: Language, reason: Reason | None) -> None:
-    """The greeting apologises, says when the callback comes, asks for a message.
+    """Check that the greeting apologises, says when the callback comes, asks for a message.
 
     It is the same polite wording as the text, so it never names the place.
     """
@@ -199,7 +196,7 @@ def test_greeting_without_a_known_time() -> None:
 
 
 def test_fallback_voicemail() -> None:
-    """The fallback takes a message in English, with the callbacks when given."""
+    """Check that the fallback takes a message in English, with the callbacks when given."""
     root = parse(twiml.fallback_voicemail(STATUS, DONE))
     assert verbs(root) == ["Say", "Record", "Hangup"]
     assert root[0].text == twiml.FALLBACK_GREETING
@@ -212,7 +209,7 @@ def test_fallback_voicemail() -> None:
 
 
 def test_fallback_voicemail_never_raises() -> None:
-    """Even with nonsense for URLs, the fallback answers with a valid voicemail."""
+    """Check that even with nonsense for URLs, the fallback answers with a valid voicemail."""
     document = twiml.fallback_voicemail(123, object())  # type: ignore[arg-type]
     root = parse(document)
     assert verbs(root) == ["Say", "Record", "Hangup"]
@@ -227,7 +224,7 @@ def test_fallback_voicemail_never_raises() -> None:
     language=st.sampled_from(list(Language)),
 )
 def test_any_input_gives_valid_twiml(text: str, url: str, number: str, language: Language) -> None:
-    """Whatever the text, number or URL (control characters included), the XML parses."""
+    """Check that whatever the text, number or URL (control characters included), the XML parses."""
     root = parse(
         twiml.voicemail(
             text, language, recording_status_url=url, action_url=url, transcribe_url=url

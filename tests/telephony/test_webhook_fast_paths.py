@@ -1,5 +1,7 @@
-"""The voice webhook's fast paths keep its behaviour: form parsing, body reading, URL and
-TwiML caches, and the follow-up of a rung-through call (issue 6, the webhook benchmark).
+"""The voice webhook's fast paths keep its behaviour.
+
+Form parsing, body reading, URL and TwiML caches, and the follow-up of a rung-through
+call (issue 6, the webhook benchmark).
 """
 
 from __future__ import annotations
@@ -15,12 +17,9 @@ from hypothesis import example, given, strategies as st
 import pytest
 
 from custom_components.client_etiquette.telephony import twiml
-from custom_components.client_etiquette.telephony.webhooks import (
-    MAX_FIELDS,
-    STEP_DIAL,
-    VoiceWebhook,
-    parse_form,
-)
+from custom_components.client_etiquette.telephony.parsing import MAX_FIELDS, parse_form
+from custom_components.client_etiquette.telephony.steps import STEP_DIAL
+from custom_components.client_etiquette.telephony.webhooks import VoiceWebhook
 
 from . import (
     CALLER,
@@ -38,7 +37,7 @@ EVENT_ENTITY = "event.my_phone_client_call"
 
 
 def reference(body: bytes) -> list[tuple[str, str]]:
-    """What the standard library makes of a form body, with the webhook's settings."""
+    """Return what the standard library makes of a form body, with the webhook's settings."""
     return parse_qsl(
         body.decode("utf-8"),
         keep_blank_values=True,
@@ -49,7 +48,7 @@ def reference(body: bytes) -> list[tuple[str, str]]:
 
 
 def outcome(parse: Any, body: bytes) -> tuple[str, Any]:
-    """The fields, or the kind of error (UnicodeDecodeError is a ValueError)."""
+    """Return the fields, or the kind of error (UnicodeDecodeError is a ValueError)."""
     try:
         return ("ok", parse(body))
     except ValueError:
@@ -67,7 +66,7 @@ RAW_BYTES = st.binary(max_size=40) | st.lists(
 
 @given(st.lists(st.tuples(FIELD_TEXT, FIELD_TEXT), max_size=8))
 def test_parse_form_reads_what_urlencode_wrote(fields: list[tuple[str, str]]) -> None:
-    """Every well-formed form comes back field by field, in order."""
+    """Check that every well-formed form comes back field by field, in order."""
     body = urlencode(fields).encode()
     assert parse_form(body) == reference(body) == fields
 
@@ -131,8 +130,10 @@ async def test_oversized_body_in_slow_chunks_is_refused(setup: Setup) -> None:
 async def test_every_call_is_decided_and_recorded_with_one_cached_answer(
     setup: Setup,
 ) -> None:
-    """Calls with different CallSids get the same <Dial> document (nothing of the call is in
-    it), yet each is screened: history, the event entity and the logbook event, each time.
+    """Check that calls with different CallSids get the same <Dial> document, each screened.
+
+    Nothing of the call is in the document, yet each call is screened: history, the event
+    entity and the logbook event, each time.
     """
     hass = setup.hass
     states: list[str] = []
@@ -157,7 +158,7 @@ async def test_every_call_is_decided_and_recorded_with_one_cached_answer(
 
 
 async def test_changed_forward_number_changes_the_answer() -> None:
-    """The <Dial> cache is keyed by everything in the document."""
+    """Check that the <Dial> cache is keyed by everything in the document."""
     url = f"{EXTERNAL}{VOICE_PATH}?step={STEP_DIAL}"
     first = twiml.dial(FORWARD, timeout=18, action_url=url)
     assert twiml.dial(FORWARD, timeout=18.4, action_url=url) == first
@@ -182,7 +183,7 @@ async def test_signed_for_another_host_then_back(setup: Setup) -> None:
 async def test_addresses_follow_the_settings(
     setup: Setup,
 ) -> None:
-    """A new external URL is used at once; the old one is no longer ours."""
+    """Check that a new external URL is used at once; the old one is no longer ours."""
     hass = setup.hass
     await hass.config.async_update(external_url="https://new.example.com")
     form = call_form()

@@ -23,12 +23,14 @@ from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.client_etiquette.const import DOMAIN, EVENT_CALL_SCREENED
 from custom_components.client_etiquette.telephony import twiml
-from custom_components.client_etiquette.telephony.webhooks import (
-    MAX_BODY,
-    RECENT_CALLS,
-    async_register_webhooks,
+from custom_components.client_etiquette.telephony.addresses import (
     pbx_webhook_url,
     voice_webhook_url,
+)
+from custom_components.client_etiquette.telephony.parsing import MAX_BODY
+from custom_components.client_etiquette.telephony.webhooks import (
+    RECENT_CALLS,
+    async_register_webhooks,
 )
 
 from .. import BASE_OPTIONS, make_entry, setup_entry
@@ -94,7 +96,7 @@ async def test_ready_call_rings_the_mobile(setup: Setup) -> None:
 
 
 async def test_same_call_twice_is_decided_once(setup: Setup) -> None:
-    """A retried request (same CallSid) gets the same answer and queues nothing new."""
+    """Check that a retried request (same CallSid) gets the same answer and queues nothing new."""
     await not_ready(setup.hass)
     first = await (await post_voice(setup, call_form())).text()
     second = await (await post_voice(setup, call_form())).text()
@@ -126,7 +128,7 @@ async def test_unanswered_dial_takes_a_message(setup: Setup, status: str) -> Non
 
 
 async def test_unanswered_dial_queues_one_callback(setup: Setup) -> None:
-    """A call that rang through and was not answered waits for a call back, untexted."""
+    """Check that a call that rang through and was not answered waits for a call back, untexted."""
     await post_voice(setup, call_form())
     await setup.hass.async_block_till_done()
     assert setup.queue == []
@@ -142,7 +144,7 @@ async def test_unanswered_dial_queues_one_callback(setup: Setup) -> None:
 
 
 async def test_calls_without_a_call_sid(setup: Setup) -> None:
-    """A request with no CallSid still rings through and takes a message on no answer."""
+    """Check that a request with no CallSid still rings through and takes a message on no answer."""
     form = call_form()
     del form["CallSid"]
     root = await twiml_of(await post_voice(setup, form))
@@ -162,7 +164,7 @@ async def test_answered_dial_queues_nothing(setup: Setup) -> None:
 
 
 async def test_dial_status_of_an_unknown_call(setup: Setup) -> None:
-    """A dial status for a call this process never saw still takes a message."""
+    """Check that a dial status for a call this process never saw still takes a message."""
     form = call_form(DialCallStatus="no-answer", CallSid="CA" + "9" * 32)
     root = await twiml_of(await post_voice(setup, form, step="dial"))
     assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
@@ -207,7 +209,7 @@ async def test_recording_and_transcription_land_on_the_callback(setup: Setup) ->
 async def test_failed_recordings_are_ignored(
     setup: Setup, step: str, extra: dict[str, str]
 ) -> None:
-    """Failed recordings and non-web links attach nothing."""
+    """Check that failed recordings and non-web links attach nothing."""
     await not_ready(setup.hass)
     await post_voice(setup, call_form())
     await setup.hass.async_block_till_done()
@@ -218,7 +220,7 @@ async def test_failed_recordings_are_ignored(
 
 
 async def test_done_hangs_up(setup: Setup) -> None:
-    """The end of the recording ends the call."""
+    """Check that the end of the recording ends the call."""
     root = await twiml_of(await post_voice(setup, call_form(), step="done"))
     assert [verb.tag for verb in root] == ["Hangup"]
 
@@ -255,8 +257,10 @@ async def post_telnyx(
 
 
 async def test_telnyx_texml_call(setup: Setup) -> None:
-    """Telnyx's Ed25519-signed TeXML request is screened like Twilio's; the later steps'
-    URLs carry their tag."""
+    """Check that Telnyx's Ed25519-signed TeXML request is screened like Twilio's.
+
+    The later steps' URLs carry their tag.
+    """
     await not_ready(setup.hass)
     root = await twiml_of(await post_telnyx(setup, call_form()))
     assert [verb.tag for verb in root] == ["Say", "Record", "Hangup"]
@@ -268,7 +272,7 @@ async def test_telnyx_texml_call(setup: Setup) -> None:
 
 
 async def test_telnyx_replay_and_forgery_refused(setup: Setup) -> None:
-    """An old timestamp (a replay) or another key's signature gets 403, nothing done."""
+    """Check that an old timestamp (a replay) or another key's signature gets 403, nothing done."""
     await not_ready(setup.hass)
     assert (await post_telnyx(setup, call_form(), stamp=int(time.time()) - 3600)).status == 403
     body = urlencode(call_form()).encode()
@@ -306,9 +310,12 @@ async def telnyx_to(
 
 
 async def test_telnyx_steps_are_bound_to_the_call(setup: Setup) -> None:
-    """Telnyx does not sign the URL: a captured call request replayed to ?step=dial, or a
-    later step with another call's tag, is refused (403) and queues nothing; the tagged
-    URLs of our answer work, also after a reload (the key is stored)."""
+    """Check that a replayed Telnyx request for another step or call is refused.
+
+    Telnyx does not sign the URL: a captured call request replayed to ?step=dial, or a later
+    step with another call's tag, is refused (403) and queues nothing; the tagged URLs of our
+    answer work, also after a reload (the key is stored).
+    """
     form = call_form()
     body = urlencode(form).encode()
     timestamp = str(int(time.time()))
@@ -357,7 +364,7 @@ async def test_telnyx_steps_are_bound_to_the_call(setup: Setup) -> None:
 
 
 async def test_signalwire_header(setup: Setup) -> None:
-    """SignalWire's own header name is accepted too."""
+    """Check that SignalWire's own header name is accepted too."""
     response = await post_voice(setup, call_form(), header="X-SignalWire-Signature")
     assert [verb.tag for verb in await twiml_of(response)] == ["Dial"]
 
@@ -412,9 +419,11 @@ async def test_bad_signatures_are_refused(
 
 @pytest.mark.parametrize("scheme", ["https", "http"])
 async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> None:
-    """A client that chooses the Host header does not choose the URL the signature is
-    checked for: signed for its own host, 403; signed for Home Assistant's external URL,
-    the answer's URLs are on the external URL, never on the client's host."""
+    """Check that a client choosing the Host header does not choose the URL that is signed.
+
+    Signed for its own host: 403; signed for Home Assistant's external URL, the answer's URLs
+    are on the external URL, never on the client's host.
+    """
     await not_ready(setup.hass)
     form = call_form()
     evil = "evil.example.com"
@@ -435,8 +444,10 @@ async def test_the_request_host_is_not_trusted(setup: Setup, scheme: str) -> Non
 
 @pytest.fixture
 async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory) -> Setup:
-    """The webhooks behind a reverse proxy on 127.0.0.1 that Home Assistant trusts, with
-    no external URL configured."""
+    """Return the webhooks behind a trusted reverse proxy on 127.0.0.1, without external URL.
+
+    Home Assistant trusts the proxy; no external URL is configured.
+    """
     assert await async_setup_component(
         hass,
         "http",
@@ -450,9 +461,11 @@ async def proxied(hass: HomeAssistant, sources: None, hass_client_no_auth: Clien
 
 
 async def test_a_trusted_proxy_passes_the_host_on(proxied: Setup) -> None:
-    """Through a proxy Home Assistant trusts (http: use_x_forwarded_for, trusted_proxies)
-    the host it forwards is accepted and the answer's URLs use it; without the proxy's
-    forwarded-for header the same Host is not trusted."""
+    """Check that the host a trusted proxy forwards is accepted and used in the answer's URLs.
+
+    The proxy: http: use_x_forwarded_for, trusted_proxies. Without the proxy's forwarded-for
+    header the same Host is not trusted.
+    """
     form = call_form()
     proxy = "https://proxy.example.org"
     body = urlencode(form).encode()
@@ -475,7 +488,7 @@ async def test_a_trusted_proxy_passes_the_host_on(proxied: Setup) -> None:
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture, webhook: str) -> list[str]:
-    """The warnings about refused requests of one webhook ("voice" or "PBX")."""
+    """Return the warnings about refused requests of one webhook ("voice" or "PBX")."""
     return [
         record.getMessage()
         for record in caplog.records
@@ -486,8 +499,10 @@ def warnings_of(caplog: pytest.LogCaptureFixture, webhook: str) -> list[str]:
 async def test_refusals_are_warned_about_once_an_hour_with_a_count(
     setup: Setup, caplog: pytest.LogCaptureFixture, freezer: FrozenDateTimeFactory
 ) -> None:
-    """Every refused request counts; a warning at most once an hour says how many, without
-    a number, a secret or a webhook id. For the voice and the PBX webhook."""
+    """Check that every refused request counts and a warning says how many, at most hourly.
+
+    The warning has no number, secret or webhook id. For the voice and the PBX webhook.
+    """
     form = call_form()
     for _ in range(3):
         await post_voice(setup, form, token="not-the-token")
@@ -513,12 +528,12 @@ async def test_refusals_are_warned_about_once_an_hour_with_a_count(
 
 
 def count_in(message: str) -> int:
-    """The number of refused requests a warning reports."""
+    """Return the number of refused requests a warning reports."""
     return int(message.split(" refused ", 1)[1].split(" ", 1)[0])
 
 
 async def test_tampered_form_is_refused(setup: Setup) -> None:
-    """A signed form with one field changed is refused."""
+    """Check that a signed form with one field changed is refused."""
     form = call_form()
     signature = sign(EXTERNAL + VOICE_PATH, form)
     form["From"] = "+48600999888"
@@ -532,7 +547,7 @@ async def test_tampered_form_is_refused(setup: Setup) -> None:
 async def test_no_auth_token_configured_refuses_everything(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
 ) -> None:
-    """Without an auth token no signature can be right."""
+    """Check that without an auth token no signature can be right."""
     assert await async_setup_component(hass, "webhook", {})
     options = {**BASE_OPTIONS, **TELEPHONY}
     del options["twilio_auth_token"]
@@ -582,8 +597,10 @@ async def test_oversized_bodies_are_refused(setup: Setup) -> None:
 async def test_malformed_forms_are_refused(
     setup: Setup, body: bytes, content_type: str, status: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Not a form, not UTF-8, not parseable, too many fields: 4xx, nothing done,
-    nothing logged as an error."""
+    """Check that bad forms get a 4xx, do nothing and log no error.
+
+    Not a form, not UTF-8, not parseable, too many fields.
+    """
     response = await setup.client.post(
         VOICE_PATH,
         data=body,
@@ -606,7 +623,7 @@ async def test_signed_but_unusable_requests(setup: Setup) -> None:
 async def test_failure_still_takes_a_message(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
 ) -> None:
-    """Anything going wrong after the check answers with a working voicemail.
+    """Check that anything going wrong after the check answers with a working voicemail.
 
     Here the dial timeout is misconfigured, so the ring-through answer can't be built.
     The caller's number is not logged above debug level.
@@ -634,7 +651,7 @@ async def test_failure_still_takes_a_message(
 
 
 async def test_numbers_are_not_logged_above_debug(setup: Setup, caplog: Any) -> None:
-    """A whole call, refused requests included, logs the number at debug level only."""
+    """Check that a whole call, refused requests included, logs the number at debug level only."""
     caplog.set_level(logging.DEBUG)
     await not_ready(setup.hass)
     await post_voice(setup, call_form())
@@ -663,7 +680,7 @@ async def post_pbx(
 
 
 async def test_pbx_screens_the_call(setup: Setup) -> None:
-    """The PBX gets the same decision as the action, as JSON."""
+    """Check that the PBX gets the same decision as the action, as JSON."""
     await not_ready(setup.hass)
     response = await post_pbx(setup, {"number": CALLER, "name": "Anna", "call_id": "pbx-1"})
     assert response.status == 200
@@ -692,7 +709,7 @@ async def test_pbx_reports_a_missed_call(setup: Setup) -> None:
 
 
 async def test_pbx_missed_call_needs_an_id(setup: Setup) -> None:
-    """A missed-call report without a usable call id is a 400, and queues nothing."""
+    """Check that a missed-call report without a usable call id is a 400, and queues nothing."""
     for body in ({"event": "missed"}, {"event": "missed", "call_id": 7}):
         assert (await post_pbx(setup, body)).status == 400
     await setup.hass.async_block_till_done()
@@ -700,7 +717,7 @@ async def test_pbx_missed_call_needs_an_id(setup: Setup) -> None:
 
 
 async def test_voicemail_calls_are_not_missed_calls(setup: Setup) -> None:
-    """A call already sent to voicemail is not queued again as missed."""
+    """Check that a call already sent to voicemail is not queued again as missed."""
     await not_ready(setup.hass)
     await post_pbx(setup, {"number": CALLER, "call_id": "pbx-8"})
     answer = await post_pbx(setup, {"event": "missed", "call_id": "pbx-8"})
@@ -710,7 +727,7 @@ async def test_voicemail_calls_are_not_missed_calls(setup: Setup) -> None:
 
 
 async def test_pbx_plain_text_answer(setup: Setup) -> None:
-    """?format=text answers just the action, for dialplans that can't parse JSON."""
+    """Check that ?format=text answers just the action, for dialplans that can't parse JSON."""
     response = await post_pbx(setup, {"number": 48601234567}, query="?format=text")
     assert response.status == 200
     assert response.content_type == "text/plain"
@@ -732,7 +749,7 @@ async def test_pbx_needs_the_bearer_secret(setup: Setup, secret: str | None) -> 
 
 
 async def test_pbx_basic_auth_is_not_bearer(setup: Setup) -> None:
-    """The secret in another scheme is refused."""
+    """Check that the secret in another scheme is refused."""
     response = await setup.client.post(
         PBX_PATH, json={"number": CALLER}, headers={"Authorization": f"Basic {SECRET}"}
     )
@@ -786,7 +803,7 @@ async def test_registration_and_urls(setup: Setup) -> None:
 
 
 async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
-    """After the entry unloads, its webhooks are gone and requests reach nothing."""
+    """Check that after the entry unloads, its webhooks are gone and requests reach nothing."""
     await not_ready(setup.hass)
     queue = setup.entry.runtime_data.callbacks
     assert await setup.hass.config_entries.async_unload(setup.entry.entry_id)
@@ -803,7 +820,7 @@ async def test_unregistered_webhooks_do_nothing(setup: Setup) -> None:
 async def test_disabled_webhooks(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory
 ) -> None:
-    """Without webhook ids nothing is registered and there are no URLs."""
+    """Check that without webhook ids nothing is registered and there are no URLs."""
     assert await async_setup_component(hass, "webhook", {})
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, "pbx_local_only": False}))
     before = dict(hass.data.get("webhook", {}))
@@ -816,7 +833,7 @@ async def test_disabled_webhooks(
 
 
 async def test_urls_without_a_configured_url(hass: HomeAssistant, sources: None) -> None:
-    """With no URL known to Home Assistant, the path is still shown."""
+    """Check that with no URL known to Home Assistant, the path is still shown."""
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY}))
     hass.config.api = None  # no HTTP server address either
     assert voice_webhook_url(hass, entry) == VOICE_PATH
@@ -848,7 +865,7 @@ async def test_ready_without_a_forward_number_takes_a_message(
 
 
 async def test_recent_calls_are_bounded(setup: Setup) -> None:
-    """The voice webhook remembers the last RECENT_CALLS calls, no more."""
+    """Check that the voice webhook remembers the last RECENT_CALLS calls, no more."""
     handler = setup.hass.data["webhook"][VOICE_ID]["handler"].__self__
     for index in range(RECENT_CALLS + 3):
         form = call_form(CallSid=f"CA{index:032d}")
@@ -861,7 +878,7 @@ async def test_recent_calls_are_bounded(setup: Setup) -> None:
 async def test_pbx_failure_is_a_clear_error(
     hass: HomeAssistant, sources: None, hass_client_no_auth: ClientFactory, caplog: Any
 ) -> None:
-    """A screening failure (here a language that does not exist) is a 500 with JSON."""
+    """Check that a screening failure (here a language that does not exist) is a 500 with JSON."""
     assert await async_setup_component(hass, "webhook", {})
     await setup_entry(hass, make_entry({**BASE_OPTIONS, **TELEPHONY, "default_language": "xx"}))
     client = await hass_client_no_auth()
@@ -877,9 +894,11 @@ async def test_pbx_failure_is_a_clear_error(
 
 
 def _unreadable(content_type: str) -> bool:
-    """Whether this aiohttp can't read the header: 3.13 parses it with the standard
-    library's e-mail parser, which raises IndexError on ``;0*``; 3.12 (Home Assistant
-    2025.9) reads it as text/plain."""
+    """Tell whether this aiohttp can't read the header.
+
+    3.13 parses it with the standard library's e-mail parser, which raises IndexError on
+    ``;0*``; 3.12 (Home Assistant 2025.9) reads it as text/plain.
+    """
     request = make_mocked_request("POST", "/", headers={"Content-Type": content_type})
     try:
         request.content_type  # noqa: B018 (the property parses the header)
@@ -896,9 +915,10 @@ def _unreadable(content_type: str) -> bool:
 async def test_voice_unreadable_content_type(
     setup: Setup, body: bytes, content_type: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A content type aiohttp can't read is a 415 (else refused as usual), nothing is
-    done and nothing is logged as an error (Home Assistant would answer an exception
-    with 200)."""
+    """Check that a content type aiohttp can't read is a 415 that does nothing and logs no error.
+
+    Else it is refused as usual. Home Assistant would answer an exception with 200.
+    """
     response = await setup.client.post(
         VOICE_PATH,
         data=body,
@@ -912,8 +932,10 @@ async def test_voice_unreadable_content_type(
 
 
 async def test_pbx_unreadable_content_type(setup: Setup, caplog: pytest.LogCaptureFixture) -> None:
-    """A content type aiohttp can't read: 415 and nothing done; where it can, the JSON
-    body is screened as usual. Never an error in the log."""
+    """Check that a content type aiohttp can't read is a 415; a readable one is screened.
+
+    Where aiohttp can read it, the JSON body is screened as usual. Never an error in the log.
+    """
     response = await setup.client.post(
         PBX_PATH,
         data=json.dumps({"number": CALLER}).encode(),

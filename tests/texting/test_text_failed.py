@@ -21,7 +21,7 @@ EVENT = "event.my_phone_client_call"
 
 @pytest.fixture
 def refusing_sms(hass: HomeAssistant) -> list[ServiceCall]:
-    """A ``notify.sms`` that refuses every text (a permanent failure)."""
+    """Return a ``notify.sms`` that refuses every text (a permanent failure)."""
     calls: list[ServiceCall] = []
 
     async def refuse(call: ServiceCall) -> None:
@@ -51,7 +51,7 @@ def failure(hass: HomeAssistant) -> dict[str, Any]:
 async def test_failed_polite_text_names_the_client(
     hass: HomeAssistant, sources: None, refusing_sms: list[ServiceCall]
 ) -> None:
-    """A refused polite text fires text_failed with the caller's client name."""
+    """Check that a refused polite text fires text_failed with the caller's client name."""
     loaded = await setup_entry(hass, entry())
     hass.states.async_set(DRIVING, "in_vehicle")
     await hass.services.async_call(DOMAIN, "incoming_call", {"number": ANNA}, blocking=True)
@@ -71,8 +71,11 @@ async def test_failed_ask_first_text_names_the_client(
     freezer: FrozenDateTimeFactory,
     refusing_sms: list[ServiceCall],
 ) -> None:
-    """An ask-before-calling text has no callback item: the client is named from the
-    text's key, so an automation can still say whom the text didn't reach."""
+    """Check that a failed ask-before-calling text still names the client.
+
+    It has no callback item: the client is named from the text's key, so an automation can
+    still say whom the text didn't reach.
+    """
     freezer.move_to("2025-06-03 10:00:00+02:00")  # Anna's office hours
     await setup_entry(hass, entry())
     await hass.services.async_call(

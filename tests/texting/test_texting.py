@@ -1,5 +1,8 @@
-"""Texting: the Twilio backend against a Twilio-like server on 127.0.0.1, the notify
-backend through a real service, and the durable outbox (retries, restarts, idempotency)."""
+"""Texting: the Twilio and notify backends, and the durable outbox.
+
+The Twilio backend against a Twilio-like server on 127.0.0.1, the notify backend through
+a real service, and the outbox's retries, restarts and idempotency.
+"""
 
 from __future__ import annotations
 
@@ -102,7 +105,7 @@ def stored_items(hass_storage: dict[str, Any]) -> list[dict[str, Any]]:
 async def test_twilio_send_posts_form_with_basic_auth(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """The exact form fields and credentials reach Twilio's Messages endpoint."""
+    """Check that the exact form fields and credentials reach Twilio's Messages endpoint."""
     await backend(hass, twilio).async_send(TO, "Sorry, I'm driving. I'll call you at 15:30.")
 
     assert len(twilio.received) == 1
@@ -118,7 +121,7 @@ async def test_twilio_send_posts_form_with_basic_auth(
 
 
 async def test_twilio_messaging_service_sender(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A Messaging Service SID is sent as MessagingServiceSid instead of From."""
+    """Check that a Messaging Service SID is sent as MessagingServiceSid instead of From."""
     sender = TwilioBackend(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
     await sender.async_send(TO, "Hello")
     assert twilio.received[0].form == {
@@ -219,7 +222,7 @@ async def test_twilio_error_classes(
 
 
 async def test_twilio_wrong_token_is_permanent(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """Twilio's own 401 (code 20003) is a permanent error of the text."""
+    """Check that Twilio's own 401 (code 20003) is a permanent error of the text."""
     sender = TwilioBackend(hass, SID, "wrong", FROM, api_base=twilio.base)
     with pytest.raises(PermanentTextError, match="Twilio error 20003: Authenticate") as caught:
         await sender.async_send(TO, "Hello")
@@ -227,7 +230,7 @@ async def test_twilio_wrong_token_is_permanent(hass: HomeAssistant, twilio: Fake
 
 
 async def test_twilio_timeout_is_temporary(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A server that does not answer within the timeout gives a temporary error."""
+    """Check that a server that does not answer within the timeout gives a temporary error."""
     twilio.script(Reply(hold=asyncio.Event()))
     with pytest.raises(TemporaryTextError, match="did not answer in time") as caught:
         await backend(hass, twilio, timeout=0.05).async_send(TO, "Hello")
@@ -251,7 +254,7 @@ async def test_twilio_connection_refused_is_temporary(
 async def test_twilio_needs_no_basic_auth_helper_of_aiohttp(
     hass: HomeAssistant, twilio: FakeTwilio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Sending and validating work without ``aiohttp.BasicAuth`` and ``auth=``.
+    """Check that sending and validating work without ``aiohttp.BasicAuth`` and ``auth=``.
 
     aiohttp 3.14 (Home Assistant 2026.7 and later) deprecates both, aiohttp 4 drops them;
     the credentials go in an ``Authorization`` header that is the same on every version.
@@ -275,7 +278,7 @@ async def test_twilio_needs_no_basic_auth_helper_of_aiohttp(
 
 
 async def test_validate_twilio_ok(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """Good credentials and an own number pass; both requests carry basic auth."""
+    """Check that good credentials and an own number pass; both requests carry basic auth."""
     await async_validate_twilio(hass, SID, TOKEN, FROM, api_base=twilio.base)
     assert [(r.method, r.path, r.query, r.auth) for r in twilio.received] == [
         ("GET", f"/2010-04-01/Accounts/{SID}.json", {}, (SID, TOKEN)),
@@ -291,14 +294,14 @@ async def test_validate_twilio_ok(hass: HomeAssistant, twilio: FakeTwilio) -> No
 async def test_validate_twilio_skips_number_check_for_other_senders(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """Messaging services and alphanumeric sender ids are not incoming numbers."""
+    """Check that messaging services and alphanumeric sender ids are not incoming numbers."""
     await async_validate_twilio(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
     await async_validate_twilio(hass, SID, TOKEN, "Anna", api_base=twilio.base)
     assert [r.path for r in twilio.received] == [f"/2010-04-01/Accounts/{SID}.json"] * 2
 
 
 async def test_validate_twilio_invalid_auth(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A wrong token (401) or an unknown account (404) is invalid_auth."""
+    """Check that a wrong token (401) or an unknown account (404) is invalid_auth."""
     with pytest.raises(InvalidAuth, match="HTTP 401"):
         await async_validate_twilio(hass, SID, "wrong", FROM, api_base=twilio.base)
     twilio.account_status = 404
@@ -307,7 +310,7 @@ async def test_validate_twilio_invalid_auth(hass: HomeAssistant, twilio: FakeTwi
 
 
 async def test_validate_twilio_unknown_sender(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """An E.164 sender that is not a number of the account is refused."""
+    """Check that an E.164 sender that is not a number of the account is refused."""
     with pytest.raises(InvalidFromNumber) as caught:
         await async_validate_twilio(hass, SID, TOKEN, "+48229999999", api_base=twilio.base)
     assert isinstance(caught.value, InvalidAuth)
@@ -334,7 +337,7 @@ async def test_validate_twilio_cannot_connect(
 
 
 async def test_validate_twilio_network_errors(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A timeout and a refused connection are cannot_connect."""
+    """Check that a timeout and a refused connection are cannot_connect."""
     twilio.account_body = "{}"
     server = TestServer(web.Application(), host="127.0.0.1")
     await server.start_server()
@@ -393,7 +396,7 @@ def test_parse_retry_after(header: str | None, expected: float | None) -> None:
 
 
 def test_redact_numbers() -> None:
-    """Phone numbers in any usual spelling are hidden; short numbers and codes stay."""
+    """Check that phone numbers in any usual spelling are hidden; short numbers and codes stay."""
     text = "To +48 601 234 567 or (22) 123-45-67, code 21211, attempt 3"
     assert redact_numbers(text) == "To <number> or (<number>, code 21211, attempt 3"
 
@@ -402,7 +405,7 @@ def test_redact_numbers() -> None:
 
 
 async def test_notify_backend_calls_the_action(hass: HomeAssistant) -> None:
-    """The text goes to the notify action with the number as the only target."""
+    """Check that the text goes to the notify action with the number as the only target."""
     calls: list[dict[str, Any]] = []
 
     async def handle(call: ServiceCall) -> None:
@@ -440,13 +443,13 @@ async def test_notify_backend_errors(hass: HomeAssistant) -> None:
 
 @pytest.mark.parametrize("action", ["notify", "notify.", ".sms", ""])
 def test_notify_backend_rejects_bad_action(hass: HomeAssistant, action: str) -> None:
-    """Only domain.service is accepted."""
+    """Check that only domain.service is accepted."""
     with pytest.raises(ValueError, match="Not a notify action"):
         NotifyBackend(hass, action)
 
 
 async def test_outbox_through_notify(hass: HomeAssistant, hass_storage: dict[str, Any]) -> None:
-    """The outbox sends through a notify action and records the item as sent."""
+    """Check that the outbox sends through a notify action and records the item as sent."""
     calls: list[dict[str, Any]] = []
     hass.services.async_register("notify", "sms", lambda call: calls.append(dict(call.data)))
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
@@ -465,7 +468,7 @@ async def test_outbox_through_notify(hass: HomeAssistant, hass_storage: dict[str
 async def test_enqueue_sends_once_and_persists(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """enqueue returns at once; the item is stored, sent, and the same key never resends."""
+    """Enqueue returns at once; the item is stored, sent, and the same key never resends."""
     changes = Changes()
     outbox = await make_outbox(hass, backend(hass, twilio), changes)
     item = outbox.enqueue(TO, "Hello", key="call-1")
@@ -501,7 +504,7 @@ async def test_enqueue_sends_once_and_persists(
 async def test_new_item_is_written_before_sending(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """While the request is in flight the item is on disk, marked as being sent."""
+    """Check that while the request is in flight the item is on disk, marked as being sent."""
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio))
@@ -526,7 +529,7 @@ async def test_new_item_is_written_before_sending(
 async def test_retry_after_server_error(
     hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A 5xx is retried after an exponential, jittered delay; then it is sent once."""
+    """Check that a 5xx is retried after an exponential, jittered delay; then it is sent once."""
     twilio.script(Reply(503, "down"), Reply(502, "bad gateway"))
     outbox = await make_outbox(hass, backend(hass, twilio), base_delay=10.0)
     start = dt_util.utcnow()
@@ -550,7 +553,7 @@ async def test_retry_after_server_error(
 
 
 async def test_backoff_is_full_jitter_capped(hass: HomeAssistant) -> None:
-    """Delays are uniform in [0, min(max_delay, base * 2^(n-1))]."""
+    """Check that delays are uniform in [0, min(max_delay, base * 2^(n-1))]."""
 
     class Down:
         async def async_send(self, to: str, body: str) -> None:
@@ -578,7 +581,7 @@ async def test_backoff_is_full_jitter_capped(hass: HomeAssistant) -> None:
 async def test_429_retry_after_is_honoured(
     hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A 429 waits at least the Retry-After seconds, even when the jitter is shorter."""
+    """Check that a 429 waits at least the Retry-After seconds, even when the jitter is shorter."""
     twilio.script(
         Reply(
             429, json.dumps({"code": 20429, "message": "Too Many Requests"}), {"Retry-After": "120"}
@@ -620,8 +623,10 @@ async def test_bad_json_is_retried_and_sent_once(
 async def test_late_answer_is_looked_up_not_sent_again(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """Twilio accepted the text but answered after the timeout: the outcome is unknown,
-    so the next attempt (at least 30 s later) looks it up and does not send it again."""
+    """Check that a text Twilio accepted after the timeout is looked up, not sent again.
+
+    The outcome is unknown, so the next attempt (at least 30 s later) looks it up.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -644,8 +649,10 @@ async def test_late_answer_is_looked_up_not_sent_again(
 async def test_unsure_text_not_accepted_is_sent_again(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """A timed-out request Twilio did not accept (it answered 500 late) is sent again,
-    once, after the lookup found nothing."""
+    """Check that a timed-out request Twilio did not accept is sent again, once.
+
+    Twilio answered 500 late; the text is sent again after the lookup found nothing.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(500, "late failure", hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -663,7 +670,7 @@ async def test_unsure_text_not_accepted_is_sent_again(
 async def test_unsure_text_lookup_failures_are_retried(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """While the message list can't be read, nothing is sent; the lookup is retried."""
+    """Check that while the message list can't be read, nothing is sent; the lookup is retried."""
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     twilio.list_replies = [Reply(503, "down"), Reply(200, "<html>portal</html>")]
@@ -686,7 +693,7 @@ async def test_unsure_text_lookup_failures_are_retried(
 async def test_lookup_with_messaging_service_and_refusal(
     hass: HomeAssistant, twilio: FakeTwilio
 ) -> None:
-    """A Messaging Service sender is not a From filter; a refused lookup is permanent."""
+    """Check that a Messaging Service sender is not a From filter; a refused lookup is permanent."""
     sender = TwilioBackend(hass, SID, TOKEN, SERVICE_SID, api_base=twilio.base)
     since = dt_util.utcnow() - timedelta(minutes=1)
     await sender.async_send(TO, "Hello")
@@ -698,8 +705,11 @@ async def test_lookup_with_messaging_service_and_refusal(
 
 
 async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """Only a message to the number, with our text, created since the given time counts;
-    typographic quotes a provider replaced with plain ones still match."""
+    """Check which listed message counts as ours.
+
+    Only a message to the number, with our text, created since the given time counts;
+    typographic quotes a provider replaced with plain ones still match.
+    """
     sender = backend(hass, twilio)
     before = dt_util.utcnow()
     await sender.async_send(TO, "I\u2019m driving \u2013 I\u2019ll call you back\u2026")
@@ -725,8 +735,10 @@ async def test_lookup_matches_body_number_and_time(hass: HomeAssistant, twilio: 
 async def test_lookup_ignores_unusable_entries(
     hass: HomeAssistant, twilio: FakeTwilio, message: dict[str, Any]
 ) -> None:
-    """List entries without a body or a readable creation date never count as ours
-    (a date without a zone is read as UTC)."""
+    """Check that list entries without a body or a readable creation date never count as ours.
+
+    A date without a zone is read as UTC.
+    """
     twilio.list_replies = [Reply(200, json.dumps({"messages": [message, "junk"]}))]
     since = datetime(2026, 11, 23, 11, 0, tzinfo=UTC)
     found = await backend(hass, twilio).async_was_accepted(TO, "Hello", since)
@@ -734,7 +746,7 @@ async def test_lookup_ignores_unusable_entries(
 
 
 async def test_lookup_network_errors_are_temporary(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A lookup that times out is only retried later (reading a list is always safe)."""
+    """Check that a lookup that times out is only retried later (reading a list is always safe)."""
     app_hold = asyncio.Event()
 
     async def slow(request: web.Request) -> web.Response:
@@ -775,8 +787,10 @@ async def test_connection_lost_after_sending_is_unsure(
 
 
 async def test_unsure_without_lookup_is_not_repeated(hass: HomeAssistant) -> None:
-    """A backend that can't look its messages up: an unknown outcome fails the text
-    ("may have been delivered") instead of risking a second copy."""
+    """Check that a backend that can't look its messages up fails an unknown outcome.
+
+    The text fails ("may have been delivered") instead of risking a second copy.
+    """
 
     class NoLog:
         def __init__(self) -> None:
@@ -801,7 +815,7 @@ async def test_unsure_without_lookup_is_not_repeated(hass: HomeAssistant) -> Non
 
 
 def test_same_text() -> None:
-    """Bodies compare with typographic punctuation and spacing made plain."""
+    """Check that bodies compare with typographic punctuation and spacing made plain."""
     assert same_text("I'm late -- sorry...", "I\u2019m late \u2014- sorry\u2026")
     assert same_text("a  b\n", "a\u00a0b")
     assert same_text("\u201eTak\u201d", '"Tak"')
@@ -839,7 +853,7 @@ async def test_permanent_error_fails_at_once(
 async def test_failure_threshold_and_recovery(
     hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
 ) -> None:
-    """After 3 failures on_change reports a failing pending item; success clears it."""
+    """Check that after 3 failures on_change reports a failing pending item; success clears it."""
     twilio.script(*(Reply(503, "down") for _ in range(4)))
     changes = Changes()
     outbox = await make_outbox(hass, backend(hass, twilio), changes)
@@ -861,7 +875,7 @@ async def test_failure_threshold_and_recovery(
 async def test_gives_up_after_max_attempts(
     hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
 ) -> None:
-    """A text that keeps failing temporarily fails for good after max_attempts."""
+    """Check that a text that keeps failing temporarily fails for good after max_attempts."""
     twilio.script(*(Reply(503, "down") for _ in range(3)))
     changes = Changes()
     outbox = await make_outbox(hass, backend(hass, twilio), changes, max_attempts=3)
@@ -880,7 +894,7 @@ async def test_gives_up_after_max_attempts(
 async def test_success_resumes_waiting_texts(
     hass: HomeAssistant, twilio: FakeTwilio, freezer: FrozenDateTimeFactory
 ) -> None:
-    """When one text gets through, texts waiting in backoff are tried right away."""
+    """Check that when one text gets through, texts waiting in backoff are tried right away."""
     twilio.script(Reply(503, "down"))
     outbox = await make_outbox(hass, backend(hass, twilio), base_delay=600.0, max_delay=600.0)
     first = outbox.enqueue(TO, "First", key="a")
@@ -895,8 +909,10 @@ async def test_success_resumes_waiting_texts(
 
 
 async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: FakeTwilio) -> None:
-    """A success does not hurry an unsure text: its request may still be on its way, so
-    it keeps its settle time before the lookup."""
+    """Check that a success does not hurry an unsure text.
+
+    Its request may still be on its way, so it keeps its settle time before the lookup.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
@@ -918,7 +934,7 @@ async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: 
 
 
 async def test_unexpected_backend_error_is_retried(hass: HomeAssistant) -> None:
-    """A backend bug (any exception) is retried, with numbers redacted from the error."""
+    """Check that a backend bug (any exception) is retried, with numbers redacted from the error."""
 
     class Flaky:
         def __init__(self) -> None:
@@ -944,7 +960,7 @@ async def test_unexpected_backend_error_is_retried(hass: HomeAssistant) -> None:
 async def test_on_change_errors_are_contained(
     hass: HomeAssistant, twilio: FakeTwilio, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A failing on_change callback is logged and does not break the outbox."""
+    """Check that a failing on_change callback is logged and does not break the outbox."""
 
     def explode(item: OutboxItem) -> None:
         raise RuntimeError("boom")
@@ -997,7 +1013,7 @@ async def test_restart_keeps_backoff_schedule(
     twilio: FakeTwilio,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A pending item whose retry time is still ahead waits for it after a restart."""
+    """Check that a pending item whose retry time is still ahead waits for it after a restart."""
     now = dt_util.utcnow()
     hass_storage[STORE_KEY] = {
         "version": 1,
@@ -1050,8 +1066,11 @@ async def test_enqueue_after_shutdown_is_kept_for_next_start(
 async def test_interrupted_send_is_looked_up_before_sending(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """A send cut off by shutdown may have been delivered: after the restart Twilio's
-    message list is read first; the accepted text is marked sent, never sent twice."""
+    """Check that a send cut off by shutdown is looked up after the restart, never sent twice.
+
+    It may have been delivered: after the restart Twilio's message list is read first; the
+    accepted text is marked sent.
+    """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
@@ -1076,7 +1095,7 @@ async def test_interrupted_send_is_looked_up_before_sending(
 async def test_interrupted_send_not_accepted_is_sent_once(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """An interrupted send that Twilio did not accept is sent after the restart, once."""
+    """Check that an interrupted send that Twilio did not accept is sent after the restart, once."""
     hold = asyncio.Event()
     twilio.script(Reply(503, "down", hold=hold))
     first = await make_outbox(hass, backend(hass, twilio), shutdown_grace=0.05)
@@ -1105,8 +1124,10 @@ class StalledSms:
 
 
 async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
-    """A notify action that stalls may have handed the text over: failed after the
-    timeout ("may have been delivered"), never called again."""
+    """Check that a notify action that stalls fails the text after the timeout, never repeated.
+
+    It may have handed the text over: failed ("may have been delivered"), never called again.
+    """
     sms = StalledSms(hass)
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=0.05))
     item = outbox.enqueue(TO, "Hello", key="call-1")
@@ -1125,8 +1146,11 @@ async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
 async def test_interrupted_notify_send_is_not_repeated(
     hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
-    """A notify action can't be asked what it sent: an interrupted send is reported as
-    failed ("may have been delivered") and never repeated."""
+    """Check that an interrupted notify send fails and is never repeated.
+
+    A notify action can't be asked what it sent: the send is reported as failed ("may have
+    been delivered").
+    """
     sms = StalledSms(hass)
     first = await make_outbox(hass, NotifyBackend(hass, "notify.sms"), shutdown_grace=0.05)
     item = first.enqueue(TO, "Hello", key="call-1")
@@ -1152,7 +1176,7 @@ async def test_interrupted_notify_send_is_not_repeated(
 async def test_shutdown_waits_for_sends_in_flight(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """Shutdown lets the send in flight finish; texts still waiting stay pending."""
+    """Check that shutdown lets the send in flight finish; texts still waiting stay pending."""
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     outbox = await make_outbox(hass, backend(hass, twilio), max_concurrent=1)
@@ -1176,7 +1200,7 @@ async def test_shutdown_waits_for_sends_in_flight(
 async def test_old_finished_items_are_pruned(
     hass: HomeAssistant, hass_storage: dict[str, Any], twilio: FakeTwilio
 ) -> None:
-    """Sent and failed items older than 7 days are dropped; pending ones never are."""
+    """Check that sent and failed items older than 7 days are dropped; pending ones never are."""
     now = dt_util.utcnow()
 
     def raw(key: str, state: str, age: timedelta) -> dict[str, Any]:
@@ -1235,7 +1259,7 @@ async def test_storage_migration(hass: HomeAssistant, hass_storage: dict[str, An
 
 
 async def test_empty_storage(hass: HomeAssistant) -> None:
-    """A first start with nothing stored has an empty, healthy outbox."""
+    """Check that a first start with nothing stored has an empty, healthy outbox."""
     outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms"))
     assert (outbox.items, outbox.pending, outbox.failing) == ([], [], False)
     await outbox.async_shutdown()

@@ -33,7 +33,7 @@ ORDER = {"step": 0, "expect": 1, "text": 2}
 
 
 def calendar_traces() -> list[Any]:
-    """The traces with calendars, read once when the tests are collected."""
+    """Read the traces with calendars once, when the tests are collected."""
     traces = [
         (path.stem, yaml.safe_load(path.read_text(encoding="utf-8")))
         for path in sorted(TRACES.glob("*.yaml"))
@@ -42,7 +42,7 @@ def calendar_traces() -> list[Any]:
 
 
 def at(data: dict[str, Any], clock: str) -> datetime:
-    """A wall-clock time of the trace's day, as an aware datetime."""
+    """Return a wall-clock time of the trace's day as an aware datetime."""
     day: date = data["date"]
     return datetime.combine(day, time.fromisoformat(clock), ZoneInfo(data["timezone"]))
 
@@ -68,7 +68,7 @@ def timeline(data: dict[str, Any]) -> list[tuple[datetime, str, dict[str, Any]]]
 
 
 def check_verdict(hass: HomeAssistant, data: dict[str, Any], item: dict[str, Any]) -> list[str]:
-    """The shown verdict against the expected one; a line per difference."""
+    """Compare the shown verdict with the expected one; a line per difference."""
     ready, reason = hass.states.get(READY), hass.states.get(REASON)
     assert ready is not None
     assert reason is not None

@@ -48,7 +48,7 @@ def _fsync_dir(path: str) -> None:
 
 
 def _parse_line(raw: bytes) -> dict[str, Any] | None:
-    """A journal line, or None when it is not a whole, well-formed line."""
+    """Return a journal line, or None when it is not a whole, well-formed line."""
     try:
         entry = json.loads(raw)
     except ValueError:
@@ -65,7 +65,7 @@ def _parse_line(raw: bytes) -> dict[str, Any] | None:
 
 
 def read_journal(path: str) -> tuple[list[tuple[dict[str, Any], bytes]], bool]:
-    """The whole lines, parsed, up to the first that isn't; and whether one wasn't."""
+    """Return the whole lines, parsed, up to the first that isn't; and whether one wasn't."""
     try:
         with open(path, "rb") as file:
             content = file.read()

@@ -15,15 +15,6 @@ from ..core.screening import History
 # Calls and texts older than this are forgotten (longer than any cooldown one can set).
 HISTORY_KEEP = timedelta(days=8)
 
-# "Call back Anna": the to-do item's summary and the reminder's title.
-CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
-
-
-def ui_language(language: str) -> str:
-    """Home Assistant's language ("pl", "en-GB") as one we have wording in; else "en"."""
-    base = language.split("-", maxsplit=1)[0]
-    return base if base in CALL_BACK else "en"
-
 
 @dataclass(slots=True)
 class CallbackItem:
@@ -49,7 +40,7 @@ class CallbackItem:
     call_ids: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
+        """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
 
         A save serialises every item in the event loop, so this stays cheap.
         """
@@ -63,7 +54,7 @@ class CallbackItem:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CallbackItem:
-        """An item from storage."""
+        """Make an item from storage."""
         values = dict(data)
         for key in ("first_call", "last_call", "promised_at"):
             values[key] = dt_util.parse_datetime(values[key]) if values.get(key) else None
@@ -76,12 +67,12 @@ ITEM_KEYS = frozenset(_ITEM_FIELDS)
 
 
 def new_uid() -> str:
-    """A fresh item uid."""
+    """Make a fresh item uid."""
     return uuid4().hex
 
 
 def history_to_json(history: History) -> dict[str, Any]:
-    """The history as stored: ISO times per number, for calls and for texts."""
+    """Return the history as stored: ISO times per number, for calls and for texts."""
     return {
         kind: {number: [at.isoformat() for at in times] for number, times in table.items()}
         for kind, table in (("calls", history.calls), ("texts", history.texts))
@@ -89,7 +80,7 @@ def history_to_json(history: History) -> dict[str, Any]:
 
 
 def history_from_json(data: Mapping[str, Any]) -> History:
-    """The history from its stored form (times that don't parse are left out)."""
+    """Read the history from its stored form (times that don't parse are left out)."""
     tables: dict[str, dict[str, tuple[datetime, ...]]] = {}
     for kind in ("calls", "texts"):
         table = data.get(kind, {})

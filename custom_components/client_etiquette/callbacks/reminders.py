@@ -36,6 +36,7 @@ from homeassistant.util import dt as dt_util
 from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
 from ..core import freetime, hours
 from ..core.freetime import Agenda
+from ..core.messages.todo import CALL_BACK, ui_language
 from ..core.models import Readiness
 from ..core.ui_text import display_name, reminder_text
 from ..directory import ClientDirectory
@@ -46,7 +47,7 @@ from ..issues import (
     async_delete_stale_reminders_issue,
 )
 from ..sources.monitor import ReadinessMonitor
-from .models import CALL_BACK, CallbackItem, ui_language
+from .models import CallbackItem
 from .queue import CallbackQueue
 
 _LOGGER = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ CALL_BUTTON = {"en": "Call", "ru": "Позвонить", "pl": "Zadzwoń"}
 
 
 def reminder_message(item: CallbackItem, language: str) -> dict[str, Any]:
-    """The notification for the freelancer's phone, in their Home Assistant language."""
+    """Build the notification for the freelancer's phone, in their Home Assistant language."""
     lang = ui_language(language)
     uri = f"tel:{item.number}"
     return {
@@ -295,7 +296,7 @@ class CallbackReminders:
         async_create_reminders_failing(self._hass, self._entry_id, key, action)
 
     def _delivered(self, action: str) -> None:
-        """A reminder got through: the issue, if any, goes away."""
+        """Clear the issue, if any: a reminder got through."""
         if self._issue is not None:
             _LOGGER.info("Callback reminders reach %s again", action)
             self._issue = None

@@ -28,7 +28,7 @@ _IN_EXECUTOR: Final[dict[str, Any]] = (
 
 
 def storage_key(entry_id: str) -> str:
-    """The Store key of an entry's queue (its journal's file name starts with it)."""
+    """Return the Store key of an entry's queue (its journal's file name starts with it)."""
     return f"{DOMAIN}.{entry_id}.callbacks"
 
 

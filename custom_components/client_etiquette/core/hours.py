@@ -16,13 +16,13 @@ _LOOKAHEAD_DAYS = 8
 
 
 def _at(day: date, clock: time | None, hours: WorkHours) -> datetime:
-    """The instant (UTC) of a wall-clock time on a day; gaps resolve forward."""
+    """Return the instant (UTC) of a wall-clock time on a day; gaps resolve forward."""
     local = datetime.combine(day, clock or time(0), tzinfo=hours.tz)
     return local.astimezone(UTC)
 
 
 def _window(day: date, hours: WorkHours) -> tuple[datetime, datetime] | None:
-    """The window that starts on ``day``, or None when a DST gap swallows it.
+    """Return the window that starts on ``day``, or None when a DST gap swallows it.
 
     No start means from midnight; no end means to the next midnight; an end at
     or before the start means the window runs past midnight.
@@ -51,7 +51,7 @@ def windows(
     *,
     today: date | None = None,
 ) -> list[tuple[datetime, datetime]]:
-    """Opening windows (UTC) starting from the day before ``around`` to a week after.
+    """Return opening windows (UTC) from the day before ``around`` to a week after.
 
     ``workday_today`` overrides the weekday rule for ``today`` (default: the date of ``around``).
     """
@@ -63,8 +63,10 @@ def windows(
 def _windows_from(
     hours: WorkHours, first: date, today: date, workday_today: bool | None
 ) -> tuple[tuple[datetime, datetime], ...]:
-    """The windows of ``windows``, kept per day: they only change when the date does,
-    and readiness asks for them on every update."""
+    """Return the windows of ``windows``, kept per day.
+
+    They only change when the date does, and readiness asks for them on every update.
+    """
     result = []
     for offset in range(_LOOKAHEAD_DAYS + 1):
         day = first + timedelta(days=offset)
@@ -75,7 +77,7 @@ def _windows_from(
 
 
 def is_open(hours: WorkHours, now: datetime, workday_today: bool | None = None) -> bool:
-    """True when ``now`` falls inside an opening window."""
+    """Return True when ``now`` falls inside an opening window."""
     return any(start <= now < end for start, end in windows(hours, now, workday_today))
 
 
@@ -86,7 +88,7 @@ def next_open(
     *,
     now: datetime | None = None,
 ) -> datetime | None:
-    """The first moment at or after ``after`` that is open; None if none within a week.
+    """Return the first moment at or after ``after`` that is open; None if none within a week.
 
     ``workday_today`` applies to the date of ``now`` (default: ``after``).
     """
@@ -103,6 +105,6 @@ def next_open(
 def next_edge(
     hours: WorkHours, now: datetime, workday_today: bool | None = None
 ) -> datetime | None:
-    """The next opening or closing after ``now``, for a timer."""
+    """Return the next opening or closing after ``now``, for a timer."""
     edges = [edge for window in windows(hours, now, workday_today) for edge in window if edge > now]
     return min(edges, default=None)

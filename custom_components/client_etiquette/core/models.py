@@ -283,7 +283,7 @@ class ScreeningPolicy:
     max_texts_per_hour: int = DEFAULT_MAX_TEXTS_PER_HOUR
 
     def blocking_for(self, tier: Tier) -> frozenset[Reason]:
-        """The reasons that send a call from this tier to voicemail."""
+        """Return the reasons that send a call from this tier to voicemail."""
         return self.blocking.get(tier, ALL_REASONS)
 
 

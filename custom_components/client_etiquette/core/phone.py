@@ -40,7 +40,7 @@ _NON_GEOGRAPHIC: Final = "001"
 
 
 def is_anonymous(number: str) -> bool:
-    """True for a withheld caller ID: empty, a word such as "anonymous", no digits at all.
+    """Return True for a withheld caller ID: empty, a word such as "anonymous", no digits at all.
 
     The keypad spellings count only in the international form Twilio sends
     (``+266696687``), which is never a valid number; written without the ``+`` they can
@@ -55,8 +55,10 @@ def is_anonymous(number: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CallerNumber:
-    """A caller's number read once: its E.164 form (None when hidden or invalid), and
-    whether it can receive texts."""
+    """A caller's number read once.
+
+    Its E.164 form (None when hidden or invalid), and whether it can receive texts.
+    """
 
     e164: str | None
     mobile: bool
@@ -86,12 +88,12 @@ def read_number(raw: str, default_region: str | None) -> CallerNumber:
 
 
 def normalize_number(raw: str, default_region: str | None) -> str | None:
-    """The E.164 form of a phone number, or None when it is hidden or not a valid number."""
+    """Return the E.164 form of a phone number, or None when it is hidden or not a valid number."""
     return read_number(raw, default_region).e164
 
 
 def is_mobile(e164: str) -> bool:
-    """True when an E.164 number is a valid number that can receive texts.
+    """Return True when an E.164 number is a valid number that can receive texts.
 
     Numbering plans that do not tell mobile from fixed lines (the US and Canada) count
     as mobile, or their clients would never get a text.
@@ -100,7 +102,7 @@ def is_mobile(e164: str) -> bool:
 
 
 def country_of_number(e164: str) -> str | None:
-    """The ISO 3166 country (region) of a valid number, e.g. "PL"; None when unknown.
+    """Return the ISO 3166 country (region) of a valid number, e.g. "PL"; None when unknown.
 
     Numbers of the North American plan give their actual country ("US", "CA"), as
     ``phonenumbers`` tells them apart by area code. Non-geographic numbers give None.
@@ -118,13 +120,13 @@ def country_of_number(e164: str) -> str | None:
 
 
 def country_of_numbers(numbers: Iterable[str]) -> str | None:
-    """The country of the first of ``numbers`` that has one."""
+    """Return the country of the first of ``numbers`` that has one."""
     return next((country for country in map(country_of_number, numbers) if country), None)
 
 
 @lru_cache(maxsize=4096)
 def readable_number(number: str) -> str:
-    """A number in international format for reading ("+48 601 234 567"); else as given."""
+    """Return a number in international format for reading ("+48 601 234 567"); else as given."""
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:

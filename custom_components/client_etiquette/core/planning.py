@@ -1,4 +1,4 @@
-"""Pure planning of outgoing calls: is now a good time to call this client (issue #5)?
+"""Plan outgoing calls, purely: is now a good time to call this client (issue #5).
 
 No Home Assistant imports; everything time-dependent takes ``now``. Public holidays are
 passed in (a set of dates or a ``date -> bool`` callable), so the module needs neither
@@ -7,18 +7,8 @@ the ``holidays`` package nor a clock. The glue builds the set for the client's c
     country = country_of_numbers(client.numbers) or entry_country
     days = frozenset(holidays.country_holidays(country, years=holiday_years(now)))
 
-A good time to call (rules E7, E8, E12) is a moment that is
-
-- within the client's agreed contact hours, in the client's time zone (no agreed hours:
-  any time of day, every day),
-- on a day that is not a public holiday in the client's country (an overnight window
-  belongs to the day it starts on, as in ``hours``),
-- for a client whose preferred channel is ``call`` (E8: whether calls are welcome at all),
-- when the freelancer is call-ready.
-
-When it is not, the channel to use now is the client's preferred one, or a text for a
-client who prefers calls (E7: out of hours, text and leave the choice to them), or an
-e-mail when none of their numbers can receive texts.
+What counts as a good time to call (rules E7, E8, E12), and the channel to use when it
+is not, is described in docs/outgoing.md ("A good time to call: what counts").
 """
 
 from __future__ import annotations
@@ -28,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 from . import hours
-from .messages import ask_first_text
+from .messages.texts import ask_first_text
 from .models import CallPlan, Channel, Client, NotNow, Readiness, WorkHours
 from .phone import is_mobile
 
@@ -79,7 +69,7 @@ def plan_call(
 
 
 def client_hours(client: Client) -> WorkHours:
-    """The client's contact hours; no agreed hours means the whole day, every day."""
+    """Return the client's contact hours; no agreed hours means the whole day, every day."""
     if client.contact_hours is not None:
         return client.contact_hours
     return WorkHours(tz=client.tz, days=_EVERY_DAY)
@@ -106,7 +96,7 @@ def is_holiday(holidays: HolidayCheck, day: date) -> bool:
 def next_open(
     contact: WorkHours, after: datetime, holidays: HolidayCheck = NO_HOLIDAYS
 ) -> datetime | None:
-    """The first moment at or after ``after`` within ``contact`` on a non-holiday day.
+    """Find the first moment at or after ``after`` within ``contact`` on a non-holiday day.
 
     None when there is none within ``SEARCH_DAYS`` (no contact days at all, say).
     """
@@ -124,7 +114,7 @@ def next_open(
 
 
 def _window_at(contact: WorkHours, now: datetime) -> tuple[datetime, datetime] | None:
-    """The contact window ``now`` falls in, if any."""
+    """Return the contact window ``now`` falls in, if any."""
     return next(
         (window for window in hours.windows(contact, now) if window[0] <= now < window[1]), None
     )
@@ -150,7 +140,7 @@ def _next_good_time(
 
 
 def holiday_years(now: datetime) -> range:
-    """The years whose holidays ``plan_call`` may look at from ``now``.
+    """Return the years whose holidays ``plan_call`` may look at from ``now``.
 
     One year back (the client may still be in yesterday's year) to the year after the
     search horizon.

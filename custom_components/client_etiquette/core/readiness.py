@@ -147,7 +147,7 @@ def _ready_again(
 def _next_change(
     snapshot: Snapshot, evidence: Sequence[Evidence], busy: bool, now: datetime
 ) -> datetime | None:
-    """The earliest known future edge, so a timer can re-evaluate exactly then."""
+    """Return the earliest known future edge, so a timer can re-evaluate exactly then."""
     edges = [until for item in evidence if (until := item.until) is not None and _later(until, now)]
     if busy and snapshot.busy_until is not None:
         edges.append(snapshot.busy_until)

@@ -77,11 +77,11 @@ class History:
         object.__setattr__(self, "_text_times", times)
 
     def last_call(self, number: str, now: datetime) -> datetime | None:
-        """The latest call from ``number`` strictly before ``now``."""
+        """Return the latest call from ``number`` strictly before ``now``."""
         return max((at for at in self.calls.get(number, ()) if at < now), default=None)
 
     def last_text(self, number: str) -> datetime | None:
-        """The latest text sent to ``number``."""
+        """Return the latest text sent to ``number``."""
         return max(self.texts.get(number, ()), default=None)
 
     def texts_in_last_hour(self, now: datetime) -> int:
@@ -111,7 +111,7 @@ def _note(times: Mapping[str, tuple[datetime, ...]], number: str, at: datetime) 
 
 
 def prune(history: History, now: datetime, keep: timedelta) -> History:
-    """A new History without entries older than ``keep`` before ``now``."""
+    """Return a new History without entries older than ``keep`` before ``now``."""
     return History(
         calls=_drop_before(history.calls, now - keep),
         texts=_drop_before(history.texts, now - keep),
@@ -184,7 +184,7 @@ def _ring(
 
 
 def screened_tier(client: Client | None, policy: ScreeningPolicy) -> Tier | None:
-    """The tier a caller is screened as; None for unknown callers left alone."""
+    """Return the tier a caller is screened as; None for unknown callers left alone."""
     if client is not None:
         return client.tier
     if policy.unknown_callers is UnknownCallers.SCREEN_AS_NEW:
@@ -199,7 +199,7 @@ def is_repeat_call(
     history: History,
     now: datetime,
 ) -> bool:
-    """True when the same number called within ``repeat_window`` and may ring through.
+    """Return True when the same number called within ``repeat_window`` and may ring through.
 
     ``blocking`` are the active reasons that count for the caller's tier. Hidden numbers
     are never repeats (all of them look alike), and nothing rings through while a

@@ -25,7 +25,8 @@ from datetime import datetime, tzinfo
 import re
 from typing import Final, Protocol
 
-from .messages import PluralCategory, day_and_month, plural
+from .messages.plurals import PluralCategory, plural
+from .messages.times import day_and_month
 from .models import Language
 from .phone import is_anonymous, readable_number
 
@@ -219,7 +220,7 @@ def ui_language(language: str) -> Language:
 
 
 def display_name(name: str, number: str, language: str) -> str:
-    """The caller as shown: the name, or the readable number when there is no other name."""
+    """Show the caller: the name, or the readable number when there is no other name."""
     if name != number:
         return name
     if is_anonymous(number):
@@ -228,19 +229,19 @@ def display_name(name: str, number: str, language: str) -> str:
 
 
 def calls_phrase(calls: int, language: str) -> str:
-    """ "1 call", "2 calls"; "21 звонок", "22 звонка", "25 звонков"; "22 połączenia"."""
+    """Count calls: "1 call", "2 calls"; "21 звонок", "22 звонка", "25 звонков"."""
     lang = ui_language(language)
     return plural(calls, lang, _WORDS[lang].calls)
 
 
 def reminder_text(calls: int, language: str) -> str:
-    """The reminder's message: call back now, how many calls, ask first (rule E12)."""
+    """Word the reminder's message: call back now, how many calls, ask first (rule E12)."""
     lang = ui_language(language)
     return _WORDS[lang].reminder.format(calls=calls_phrase(calls, lang))
 
 
 def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datetime) -> str:
-    """The to-do description of a waiting callback: Markdown, one fact a line."""
+    """Describe a waiting callback for the to-do list: Markdown, one fact a line."""
     lang = ui_language(language)
     words = _WORDS[lang]
     # The card shows three lines: when they called, what was promised, whether they were told.
@@ -268,12 +269,12 @@ def _escape(text: str) -> str:
 
 
 def _url(url: str) -> str:
-    """A link target that nothing in it can end early."""
+    """Make a link target that nothing in it can end early."""
     return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
 
 
 def _number_link(number: str, words: _Words) -> str:
-    """The readable number, a tel: link when it is a valid international number."""
+    """Show the readable number, a tel: link when it is a valid international number."""
     if is_anonymous(number):
         return words.hidden
     shown = readable_number(number)
@@ -283,7 +284,7 @@ def _number_link(number: str, words: _Words) -> str:
 
 
 def _moment(moment: datetime, tz: tzinfo, now: datetime, language: Language) -> str:
-    """ "3 June, 10:00"; with the year when it is not this year's."""
+    """Say a moment: "3 June, 10:00"; with the year when it is not this year's."""
     local = moment.astimezone(tz)
     date = day_and_month(local, language)
     if local.year != now.astimezone(tz).year:
@@ -292,7 +293,7 @@ def _moment(moment: datetime, tz: tzinfo, now: datetime, language: Language) -> 
 
 
 def _reasons(codes: list[str], words: _Words) -> str:
-    """ "Driving, noisy place": the reasons' names, in a sentence; "—" when none."""
+    """Name the reasons in a sentence ("Driving, noisy place"); "—" when none."""
     names = [words.reasons.get(code, code) for code in codes]
     if not names:
         return "—"
@@ -301,7 +302,7 @@ def _reasons(codes: list[str], words: _Words) -> str:
 
 
 def _text_state(status: str, words: _Words) -> str:
-    """The polite text's state in words: sent, being sent, or why none was sent."""
+    """Say the polite text's state: sent, being sent, or why none was sent."""
     state, _, why = status.partition(":")
     if state in words.states:
         return words.states[state]

@@ -49,7 +49,7 @@ def time_zones() -> list[str]:
 
 
 def client_schema(zones: list[str]) -> vol.Schema:
-    """The client form: who, how to reach them, when they agreed to be called."""
+    """Return the client form: who, how to reach them, when they agreed to be called."""
     return vol.Schema(
         {
             vol.Required(CONF_NAME): selector.TextSelector(),
@@ -93,7 +93,7 @@ def client_schema(zones: list[str]) -> vol.Schema:
 
 
 def to_form(title: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored client back into the form's shape, to prefill it."""
+    """Return a stored client back into the form's shape, to prefill it."""
     form = {key: value for key, value in data.items() if key not in CONTACT_KEYS}
     form[CONF_NAME] = title
     form[CONTACT_SECTION] = {key: data[key] for key in CONTACT_KEYS if key in data}

@@ -26,7 +26,7 @@ _NUMBER_PUNCTUATION = re.compile(r"[\s\-.()]")
 def select(
     options: Sequence[str], key: str | None = None, *, multiple: bool = False
 ) -> selector.SelectSelector:
-    """A drop-down of ``options`` (a list of check boxes when ``multiple``).
+    """Return a drop-down of ``options`` (a list of check boxes when ``multiple``).
 
     ``key`` names the options' translations under ``selector.<key>``; None shows them
     as they are (time zones).
@@ -58,7 +58,7 @@ class TimeNoSeconds(selector.TimeSelector):
     CONFIG_SCHEMA = vol.Schema({vol.Optional("no_second"): bool})
 
     def __init__(self) -> None:
-        """Always without seconds."""
+        """Set up a time selector without seconds."""
         super().__init__(selector.TimeSelectorConfig(no_second=True))  # type: ignore[typeddict-unknown-key]
 
 
@@ -75,18 +75,18 @@ class NumberBox(selector.NumberSelector):
         return float(vol.Coerce(float)(data))
 
     def accepts(self, value: float) -> bool:
-        """True when ``value`` is in range (and whole, for a step of 1)."""
+        """Return True when ``value`` is in range (and whole, for a step of 1)."""
         config = self.config
         whole = config.get("step") != 1 or float(value).is_integer()
         return whole and config["min"] <= value <= config["max"]
 
     def bounds(self) -> dict[str, str]:
-        """The range as the error message's ``min`` and ``max`` placeholders."""
+        """Return the range as the error message's ``min`` and ``max`` placeholders."""
         return {"min": _plain(self.config["min"]), "max": _plain(self.config["max"])}
 
 
 def number_box(low: float, high: float, unit: str = "", *, whole: bool = True) -> NumberBox:
-    """A number box from ``low`` to ``high``; whole numbers unless ``whole`` is False."""
+    """Return a number box from ``low`` to ``high``; whole numbers unless ``whole`` is False."""
     config = selector.NumberSelectorConfig(
         min=low, max=high, step=1 if whole else "any", mode=selector.NumberSelectorMode.BOX
     )
@@ -98,7 +98,7 @@ def number_box(low: float, high: float, unit: str = "", *, whole: bool = True) -
 def number_problem(
     schema: vol.Schema, user_input: Mapping[str, Any]
 ) -> tuple[str, dict[str, str]] | None:
-    """The first number in ``user_input`` its NumberBox refuses: its key and its range."""
+    """Return the first number in ``user_input`` its NumberBox refuses: its key and its range."""
     for key, field in schema.schema.items():
         value = user_input.get(str(key))
         if isinstance(field, NumberBox) and value is not None and not field.accepts(value):
@@ -112,13 +112,13 @@ def _plain(number: float) -> str:
 
 
 def default_region(hass: HomeAssistant, options: Mapping[str, Any]) -> str | None:
-    """The country of numbers without a country code: the options' default, else HA's."""
+    """Return the country of numbers without a country code: the options' default, else HA's."""
     region = options.get(CONF_DEFAULT_REGION) or hass.config.country
     return str(region).upper() if region else None
 
 
 def region_shown(region: str | None) -> str:
-    """That country as the forms show it, e.g. "PL (+48)"; "—" when there is none."""
+    """Return that country as the forms show it, e.g. "PL (+48)"; "—" when there is none."""
     if not region:
         return NONE_SHOWN
     code = calling_code(region)

@@ -136,7 +136,7 @@ class Problem(NamedTuple):
 
 
 def options_schema(with_name: bool, open_section: str | None = None) -> vol.Schema:
-    """The form: an optional name, then one collapsible section per kind of source.
+    """Return the form: an optional name, then one collapsible section per kind of source.
 
     Driving and phone are open; ``open_section`` too (the one that holds an error).
     """

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.ulid import ulid_now
 
 from ..const import CONF_SENDER_NAME
-from ..core.messages import ask_first_text
+from ..core.messages.texts import ask_first_text
 from ..core.models import CallPlan, Client
 from ..core.phone import is_mobile
 from .holidays import async_holidays
@@ -32,23 +32,23 @@ ASK_KEY_PREFIX: Final = "ask"
 
 
 def ask_key(client_id: str) -> str:
-    """The outbox key of a new ask-before-calling text to a client."""
+    """Make the outbox key of a new ask-before-calling text to a client."""
     return f"{ASK_KEY_PREFIX}:{client_id}:{ulid_now()}"
 
 
 def asked_client_id(key: str) -> str | None:
-    """The client an outbox key's ask-before-calling text went to; None for other texts."""
+    """Return the client an outbox key's ask-before-calling text went to; None if another."""
     prefix, _, rest = key.partition(":")
     return rest.partition(":")[0] if prefix == ASK_KEY_PREFIX else None
 
 
 def mobile_number(client: Client) -> str | None:
-    """The client's first mobile number (the one texts go to), or None."""
+    """Return the client's first mobile number (the one texts go to), or None."""
     return next((number for number in client.numbers if is_mobile(number)), None)
 
 
 def plan_response(client: Client, plan: CallPlan) -> dict[str, Any]:
-    """The ``plan_call`` action's response."""
+    """Build the ``plan_call`` action's response."""
     return {
         "client": client.name,
         "ok_to_call": plan.ok_to_call,

@@ -34,7 +34,7 @@ def _holiday_key(country: str, now: datetime) -> HolidayKey:
 
 
 def build_holidays(country: str, years: range) -> frozenset[date]:
-    """The public holidays of ``country`` in ``years``; none for an unknown country.
+    """Return the public holidays of ``country`` in ``years``; none for an unknown country.
 
     Blocking (imports the country's module and computes the dates): run in the executor.
     ``holidays`` itself is imported here too: importing it takes a tenth of a second.
@@ -49,7 +49,7 @@ def build_holidays(country: str, years: range) -> frozenset[date]:
 
 
 def cached_holidays(country: str | None, now: datetime) -> frozenset[date] | None:
-    """The holidays ``plan_call`` needs at ``now``; None while they are not loaded yet."""
+    """Return the holidays ``plan_call`` needs at ``now``; None while they are not loaded yet."""
     if country is None:
         return NO_HOLIDAYS
     return _holiday_cache.get(_holiday_key(country, now))
@@ -58,7 +58,7 @@ def cached_holidays(country: str | None, now: datetime) -> frozenset[date] | Non
 async def async_holidays(
     hass: HomeAssistant, country: str | None, now: datetime
 ) -> frozenset[date]:
-    """The holidays ``plan_call`` needs at ``now``, built in the executor when missing."""
+    """Return the holidays ``plan_call`` needs at ``now``, built in the executor when missing."""
     if (known := cached_holidays(country, now)) is not None:
         return known
     assert country is not None  # cached_holidays answers for no country

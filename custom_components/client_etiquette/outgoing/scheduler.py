@@ -33,7 +33,7 @@ from .targets import ClientTarget, plan_attributes, plan_for
 
 
 def plan_key(target: ClientTarget) -> Hashable:
-    """What a client's good-time-to-call answer depends on besides the clock and readiness.
+    """Return what a client's good-time-to-call answer depends on besides the clock and readiness.
 
     Clients with equal keys get equal answers (``plan_attributes``) at the same moment
     and the same ``next_change``: their contact hours and time zone, their channel,
@@ -110,7 +110,7 @@ class GoodTimeScheduler:
         self._days: dict[str | None, frozenset[date]] = {}
 
     def group_for(self, target: ClientTarget) -> GoodTimeGroup:
-        """The group of the clients that plan like ``target``, made on first use."""
+        """Return the group of the clients that plan like ``target``, made on first use."""
         key = plan_key(target)
         if (group := self._groups.get(key)) is None:
             group = self._groups[key] = GoodTimeGroup(target)
@@ -185,8 +185,10 @@ class GoodTimeScheduler:
         self._arm()
 
     def _holidays(self, country: str | None, now: datetime) -> frozenset[date] | None:
-        """The holidays of ``country`` at ``now``: kept here per country, so the shared
-        (bounded) cache may drop them without this entry loading them again."""
+        """Return the holidays of ``country`` at ``now``, kept here per country.
+
+        The shared (bounded) cache may then drop them without this entry loading them again.
+        """
         years = holiday_years(now)
         if years != self._years:
             self._days.clear()

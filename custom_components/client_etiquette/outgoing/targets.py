@@ -33,7 +33,7 @@ class ClientTarget:
 
 
 def entry_clients(entry: ClientEtiquetteConfigEntry) -> list[Client]:
-    """The clients of an entry's sub-entries, read afresh (the entity platform's set-up).
+    """Return the clients of an entry's sub-entries, read afresh (the entity platform's set-up).
 
     Not through the directory: its index is built on first use and kept for the entry's
     life, and the platform should not be the one to build it.
@@ -48,7 +48,7 @@ def entry_clients(entry: ClientEtiquetteConfigEntry) -> list[Client]:
 def client_country(
     hass: HomeAssistant, entry: ClientEtiquetteConfigEntry, client: Client
 ) -> str | None:
-    """The country whose holidays count for ``client``.
+    """Return the country whose holidays count for ``client``.
 
     The one chosen on the client's sub-entry, else the country of their first
     geographic number, else the entry's default region, else Home Assistant's country.
@@ -82,7 +82,7 @@ def plan_for(
     days: frozenset[date],
     topic: str | None = None,
 ) -> CallPlan:
-    """The pure plan for one client."""
+    """Return the pure plan for one client."""
     return plan_call(
         target.client,
         readiness,
@@ -98,7 +98,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def plan_attributes(plan: CallPlan) -> dict[str, Any]:
-    """The good-time-to-call sensor's attributes."""
+    """Return the good-time-to-call sensor's attributes."""
     return {
         ATTR_CLIENT_LOCAL_TIME: plan.client_local_time.isoformat(),
         ATTR_NEXT_GOOD_TIME: _iso(plan.next_good_time),

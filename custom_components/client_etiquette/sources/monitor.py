@@ -32,6 +32,7 @@ class ReadinessMonitor:
     """The current readiness of one entry, and who to tell when it changes."""
 
     def __init__(self, hass: HomeAssistant, config: SourceConfig) -> None:
+        """Start in automatic mode, ready, watching the entities in ``config``."""
         self._hass = hass
         self.config = config
         self.mode = Mode.AUTO

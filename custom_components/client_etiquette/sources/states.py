@@ -145,7 +145,7 @@ class SourceConfig:
         return tuple(dict.fromkeys(every))
 
     def work_hours(self, tz: tzinfo) -> WorkHours | None:
-        """Fixed business hours; a workday sensor alone means whole working days."""
+        """Return fixed business hours; a workday sensor alone means whole working days."""
         if self.work_start is not None and self.work_end is not None:
             return WorkHours(tz=tz, days=self.work_days, start=self.work_start, end=self.work_end)
         if self.workday is not None:
@@ -320,7 +320,7 @@ class SnapshotTracker:
         busy_until: datetime | None = None,
         busy_reason: Reason = Reason.MANUAL,
     ) -> Snapshot:
-        """The current snapshot; the same object as long as nothing in it changed."""
+        """Return the current snapshot; the same object as long as nothing in it changed."""
         tz = dt_util.get_default_time_zone()
         if self._work_hours is None or self._work_hours[0] is not tz:
             # Calendars and schedules give local wall-clock times: a new time zone
@@ -357,7 +357,7 @@ class SnapshotTracker:
         return state
 
     def _list_unavailable(self) -> tuple[str, ...]:
-        """The unusable sources, in the order of the roles (each once)."""
+        """Return the unusable sources, in the order of the roles (each once)."""
         config, usable = self._config, self._usable
         order: list[str] = [
             *config.driving,
@@ -399,7 +399,7 @@ def _lower(state: State) -> str:
 
 
 def is_on(state: State) -> bool:
-    """A binary sensor, switch or input boolean that is on."""
+    """Return a binary sensor, switch or input boolean that is on."""
     return state.state == STATE_ON
 
 
@@ -437,7 +437,7 @@ def is_weak_signal(state: State, config: SourceConfig) -> bool:
 
 
 def is_meeting(state: State, keywords: tuple[str, ...]) -> bool:
-    """A calendar event in progress that counts as a meeting.
+    """Return a calendar event in progress that counts as a meeting.
 
     With keywords, only events whose title, description or location holds one count.
     Without keywords every timed event counts; all-day events do not.
@@ -453,7 +453,7 @@ def is_meeting(state: State, keywords: tuple[str, ...]) -> bool:
 
 
 def calendar_end(state: State) -> datetime | None:
-    """The end of the calendar's current event (local wall-clock string)."""
+    """Return the end of the calendar's current event (local wall-clock string)."""
     return _as_datetime(state.attributes.get("end_time"))
 
 
@@ -484,7 +484,7 @@ def _number(value: str) -> float | None:
 
 
 def _as_datetime(value: Any) -> datetime | None:
-    """A datetime from an attribute: a datetime, an ISO string or a calendar's local string."""
+    """Read a datetime attribute: a datetime, an ISO string or a calendar's local string."""
     if isinstance(value, datetime):
         return (
             dt_util.as_utc(value)

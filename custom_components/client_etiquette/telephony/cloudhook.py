@@ -40,7 +40,7 @@ KEY_URL: Final = "url"
 
 
 def _stored(entry: ClientEtiquetteConfigEntry) -> tuple[str, str] | None:
-    """The webhook id and URL of the kept cloudhook, if any."""
+    """Return the webhook id and URL of the kept cloudhook, if any."""
     stored = entry.data.get(CONF_VOICE_CLOUDHOOK)
     if not isinstance(stored, dict):
         return None
@@ -52,7 +52,7 @@ def _stored(entry: ClientEtiquetteConfigEntry) -> tuple[str, str] | None:
 
 @callback
 def voice_cloudhook_url(entry: ClientEtiquetteConfigEntry) -> str | None:
-    """The cloudhook URL of the entry's voice webhook; None without one.
+    """Return the cloudhook URL of the entry's voice webhook; None without one.
 
     The one address a request relayed by Home Assistant Cloud may have been signed for.
     """
@@ -66,7 +66,7 @@ def _cloud_loaded(hass: HomeAssistant) -> bool:
 
 
 async def async_cloudhook_url(hass: HomeAssistant, webhook_id: str) -> str | None:
-    """The cloudhook of ``webhook_id``, made if needed; None unless Cloud is usable.
+    """Return the cloudhook of ``webhook_id``, made if needed; None unless Cloud is usable.
 
     Usable: logged in with an active subscription, and connected. A failure of Cloud is
     logged and gives None: the webhook then works as before, at its own address.
@@ -204,7 +204,7 @@ async def async_relayed(request: MockRequest, cloudhook_url: str | None) -> Requ
 
 
 def relayed_bases(request: object) -> tuple[str, ...]:
-    """The one base URL a relayed request may be signed for: its cloudhook's; else ()."""
+    """Return the one base URL a relayed request may be signed for: its cloudhook's; else ()."""
     if isinstance(request, RelayedRequest) and request.cloudhook_url:
         return (request.cloudhook_url,)
     return ()

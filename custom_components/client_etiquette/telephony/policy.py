@@ -26,7 +26,7 @@ from ..core.models import (
 
 
 def default_blocking(tier: str) -> list[str]:
-    """The reasons that send a tier's calls to voicemail unless the user changes them."""
+    """Return the reasons that send a tier's calls to voicemail unless the user changes them."""
     reasons = VIP_REASONS if tier == Tier.VIP else frozenset(Reason)
     return [str(reason) for reason in Reason if reason in reasons]
 
@@ -47,7 +47,7 @@ def with_meeting_soon(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
-    """The screening policy the user chose (defaults from issue 3 otherwise)."""
+    """Return the screening policy the user chose (defaults from issue 3 otherwise)."""
     blocking = {
         tier: frozenset(
             Reason(code)

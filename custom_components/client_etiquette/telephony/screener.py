@@ -36,7 +36,9 @@ from ..const import (
     EVENT_RANG_THROUGH,
     EVENT_SENT_TO_VOICEMAIL,
 )
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text, template_variables, text_fault
+from ..core.messages.templates import text_fault
+from ..core.messages.texts import build_text, template_variables
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Action, Breakthrough, Call, Client, Decision, Language, Reason
 from ..core.phone import normalize_number, read_number
 from ..core.screening import History, decide, prune
@@ -77,7 +79,7 @@ class CallOutcome:
     call_id: str | None
 
     def as_response(self) -> dict[str, Any]:
-        """The incoming_call action's response."""
+        """Build the incoming_call action's response."""
         client = {"name": self.client.name, "tier": str(self.client.tier)} if self.client else None
         return {
             "action": str(self.action),
@@ -178,7 +180,7 @@ class CallScreener:
         return outcome
 
     def _stored_outcome(self, call_id: str, number: str) -> CallOutcome | None:
-        """The answer given to a call id before (a restart), from what the queue kept.
+        """Return the answer given to a call id before (a restart), from what the queue kept.
 
         A provider that got no answer (Home Assistant restarted meanwhile) retries with
         the same call id, and a stranger may replay a captured request: neither may
@@ -221,7 +223,7 @@ class CallScreener:
         record: Mapping[str, Any],
         item: CallbackItem | None,
     ) -> CallOutcome | None:
-        """The outcome a call id's record describes; None when it can't be read."""
+        """Read the outcome a call id's record describes; None when it can't be read."""
         try:
             callback_at = record.get("callback_at")
             client_id = record.get("client_id")
@@ -243,7 +245,7 @@ class CallScreener:
             return None
 
     def _pruned_history(self, now: datetime) -> History:
-        """The history, with entries too old to matter dropped at most once an hour.
+        """Return the history, with entries too old to matter dropped at most once an hour.
 
         Old entries do no harm to a decision (every check looks at a window before
         ``now``); pruning on every call made each call cost O(history).
@@ -330,7 +332,7 @@ class CallScreener:
     def _from_template(
         self, template: str, language: Language, variables: Mapping[str, str]
     ) -> str | None:
-        """The user's template rendered; None (reported once) when it fails or reads badly."""
+        """Render the user's template; None (reported once) when it fails or reads badly."""
         try:
             text = renderer(self._hass, template)(variables)
         except TemplateError as err:
@@ -430,7 +432,7 @@ class CallScreener:
 
     @callback
     def missed(self, call_id: str | None) -> CallbackItem | None:
-        """A call that rang through went unanswered: queue its callback, once per call.
+        """Queue the callback of a call that rang through unanswered, once per call.
 
         No text is sent: the caller was not told anything was wrong and is now leaving
         a voicemail; the reminder then says when to call back. None when the call is
@@ -471,7 +473,7 @@ class CallScreener:
 
 
 def _record(outcome: CallOutcome, now: datetime) -> dict[str, Any]:
-    """What is kept of a call id's answer: enough to answer a replay alike, no number."""
+    """Keep enough of a call id's answer to answer a replay alike, without the number."""
     callback_at = outcome.callback_at
     return {
         "at": now.timestamp(),

@@ -59,17 +59,17 @@ type Params = Mapping[str, str] | Iterable[tuple[str, str]]
 
 
 def new_webhook_id() -> str:
-    """A fresh webhook id: 32 random bytes, URL-safe base64 (43 characters)."""
+    """Return a fresh webhook id: 32 random bytes, URL-safe base64 (43 characters)."""
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def new_secret() -> str:
-    """A fresh bearer secret for the PBX webhook: 32 random bytes, URL-safe base64."""
+    """Return a fresh bearer secret for the PBX webhook: 32 random bytes, URL-safe base64."""
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def _signed_params(params: Params) -> str:
-    """The part of the signed string after the URL: each name + value, sorted.
+    """Return the part of the signed string after the URL: each name + value, sorted.
 
     Names are sorted (case-sensitive, by code point); a name that occurs more than
     once contributes each of its distinct values, sorted, as Twilio's validator does.
@@ -81,7 +81,7 @@ def _signed_params(params: Params) -> str:
 
 
 def signing_payload(url: str, params: Params) -> str:
-    """The string that is signed: the URL, then each name + value, sorted.
+    """Return the string that is signed: the URL, then each name + value, sorted.
 
     Names are sorted (case-sensitive, by code point); a name that occurs more than
     once contributes each of its distinct values, sorted, as Twilio's validator does.
@@ -90,7 +90,7 @@ def signing_payload(url: str, params: Params) -> str:
 
 
 def _digest_name(algorithm: str) -> str:
-    """hashlib's name of a signature algorithm; ``ValueError`` for an unsupported one."""
+    """Hashlib's name of a signature algorithm; ``ValueError`` for an unsupported one."""
     name = DIGEST_NAMES.get(algorithm.upper())
     if name is None:
         msg = f"unsupported signature algorithm: {algorithm!r}"
@@ -104,7 +104,7 @@ def _sign(key: bytes, payload: str, digest_name: str) -> str:
 
 
 def compute_signature(token: str, url: str, params: Params, *, algorithm: str = HMAC_SHA1) -> str:
-    """The base64 signature of a request to ``url`` with form ``params``.
+    """Return the base64 signature of a request to ``url`` with form ``params``.
 
     Raises ``ValueError`` for an algorithm other than HMAC_SHA1 or HMAC_SHA256.
     """
@@ -136,7 +136,7 @@ def url_variants(url: str) -> tuple[str, ...]:
 
 
 def signature_algorithm(settings_header: str | None) -> str:
-    """The algorithm named in ``X-Twilio-Webhooks-Signature-Settings``.
+    """Return the algorithm named in ``X-Twilio-Webhooks-Signature-Settings``.
 
     The header looks like ``key=<id>,algorithm=HMAC_SHA256``; a missing header, or
     one that names no algorithm, means the classic HMAC_SHA1. Upper case.
@@ -185,7 +185,7 @@ def is_valid_signature(
 
 
 def bearer_token(authorization: str | None) -> str | None:
-    """The token of an ``Authorization: Bearer <token>`` header, else None."""
+    """Return the token of an ``Authorization: Bearer <token>`` header, else None."""
     if not authorization:
         return None
     scheme, _, token = authorization.strip().partition(" ")
@@ -216,7 +216,7 @@ def _b64(text: str, size: int) -> bytes | None:
 
 
 def ed25519_key(public_key: str | None) -> Ed25519PublicKey | None:
-    """The Ed25519 public key in base64 (Telnyx's *Public Key*), or None if it isn't one."""
+    """Return the Ed25519 public key in base64 (Telnyx's *Public Key*), or None if it isn't one."""
     raw = _b64(public_key, ED25519_KEY_BYTES) if public_key else None
     return Ed25519PublicKey.from_public_bytes(raw) if raw is not None else None
 
@@ -229,7 +229,7 @@ def is_valid_ed25519(
     signature: str | None,
     now: float,
 ) -> bool:
-    """True when ``signature`` signs ``<timestamp>|<body>`` and the timestamp is recent."""
+    """Return True when ``signature`` signs ``<timestamp>|<body>`` and the timestamp is recent."""
     key = ed25519_key(public_key)
     raw = _b64(signature, ED25519_SIGNATURE_BYTES) if signature else None
     if key is None or raw is None or timestamp is None or not timestamp.isascii():
@@ -248,7 +248,7 @@ def is_valid_ed25519(
 
 
 def step_tag(key: bytes, step: str, call_id: str | None) -> str:
-    """The tag of one step of one call: URL-safe base64 of a truncated HMAC-SHA256."""
+    """Return the tag of one step of one call: URL-safe base64 of a truncated HMAC-SHA256."""
     message = f"{step}\n{call_id or ''}".encode(errors="surrogatepass")
     digest = hmac.digest(key, message, "sha256")[:STEP_TAG_BYTES]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

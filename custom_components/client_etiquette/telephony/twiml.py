@@ -30,7 +30,8 @@ import re
 from typing import Final
 import xml.etree.ElementTree as ET
 
-from ..core.messages import DEFAULT_WITHIN_MINUTES, build_text
+from ..core.messages.texts import build_text
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Language, Reason
 
 CONTENT_TYPE: Final = "text/xml"
@@ -70,7 +71,7 @@ _NOT_XML: Final = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 
 
 def clean(text: str) -> str:
-    """``text`` without the characters XML 1.0 can't carry, line ends as ``\\n``.
+    r"""Return ``text`` without the characters XML 1.0 can't carry, line ends as ``\n``.
 
     (An XML parser turns a raw carriage return into a newline anyway.)
     """
@@ -86,7 +87,7 @@ def _element(parent: ET.Element, tag: str, attributes: Mapping[str, str]) -> ET.
 
 
 def empty() -> str:
-    """An empty response: the status callbacks' answer."""
+    """Return an empty response: the status callbacks' answer."""
     return _render(ET.Element("Response"))
 
 
@@ -98,7 +99,7 @@ def hangup() -> str:
 
 
 def clamp_timeout(timeout: float) -> int:
-    """A dial timeout Twilio accepts: whole seconds between 5 and 600."""
+    """Return a dial timeout Twilio accepts: whole seconds between 5 and 600."""
     return max(MIN_DIAL_TIMEOUT, min(MAX_DIAL_TIMEOUT, int(timeout)))
 
 
@@ -153,7 +154,7 @@ def greeting(
     sender_name: str = "",
     within_minutes: int = DEFAULT_WITHIN_MINUTES,
 ) -> str:
-    """What the caller hears before the tone, in their language.
+    """Say what the caller hears before the tone, in their language.
 
     The polite text of ``messages.build_text`` (greeting, place-free apology for the
     primary ``reason``, when the callback comes), then "please leave a message".
@@ -225,7 +226,7 @@ _FALLBACK: Final = voicemail(
 def fallback_voicemail(
     recording_status_url: str | None = None, action_url: str | None = None
 ) -> str:
-    """A voicemail in English that never raises, for when anything else went wrong."""
+    """Return a voicemail in English that never raises, for when anything else went wrong."""
     try:
         return voicemail(
             FALLBACK_GREETING,

@@ -42,8 +42,11 @@ class TemporaryTextError(TextError):
 
 
 class UnsureTextError(TemporaryTextError):
-    """The request may have reached the provider: a timeout or a connection broken after
-    it left. Sending again could deliver the text twice; look it up first."""
+    """The request may have reached the provider.
+
+    A timeout or a connection broken after it left. Sending again could deliver the text
+    twice; look it up first.
+    """
 
 
 class PermanentTextError(TextError):

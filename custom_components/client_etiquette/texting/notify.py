@@ -21,7 +21,7 @@ class NotifyBackend:
     def __init__(
         self, hass: HomeAssistant, action: str, *, timeout: float = NOTIFY_TIMEOUT
     ) -> None:
-        """``action`` is ``domain.service``."""
+        """Use the notify ``action``, written ``domain.service``."""
         domain, sep, service = action.partition(".")
         if not sep or not domain or not service:
             raise ValueError(f"Not a notify action: {action!r}")

@@ -105,7 +105,7 @@ class OutboxItem:
     unsure: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        """The stored form."""
+        """Return the stored form."""
         return {
             "id": self.id,
             "to": self.to,
@@ -199,11 +199,11 @@ class Outbox:
         return any(self._is_failing(item) for item in self.pending)
 
     def get(self, item_id: str) -> OutboxItem | None:
-        """The item with this id, if it is kept."""
+        """Return the item with this id, if it is kept."""
         return self._items.get(item_id)
 
     def by_key(self, key: str) -> OutboxItem | None:
-        """The item queued under this idempotency key, if it is kept."""
+        """Return the item queued under this idempotency key, if it is kept."""
         return self._by_key.get(key)
 
     @staticmethod
@@ -239,7 +239,7 @@ class Outbox:
             await self._async_save()
 
     def _interrupted(self, item: OutboxItem) -> None:
-        """A crash cut an attempt off: look it up before sending again, if we can."""
+        """Handle an attempt a crash cut off: look it up before sending again, if we can."""
         item.sending = False
         item.next_try = None
         item.last_error = INTERRUPTED
@@ -380,7 +380,7 @@ class Outbox:
         await backend.async_send(item.to, item.body)
 
     def _unsure(self, item: OutboxItem, err: UnsureTextError) -> None:
-        """The text may have been accepted: check before the next try, or stop."""
+        """Handle a text that may have been accepted: check before the next try, or stop."""
         if not self._can_check:
             self._give_up(item, f"{err}; {MAY_HAVE_BEEN_SENT}")
             return

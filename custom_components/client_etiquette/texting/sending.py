@@ -36,7 +36,7 @@ FAILURE_THRESHOLD = 3
 
 
 def backend_from_options(hass: HomeAssistant, options: Mapping[str, Any]) -> TextBackend | None:
-    """The texting backend the user chose, or None for no texting."""
+    """Return the texting backend the user chose, or None for no texting."""
     backend = options.get(CONF_TEXTING_BACKEND, "none")
     if backend == "twilio":
         return TwilioBackend(
@@ -107,7 +107,7 @@ class TextSending:
             self._report(item, message)
 
     def _asked_client(self, key: str) -> str | None:
-        """The name of the client an ask-before-calling text went to."""
+        """Return the name of the client an ask-before-calling text went to."""
         client_id = asked_client_id(key)
         if client_id is None:
             return None

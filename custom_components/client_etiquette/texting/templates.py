@@ -18,7 +18,8 @@ from homeassistant.helpers.template import Template
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_SENDER_NAME, CONF_TEMPLATE_PREFIX, CONF_WITHIN_MINUTES
-from ..core.messages import DEFAULT_WITHIN_MINUTES, TemplateBreak, check_template
+from ..core.messages.templates import TemplateBreak, check_template
+from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.models import Language
 from ..issues import async_create_template_broken, async_delete_template_broken
 
@@ -34,7 +35,10 @@ def renderer(hass: HomeAssistant, source: str) -> Callable[[Mapping[str, str]], 
 def find_break(
     hass: HomeAssistant, source: str, language: Language, options: Mapping[str, Any]
 ) -> TemplateBreak | None:
-    """The first case ``source`` breaks in with these options, or None; may raise TemplateError."""
+    """Find the first case ``source`` breaks in with these options, or None.
+
+    May raise TemplateError.
+    """
     return check_template(
         renderer(hass, source),
         language,

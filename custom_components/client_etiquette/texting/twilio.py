@@ -46,7 +46,7 @@ _MESSAGING_SERVICE_RE: Final = re.compile(r"MG[0-9a-fA-F]{32}")
 
 
 def http_date(value: str) -> datetime | None:
-    """An RFC 2822 / HTTP date (UTC when it names no zone), or None when it isn't one."""
+    """Return an RFC 2822 / HTTP date (UTC when it names no zone), or None when it isn't one."""
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -99,7 +99,7 @@ def same_text(sent: str, ours: str) -> bool:
 
 
 def basic_auth(login: str, password: str) -> str:
-    """The ``Authorization`` header value of HTTP basic authentication (RFC 7617, UTF-8).
+    """Return the ``Authorization`` header value of HTTP basic authentication (RFC 7617, UTF-8).
 
     What ``aiohttp.encode_basic_auth`` gives; built here because aiohttp 3.14 (Home
     Assistant 2026.7) deprecates ``aiohttp.BasicAuth`` and ``auth=``, and the aiohttp of
@@ -113,7 +113,7 @@ def _account_url(api_base: str, sid: str) -> str:
 
 
 def _twilio_error(status: int, text: str) -> tuple[int | None, str]:
-    """The Twilio error code and message from an error body (JSON), if it has them."""
+    """Return the Twilio error code and message from an error body (JSON), if it has them."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -216,7 +216,7 @@ class TwilioBackend:
 
 
 def _status_error(status: int, text: str, retry_header: str | None) -> TextError:
-    """The error for a non-2xx answer: temporary for 429 and 5xx, else permanent."""
+    """Return the error for a non-2xx answer: temporary for 429 and 5xx, else permanent."""
     code, message = _twilio_error(status, text)
     if status == 429 or status >= 500:
         return TemporaryTextError(
@@ -229,7 +229,7 @@ def _status_error(status: int, text: str, retry_header: str | None) -> TextError
 
 
 def _message_list(text: str) -> list[dict[str, Any]]:
-    """The ``messages`` of a Twilio list page; a reply that isn't one is temporary."""
+    """Return the ``messages`` of a Twilio list page; a reply that isn't one is temporary."""
     try:
         data = json.loads(text)
     except ValueError:

@@ -1,4 +1,4 @@
-"""Table-driven tests for the polite texts in ``messages.py`` (issue #3 "The polite text").
+"""Table-driven tests for the polite texts in ``core/messages`` (issue #3 "The polite text").
 
 Calendar facts: Wed 2026-06-03 (Warsaw +02:00, New York -04:00); Fri 2026-06-05;
 Mon 2026-06-08. New York springs forward Sun 2026-03-08; Warsaw falls back Sun 2026-10-25.
@@ -13,17 +13,19 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.client_etiquette.core.messages import (
+from custom_components.client_etiquette.core.messages.texts import (
     TEMPLATE_VARIABLES,
     ask_first_text,
     build_text,
     callback_phrase,
     excuse,
+    sms_segments,
+    template_variables,
+)
+from custom_components.client_etiquette.core.messages.times import (
     format_callback_time,
     format_within,
     round_up,
-    sms_segments,
-    template_variables,
 )
 from custom_components.client_etiquette.core.models import Language, Reason, Tier
 

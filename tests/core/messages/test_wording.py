@@ -1,5 +1,7 @@
-"""Pure wording checks: plural rules, the rendered-text check, the template check in every
-case, and what the freelancer reads (to-do descriptions, reminders).
+"""Pure wording checks: plural rules, the rendered-text check, the template check.
+
+The template check runs in every case; then what the freelancer reads (to-do
+descriptions, reminders).
 
 Issue #13 "Trust: nothing that embarrasses the freelancer".
 """
@@ -16,16 +18,15 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.client_etiquette.core.messages import (
+from custom_components.client_etiquette.core.messages.plurals import plural, plural_category
+from custom_components.client_etiquette.core.messages.templates import (
     NO_TIME,
     REASON,
     UNKNOWN_CALLER,
-    build_text,
     check_template,
-    plural,
-    plural_category,
     text_fault,
 )
+from custom_components.client_etiquette.core.messages.texts import build_text
 from custom_components.client_etiquette.core.models import Language, Reason, TextFault, Tier
 from custom_components.client_etiquette.core.phone import readable_number
 from custom_components.client_etiquette.core.ui_text import (
@@ -135,7 +136,7 @@ def test_calls_phrase(count: int, language: str, expected: str) -> None:
 
 
 def test_plural_falls_back_to_other_then_many() -> None:
-    """A missing category uses "other", then "many"."""
+    """Check that a missing category uses "other", then "many"."""
     assert plural(2, "ru", {"one": "{n} x", "other": "{n} y"}) == "2 y"
     assert plural(2, "en", {"one": "{n} x", "many": "{n} z"}) == "2 z"
 
@@ -159,7 +160,7 @@ def test_plural_falls_back_to_other_then_many() -> None:
     ],
 )
 def test_reminder_text(count: int, language: str, expected: str) -> None:
-    """The reminder says how many calls in a proper plural."""
+    """Check that the reminder says how many calls in a proper plural."""
     assert reminder_text(count, language) == expected
 
 
@@ -199,13 +200,13 @@ GOOD = [
 
 @pytest.mark.parametrize(("text", "fault"), FAULTS)
 def test_text_faults(text: str, fault: TextFault) -> None:
-    """An empty slot, doubled spaces and dangling punctuation are found."""
+    """Check that an empty slot, doubled spaces and dangling punctuation are found."""
     assert text_fault(text) is fault
 
 
 @pytest.mark.parametrize("text", GOOD)
 def test_good_texts_pass(text: str) -> None:
-    """Ordinary punctuation, emoticons, decimals, times and e-mail addresses are fine."""
+    """Check that ordinary punctuation, emoticons, decimals, times and e-mail addresses are fine."""
     assert text_fault(text) is None
 
 
@@ -219,7 +220,7 @@ WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzАБВгдежźółęąść"
     end=st.sampled_from([".", "!", "?"]),
 )
 def test_greeting_slot_property(words: list[str], name: str, end: str) -> None:
-    """ "Hi {name}, <words>." reads well exactly when the name is not empty."""
+    """Check that "Hi {name}, <words>." reads well exactly when the name is not empty."""
     text = f"Hi {name}, {' '.join(words)}{end}"
     assert (text_fault(text) is None) == bool(name)
 
@@ -227,7 +228,7 @@ def test_greeting_slot_property(words: list[str], name: str, end: str) -> None:
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(words=st.lists(WORD, min_size=2, max_size=8), data=st.data())
 def test_doubled_space_property(words: list[str], data: st.DataObject) -> None:
-    """Words with single spaces pass; one extra blank anywhere between them is found."""
+    """Check that words with single spaces pass; one extra blank anywhere between them is found."""
     assert text_fault(" ".join(words) + ".") is None
     gap = data.draw(st.integers(min_value=1, max_value=len(words) - 1))
     text = " ".join(words[:gap]) + "  " + " ".join(words[gap:]) + "."
@@ -276,7 +277,7 @@ def test_built_in_texts_pass_the_check(
 
 
 def fmt(template: str) -> Callable[[Mapping[str, str]], str]:
-    """A stand-in for the template engine: str.format with the variables."""
+    """Return a stand-in for the template engine: str.format with the variables."""
     return template.format_map
 
 
@@ -374,7 +375,7 @@ def test_check_template_uses_the_options() -> None:
 
 
 def test_check_template_passes_render_errors_on() -> None:
-    """A template that fails is for the caller to report."""
+    """Check that a template that fails is for the caller to report."""
 
     def broken(variables: Mapping[str, str]) -> str:
         raise ValueError(variables["reason"])
@@ -491,7 +492,7 @@ def test_text_states_in_words(status: str, en: str, ru: str, pl: str) -> None:
 
 
 def test_description_of_an_unknown_hidden_or_odd_caller() -> None:
-    """Hidden numbers are said so; what is not a number is shown as it is, escaped."""
+    """Check that hidden numbers are said so; what is not a number is shown as it is, escaped."""
     hidden = describe_callback(
         Item(number="anonymous", reasons=["no_answer"], promised_at=None, calls=1),
         "pl",
