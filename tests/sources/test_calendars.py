@@ -12,14 +12,17 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.calendar import CalendarEvent
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from .. import DRIVING, READY, REASON, FakeCalendar, add_calendars, make_entry, setup_entry
+from ..telephony import incoming, todo_items
 
+CALLER = "+48601234567"
+EVENT = "event.my_phone_client_call"
 WORK = "calendar.acme_work"
 PERSONAL = "calendar.personal"
 OPTIONS: dict[str, Any] = {
@@ -174,3 +177,36 @@ async def test_all_day_events_and_keywords(
     assert hass.states.get(REASON).state == "meeting_soon"
     # The personal meeting has no keyword and the all-day event never counts: free at 15:00.
     assert ready_again(hass) == local("15:00")
+
+
+async def test_promise_todo_due_and_reminder_skip_a_short_gap(
+    hass: HomeAssistant,
+    calendars: tuple[FakeCalendar, ...],
+    freezer: FrozenDateTimeFactory,
+    reminders: list[ServiceCall],
+) -> None:
+    """Meetings 14:00-14:50 and 15:00-16:30: the 10-minute gap is no time for a callback."""
+    work = calendars[0]
+    work.events[0] = meeting("14:00", "14:50", "Acme kick-off")
+    await loaded(
+        hass,
+        meeting_soon_minutes=0,
+        texting_backend="none",
+        reminder_notify="notify.mobile_app_jan",
+    )
+    await advance(hass, freezer, "14:10")
+    response = await incoming(hass, CALLER)
+    assert response["action"] == "voicemail"
+    assert dt_util.parse_datetime(response["callback_at"]) == local("16:30")
+    items = await todo_items(hass)
+    assert [dt_util.parse_datetime(item["due"]) for item in items] == [local("16:30")]
+    # Ready in the gap (nothing about to start counts with 0 minutes), but no reminder yet.
+    await advance(hass, freezer, "14:50")
+    assert hass.states.get(READY).state == "on"
+    assert reminders == []
+    await advance(hass, freezer, "15:00")
+    assert hass.states.get(READY).state == "off"
+    await advance(hass, freezer, "16:30")
+    assert hass.states.get(READY).state == "on"
+    assert len(reminders) == 1
+    assert hass.states.get(EVENT).attributes["event_type"] == "callback_due"
