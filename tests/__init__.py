@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -186,7 +187,8 @@ class FakeCalendar(CalendarEntity):
 
     ``event`` is the current or next event, ``async_get_events`` answers the
     ``calendar.get_events`` action; ``failing`` makes it raise like a calendar whose
-    server is down. ``asked`` counts how often it was asked for events.
+    server is down, ``gate`` (when set) holds its answer back until it is set, like a slow
+    server. ``asked`` counts how often it was asked for events.
     """
 
     _attr_has_entity_name = True
@@ -196,6 +198,7 @@ class FakeCalendar(CalendarEntity):
         self._attr_unique_id = f"fake_{name.lower()}"
         self.events = events
         self.failing = False
+        self.gate: asyncio.Event | None = None
         self.asked = 0
 
     @property
@@ -208,6 +211,8 @@ class FakeCalendar(CalendarEntity):
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
         self.asked += 1
+        if self.gate is not None:
+            await self.gate.wait()
         if self.failing:
             raise HomeAssistantError("calendar server unreachable")
         return [

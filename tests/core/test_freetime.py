@@ -188,6 +188,22 @@ def test_settle_with_opening_hours_skips_a_meeting_at_the_opening() -> None:
     assert settle(morning, at("17:30"), lambda moment: None) is None
 
 
+def test_settle_gives_up_when_hours_always_open_into_a_meeting() -> None:
+    hourly = agenda(
+        *(
+            CalendarEvent(
+                at("00:00") + timedelta(hours=n), at("00:30") + timedelta(hours=n), "Hourly"
+            )
+            for n in range(100)
+        )
+    )
+
+    def on_the_hour(moment: datetime) -> datetime:
+        return moment.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+
+    assert settle(hourly, at("00:10"), on_the_hour) is None
+
+
 # --- Properties ------------------------------------------------------------------------
 
 BASE = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)

@@ -7,6 +7,7 @@ The clock is frozen on Tuesday 2026-03-10 in Warsaw and moved with ``freezer``.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -210,3 +211,39 @@ async def test_promise_todo_due_and_reminder_skip_a_short_gap(
     assert hass.states.get(READY).state == "on"
     assert len(reminders) == 1
     assert hass.states.get(EVENT).attributes["event_type"] == "callback_due"
+
+
+def rename(calendar: FakeCalendar, summary: str) -> None:
+    """Rename the calendar's first event: its entity's state changes."""
+    first = calendar.events[0]
+    calendar.events[0] = CalendarEvent(start=first.start, end=first.end, summary=summary)
+    calendar.async_write_ha_state()
+
+
+async def test_a_slow_calendar_is_read_once_at_a_time_and_cancelled_on_unload(
+    hass: HomeAssistant, calendars: tuple[FakeCalendar, ...], freezer: FrozenDateTimeFactory
+) -> None:
+    work, personal = calendars
+    work.gate = asyncio.Event()
+    entry = await loaded(hass)
+    assert (work.asked, personal.asked) == (1, 0)
+    # Changes while a read is under way are read after it, once.
+    rename(work, "Acme kick-off (moved)")
+    rename(personal, "Design review (moved)")
+    await hass.async_block_till_done()
+    assert (work.asked, personal.asked) == (1, 0)
+    work.gate.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (work.asked, personal.asked) == (2, 2)
+    await advance(hass, freezer, "13:50")
+    assert hass.states.get(REASON).state == "meeting_soon"
+    assert (work.asked, personal.asked) == (3, 3)  # the 13:15 refresh
+    # A read still waiting when the entry unloads is cancelled; nothing comes of it.
+    work.gate = asyncio.Event()
+    rename(work, "Acme kick-off (moved again)")
+    await hass.async_block_till_done()
+    assert work.asked == 4
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    work.gate.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (work.asked, personal.asked) == (4, 3)

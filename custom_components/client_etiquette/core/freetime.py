@@ -181,7 +181,7 @@ def settle(
 
     ``opening`` gives the next opening of some hours (business or contact hours)
     at or after a moment, None when they never open. Free time and opening hours
-    are tried in turn until both agree.
+    are tried in turn until both agree; None when they never do (after 64 tries).
     """
     free = next_free(agenda, moment)
     if opening is None:
@@ -193,7 +193,7 @@ def settle(
         free = next_free(agenda, found)
         if _utc(free) == _utc(found):
             return found
-    return free
+    return None
 
 
 def _utc(moment: datetime) -> datetime:
