@@ -367,17 +367,11 @@ def test_promised_callback_skips_meetings_after_the_contact_hours_open() -> None
     tomorrow = DAY + timedelta(days=1)
     morning = agenda(CalendarEvent(at("09:00", tomorrow), at("09:40", tomorrow), "Standup"))
     client = Client("anna", "Anna", ("+48601234567",), contact_hours=OFFICE)
-    readiness = Readiness(
-        ready=False, reasons=(Reason.IN_MEETING,), ready_again_at=at("17:30"), agenda=morning
-    )
-    assert callback_time(readiness, client, at("16:00")) == at("09:40", tomorrow)
+    readiness = Readiness(ready=False, reasons=(Reason.IN_MEETING,), ready_again_at=at("17:30"))
+    assert callback_time(readiness, client, at("16:00"), morning) == at("09:40", tomorrow)
+    assert callback_time(readiness, client, at("16:00")) == at("09:00", tomorrow)
     # Without contact hours the ready-again time (already free) is the promise.
-    assert callback_time(readiness, None, at("16:00")) == at("17:30")
-
-
-def test_readiness_equality_ignores_the_agenda() -> None:
-    one = Readiness(ready=True, agenda=agenda(*BACK_TO_BACK))
-    assert one == Readiness(ready=True)
+    assert callback_time(readiness, None, at("16:00"), morning) == at("17:30")
 
 
 @given(events_strategy, minutes, st.integers(min_value=0, max_value=300))

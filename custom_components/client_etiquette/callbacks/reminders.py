@@ -176,7 +176,7 @@ class CallbackReminders:
 
     def _run(self, uids: Iterable[str]) -> None:
         """Check these items, mark and fire what is due, re-arm the timer."""
-        check = _Check(dt_util.utcnow(), self._monitor.readiness.agenda)
+        check = _Check(dt_util.utcnow(), self._monitor.agenda)
         ready = self._monitor.readiness.ready
         for uid in uids:
             item = self._queue.get(uid)

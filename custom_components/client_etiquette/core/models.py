@@ -107,8 +107,6 @@ class Readiness:
     # The next moment the verdict may change with no state change (a known edge).
     next_change: datetime | None = None
     sources: dict[Reason, tuple[str, ...]] = field(default_factory=dict)
-    # The calendars' look-ahead the verdict was made with: promised times skip its events.
-    agenda: Agenda | None = field(default=None, compare=False, repr=False)
 
     @property
     def primary(self) -> Reason | None:

@@ -46,7 +46,6 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
                 if work_hours is None and agenda is None
                 else _next_change(snapshot, evidence, busy, now)
             ),
-            agenda=agenda,
         )
     sources = _sources_by_reason(evidence)
     if after_hours:
@@ -62,7 +61,6 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         passenger=passenger,
         next_change=_next_change(snapshot, evidence, busy, now),
         sources={reason: sources[reason] for reason in reasons},
-        agenda=agenda,
     )
 
 
@@ -155,6 +153,6 @@ def _next_change(
         edge = hours.next_edge(snapshot.work_hours, now, snapshot.workday_today)
         if edge is not None:
             edges.append(edge)
-    if (soon := freetime.next_edge(snapshot.agenda, now)) is not None:
-        edges.append(soon)
+    if snapshot.agenda is not None and (edge := freetime.next_edge(snapshot.agenda, now)):
+        edges.append(edge)
     return min(edges, key=_instant, default=None)

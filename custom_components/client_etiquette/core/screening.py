@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from . import freetime, hours
+from .freetime import Agenda
 from .models import (
     Action,
     Breakthrough,
@@ -134,6 +135,7 @@ def decide(
     history: History,
     now: datetime,
     mobile: bool,
+    agenda: Agenda | None = None,
 ) -> Decision:
     """Decide what to do with ``call``.
 
@@ -161,7 +163,7 @@ def decide(
         tier=tier,
         send_text=no_text is None,
         no_text_reason=no_text,
-        callback_at=callback_time(readiness, client, now),
+        callback_at=callback_time(readiness, client, now, agenda),
     )
 
 
@@ -231,12 +233,14 @@ def text_refusal(
     return None
 
 
-def callback_time(readiness: Readiness, client: Client | None, now: datetime) -> datetime | None:
+def callback_time(
+    readiness: Readiness, client: Client | None, now: datetime, agenda: Agenda | None = None
+) -> datetime | None:
     """When the freelancer can promise to call back, or None when unknown.
 
     The moment readiness returns, moved to the client's next contact-hours opening
-    (rules E7, E8) and past the counted calendar events ahead to a free gap long
-    enough for the call (``readiness.agenda``). When readiness has no known end but
+    (rules E7, E8) and past the counted calendar events ahead (``agenda``) to a free
+    gap long enough for the call. When readiness has no known end but
     the client's hours are closed now, the promise is their next opening. A
     ready-again time that is not after ``now`` (a readiness a moment stale) counts as
     unknown: promising a time that has already passed would make the callback
@@ -251,6 +255,6 @@ def callback_time(readiness: Readiness, client: Client | None, now: datetime) ->
     if ready_at is None and hours.is_open(contact, now):
         return None
     opening = freetime.settle(
-        readiness.agenda, ready_at or now, lambda moment: hours.next_open(contact, moment)
+        agenda, ready_at or now, lambda moment: hours.next_open(contact, moment)
     )
     return opening if opening is not None else ready_at

@@ -70,6 +70,11 @@ class ReadinessMonitor:
         self._lookahead.async_stop()
         self._cancel_timer()
 
+    @property
+    def agenda(self) -> Agenda | None:
+        """The calendars' look-ahead: promised times and reminders skip its meetings."""
+        return self._tracker.agenda
+
     @callback
     def _on_agenda(self, agenda: Agenda | None, silent: frozenset[str]) -> None:
         """Decide again with the calendars' new look-ahead."""
@@ -133,8 +138,6 @@ class ReadinessMonitor:
         readiness = evaluate(snapshot, now)
         self._schedule(readiness.next_change)
         if readiness == self.readiness and not force:
-            # The same verdict, made with the newest look-ahead (which promises use).
-            self.readiness = readiness
             return
         self.readiness = readiness
         for listener in list(self._listeners):

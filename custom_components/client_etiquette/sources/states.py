@@ -302,6 +302,11 @@ class SnapshotTracker:
         if entity_id == self._config.workday:
             self._workday_today = self._workday()
 
+    @property
+    def agenda(self) -> Agenda | None:
+        """The calendars' look-ahead last set."""
+        return self._agenda
+
     @callback
     def async_set_agenda(self, agenda: Agenda | None, silent: frozenset[str]) -> None:
         """Take a new look-ahead and the calendars that did not answer it."""
