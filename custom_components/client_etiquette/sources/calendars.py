@@ -3,8 +3,9 @@
 Each calendar is asked through its own event API (the calendar entity's
 ``async_get_events``, what the ``calendar.get_events`` action calls): when the
 look-ahead starts, when that calendar entity changes, and every 15 minutes otherwise.
-A source change never reads a calendar. A calendar that fails to answer keeps its last
-known events and is reported as unavailable; it never makes anyone busy by itself.
+A source change never reads a calendar. A calendar that fails to answer (or takes more
+than 30 s) keeps its last known events and is reported as unavailable; it never makes
+anyone busy by itself.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # The look-ahead is read again at least this often when no calendar changes.
 REFRESH_INTERVAL: Final = timedelta(minutes=15)
+# A calendar that takes longer than this to answer counts as not answering.
+ANSWER_TIMEOUT: Final = 30
 
 type AgendaListener = Callable[[Agenda | None, frozenset[str]], None]
 
@@ -123,7 +126,8 @@ class CalendarLookahead:
             return
         start = dt_util.now()
         try:
-            events = await entity.async_get_events(self._hass, start, start + LOOKAHEAD)
+            async with asyncio.timeout(ANSWER_TIMEOUT):
+                events = await entity.async_get_events(self._hass, start, start + LOOKAHEAD)
         except Exception as err:  # any failure of a calendar is its own: keep the others
             if entity_id not in self._silent:
                 _LOGGER.warning(
