@@ -387,3 +387,23 @@ def test_ready_again_is_never_inside_a_counted_event(
     again = evaluate(snapshot, now).ready_again_at
     assert again is not None
     assert not any(item.start <= again < item.end for item in _counted(found))
+
+
+@given(events_strategy, st.lists(minutes, min_size=1, max_size=8), st.booleans())
+def test_a_kept_agenda_decides_like_a_fresh_one(
+    raw: list[tuple[int, int, bool, bool]], offsets: list[int], meeting: bool
+) -> None:
+    """The agenda keeps what evaluate derived between two edges: never a stale answer."""
+    found = _events(raw)
+    kept = build_agenda(found, (), soon=M10, min_gap=M15)
+    for offset in offsets:
+        now = BASE + timedelta(minutes=offset)
+        evidence = (
+            (Evidence(Reason.ON_CALL, "sensor.phone", now + timedelta(minutes=20)),)
+            if meeting
+            else ()
+        )
+        fresh = build_agenda(found, (), soon=M10, min_gap=M15)
+        assert evaluate(Snapshot(evidence=evidence, agenda=kept), now) == evaluate(
+            Snapshot(evidence=evidence, agenda=fresh), now
+        )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 DEFAULT_MEETING_SOON_MINUTES: Final = 10
 DEFAULT_MIN_FREE_MINUTES: Final = 15
@@ -47,7 +47,8 @@ class Agenda:
     ``edges`` are the moments the verdict may change with no state change: every
     start and end, and ``soon`` before every start. ``soon`` is how long before a
     start the meeting counts as about to start (zero: never); ``min_gap`` the
-    shortest free time worth promising.
+    shortest free time worth promising. ``memo`` caches what the readiness decision
+    derived from it, so that a source change between two edges reads it at no cost.
     """
 
     events: tuple[CalendarEvent, ...]
@@ -57,6 +58,7 @@ class Agenda:
     edges: tuple[datetime, ...]
     soon: timedelta
     min_gap: timedelta
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def counts(event: CalendarEvent, keywords: Sequence[str]) -> bool:
@@ -162,6 +164,16 @@ def in_progress(agenda: Agenda | None, now: datetime) -> tuple[CalendarEvent, ..
         return ()
     started = bisect_right(agenda.starts, moment)
     return tuple(event for event in agenda.events[:started] if _utc(event.end) > moment)
+
+
+def window(agenda: Agenda, now: datetime) -> tuple[datetime | None, datetime | None]:
+    """Return the edges around ``now``: the last at or before it and the next after it."""
+    edges = agenda.edges
+    index = bisect_right(edges, _utc(now))
+    return (
+        edges[index - 1] if index else None,
+        edges[index] if index < len(edges) else None,
+    )
 
 
 def next_edge(agenda: Agenda | None, now: datetime) -> datetime | None:
