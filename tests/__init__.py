@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from typing import Any
 
+from homeassistant.components.calendar import CalendarEntity, CalendarEvent
 from homeassistant.config_entries import ConfigSubentryDataWithId
 from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    MockPlatform,
+    mock_integration,
+    mock_platform,
+)
 
 from custom_components.client_etiquette.const import DOMAIN
 
@@ -175,3 +189,60 @@ on_snapshot_release = pytest.mark.skipif(
     HA_VERSION != SNAPSHOT_RELEASE,
     reason=f"snapshots are of Home Assistant {SNAPSHOT_RELEASE}",
 )
+
+
+class FakeCalendar(CalendarEntity):
+    """A real calendar entity over a list of events, as Home Assistant's calendar tests build one.
+
+    ``event`` is the current or next event, ``async_get_events`` answers the
+    ``calendar.get_events`` action; ``failing`` makes it raise like a calendar whose
+    server is down, ``gate`` (when set) holds its answer back until it is set, like a slow
+    server. ``asked`` counts how often it was asked for events.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(self, name: str, events: list[CalendarEvent]) -> None:
+        self._attr_name = name
+        self._attr_unique_id = f"fake_{name.lower()}"
+        self.events = events
+        self.failing = False
+        self.gate: asyncio.Event | None = None
+        self.asked = 0
+
+    @property
+    def event(self) -> CalendarEvent | None:
+        now = dt_util.now()
+        ahead = [item for item in self.events if item.end_datetime_local > now]
+        return min(ahead, key=lambda item: item.start_datetime_local, default=None)
+
+    async def async_get_events(
+        self, hass: HomeAssistant, start_date: datetime, end_date: datetime
+    ) -> list[CalendarEvent]:
+        self.asked += 1
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.failing:
+            raise HomeAssistantError("calendar server unreachable")
+        return [
+            item
+            for item in self.events
+            if item.end_datetime_local > start_date and item.start_datetime_local < end_date
+        ]
+
+
+async def add_calendars(hass: HomeAssistant, *calendars: FakeCalendar) -> None:
+    """Set up Home Assistant's calendar component with these entities (platform "test")."""
+
+    async def setup_platform(
+        hass: HomeAssistant,
+        config: ConfigType,
+        add_entities: AddEntitiesCallback,
+        discovery_info: DiscoveryInfoType | None = None,
+    ) -> None:
+        add_entities(calendars)
+
+    mock_integration(hass, MockModule("test"))
+    mock_platform(hass, "test.calendar", MockPlatform(async_setup_platform=setup_platform))
+    assert await async_setup_component(hass, "calendar", {"calendar": [{"platform": "test"}]})
+    await hass.async_block_till_done()

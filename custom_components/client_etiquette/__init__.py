@@ -33,6 +33,7 @@ from .sources.states import SourceConfig
 from .telephony.cloudhook import async_remove_cloudhook, async_setup_cloudhook
 from .telephony.gateways import async_register_gateway_webhooks
 from .telephony.missed import MissedCalls
+from .telephony.policy import with_meeting_soon
 from .telephony.screener import CallScreener
 from .telephony.webhooks import async_register_webhooks
 from .texting.sending import TextSending, backend_from_options
@@ -52,6 +53,18 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions once for all entries."""
     async_setup_services(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEntry) -> bool:
+    """Bring an older entry's options up to date; nothing stored is dropped."""
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        # 1.2: the meeting_soon reason counts where in_meeting does (new and regular).
+        hass.config_entries.async_update_entry(
+            entry, options=with_meeting_soon(entry.options), minor_version=2
+        )
     return True
 
 

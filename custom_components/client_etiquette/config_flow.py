@@ -24,7 +24,7 @@ class ClientEtiquetteConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add Client Etiquette from the UI."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Name the assistant and pick its sources."""

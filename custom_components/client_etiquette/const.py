@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from .core import freetime
 from .core.models import (
     DEFAULT_REPEAT_WINDOW,
     DEFAULT_TEXT_COOLDOWN,
@@ -35,6 +36,10 @@ CONF_SIGNAL_ENTITIES: Final = "signal_entities"
 CONF_WEAK_SIGNAL_DBM: Final = "weak_signal_dbm"
 CONF_CALENDAR_ENTITIES: Final = "calendar_entities"
 CONF_MEETING_KEYWORDS: Final = "meeting_keywords"
+# Minutes before a counted event that count as "about to start" (0: off), and the
+# shortest free gap between events worth promising a callback in.
+CONF_MEETING_SOON_MINUTES: Final = "meeting_soon_minutes"
+CONF_MIN_FREE_MINUTES: Final = "min_free_minutes"
 CONF_TRACKER_ENTITY: Final = "tracker_entity"
 CONF_DEAD_ZONES: Final = "dead_zones"
 CONF_NOISY_ZONES: Final = "noisy_zones"
@@ -72,6 +77,8 @@ DEFAULT_DRIVING_HOLD_MINUTES: Final = DEFAULT_DRIVING_HOLD // timedelta(minutes=
 DEFAULT_WEAK_SIGNAL_MARGIN: Final = DEFAULT_SIGNAL_MARGIN
 DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS: Final = DEFAULT_SIGNAL_RECOVERY // timedelta(seconds=1)
 DEFAULT_ZONE_EXIT_SECONDS: Final = DEFAULT_ZONE_EXIT // timedelta(seconds=1)
+DEFAULT_MEETING_SOON_MINUTES: Final = freetime.DEFAULT_MEETING_SOON_MINUTES
+DEFAULT_MIN_FREE_MINUTES: Final = freetime.DEFAULT_MIN_FREE_MINUTES
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_WORK_DAYS: Final = ("mon", "tue", "wed", "thu", "fri")
 

@@ -99,6 +99,8 @@ async def test_user_flow_creates_entry_with_flat_options(
         "weak_signal_recovery": 60,
         "calendar_entities": [CALENDAR],
         "meeting_keywords": ["meeting"],
+        "meeting_soon_minutes": 10,
+        "min_free_minutes": 15,
         "tracker_entity": TRACKER,
         "dead_zones": [METRO],
         "noisy_zones": [BAR],

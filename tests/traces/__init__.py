@@ -17,12 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.calendar import CalendarEvent
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 import yaml
 
-from .. import READY, REASON, make_entry, setup_entry
+from .. import READY, REASON, FakeCalendar, add_calendars, make_entry, setup_entry
 from ..telephony import incoming, settle
 
 TRACES = Path(__file__).parent
@@ -45,6 +46,7 @@ class Trace:
     steps: list[dict[str, Any]]
     expect: list[dict[str, Any]]
     texts: list[dict[str, Any]] = field(default_factory=list)
+    calendars: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def at(self, clock: str) -> datetime:
         """Return a wall-clock time of the trace's day as an aware datetime."""
@@ -58,6 +60,26 @@ class Trace:
             for item in items
         ]
         return sorted(moments, key=lambda moment: (moment[0], ORDER[moment[1]]))
+
+    def calendar_event(self, item: dict[str, Any]) -> CalendarEvent:
+        """Return one event of a calendar as Home Assistant's calendar returns it."""
+        if item.get("all_day"):
+            return CalendarEvent(
+                start=self.day, end=self.day + timedelta(days=1), summary=item["summary"]
+            )
+        return CalendarEvent(
+            start=self.at(item["start"]), end=self.at(item["end"]), summary=item["summary"]
+        )
+
+    def calendar_entities(self) -> list[FakeCalendar]:
+        """Return the trace's calendars as calendar entities (``calendar.work`` is "Work")."""
+        return [
+            FakeCalendar(
+                entity_id.removeprefix("calendar.").replace("_", " ").title(),
+                [self.calendar_event(item) for item in events],
+            )
+            for entity_id, events in self.calendars.items()
+        ]
 
 
 def load(path: Path) -> Trace:
@@ -73,6 +95,7 @@ def load(path: Path) -> Trace:
         steps=data.get("steps") or [],
         expect=data.get("expect") or [],
         texts=data.get("texts") or [],
+        calendars=data.get("calendars") or {},
     )
 
 
@@ -91,15 +114,17 @@ async def replay(
     for entity_id, state in trace.entities.items():
         hass.states.async_set(entity_id, state["state"], state.get("attributes") or {})
     assert await async_setup_component(hass, "homeassistant", {})
+    if trace.calendars:
+        await add_calendars(hass, *trace.calendar_entities())
     await setup_entry(hass, make_entry({**TEXTING, **trace.options}))
     problems: list[str] = []
     for moment, kind, item in timeline:
         freezer.move_to(moment)
         async_fire_time_changed(hass, moment)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
         if kind == "step":
             hass.states.async_set(item["entity"], item["state"], item.get("attributes") or {})
-            await hass.async_block_till_done()
+            await hass.async_block_till_done(wait_background_tasks=True)
         elif kind == "expect":
             problems += _check_verdict(hass, trace, item)
         else:

@@ -24,6 +24,7 @@ async def test_trace(
 
 
 def test_there_are_traces() -> None:
-    """The traces of issue #16 are here: a drive, a passenger, the metro, a weak signal."""
+    """Check that the traces of issue #16 are here: drives, the metro, a signal, meetings."""
     names = {path.stem for path in trace_files()}
-    assert {"city_drive", "passenger", "metro_dead_zone", "weak_signal_walk"} <= names
+    expected = {"city_drive", "passenger", "metro_dead_zone", "weak_signal_walk", "back_to_back"}
+    assert expected <= names

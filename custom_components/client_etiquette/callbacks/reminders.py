@@ -1,9 +1,10 @@
 """Reminders: call back when the moment is good again, and notice promises that pass.
 
-When readiness returns and the client's agreed contact hours are open, ``callback_due``
-fires (once per waiting item) and, when configured, the freelancer's phone gets a
-notification with a ``tel:`` action (rule E12: ask whether they can talk now). A promised
-time that passes with the item still waiting fires ``callback_overdue``.
+When readiness returns, the calendars leave a free gap long enough for the call, and the
+client's agreed contact hours are open, ``callback_due`` fires (once per waiting item)
+and, when configured, the freelancer's phone gets a notification with a ``tel:`` action
+(rule E12: ask whether they can talk now). A promised time that passes with the item
+still waiting fires ``callback_overdue``.
 
 The reminders keep, per item, the next moment to look at it again (a promise's
 deadline, the opening of the client's contact hours) in a heap, and one timer for the
@@ -33,7 +34,8 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
-from ..core import hours
+from ..core import freetime, hours
+from ..core.freetime import Agenda
 from ..core.messages.todo import CALL_BACK, ui_language
 from ..core.models import Readiness
 from ..core.ui_text import call_about, display_name, reminder_text
@@ -75,6 +77,7 @@ class _Check:
     """What one check decided: fields to mark on the queue, events to fire after."""
 
     now: datetime
+    agenda: Agenda | None = None
     marks: dict[str, dict[str, bool]] = field(default_factory=dict)
     overdue: list[CallbackItem] = field(default_factory=list)
     due: list[CallbackItem] = field(default_factory=list)
@@ -173,7 +176,7 @@ class CallbackReminders:
 
     def _run(self, uids: Iterable[str]) -> None:
         """Check these items, mark and fire what is due, re-arm the timer."""
-        check = _Check(dt_util.utcnow())
+        check = _Check(dt_util.utcnow(), self._monitor.agenda)
         ready = self._monitor.readiness.ready
         for uid in uids:
             item = self._queue.get(uid)
@@ -207,7 +210,7 @@ class CallbackReminders:
                 wake = deadline
         due_fired = item.due_fired
         if not due_fired and ready:
-            opening = self._contact_opening(item, now)
+            opening = self._contact_opening(item, now, check.agenda)
             if opening is not None and opening <= now:
                 check.marks.setdefault(uid, {})["due_fired"] = due_fired = True
                 check.due.append(item)
@@ -239,11 +242,15 @@ class CallbackReminders:
             self._timer_at = first
             self._timer = async_track_point_in_utc_time(self._hass, self._on_timer, first)
 
-    def _contact_opening(self, item: CallbackItem, now: datetime) -> datetime | None:
+    def _contact_opening(
+        self, item: CallbackItem, now: datetime, agenda: Agenda | None
+    ) -> datetime | None:
+        """Return the first free moment in the client's contact hours (a short gap is not)."""
         client = self._directory.by_id(item.client_id) if item.client_id else None
-        if client is None or client.contact_hours is None:
-            return now
-        return hours.next_open(client.contact_hours, now)
+        contact = client.contact_hours if client is not None else None
+        if contact is None:
+            return freetime.next_free(agenda, now)
+        return freetime.settle(agenda, now, lambda moment: hours.next_open(contact, moment))
 
     def _due(self, item: CallbackItem) -> None:
         self._events.fire(EVENT_CALLBACK_DUE, _event_data(item))

@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .freetime import Agenda
+
 # --- Readiness ---------------------------------------------------------------------
 
 
@@ -27,6 +29,7 @@ class Reason(StrEnum):
     ON_CALL = "on_call"
     DEAD_ZONE = "dead_zone"
     IN_MEETING = "in_meeting"
+    MEETING_SOON = "meeting_soon"
     DO_NOT_DISTURB = "do_not_disturb"
     NOISY_PLACE = "noisy_place"
     WEAK_SIGNAL = "weak_signal"
@@ -90,6 +93,8 @@ class Snapshot:
     mode: Mode = Mode.AUTO
     busy_until: datetime | None = None
     busy_reason: Reason = Reason.MANUAL
+    # The counted calendar events ahead (core.freetime); None when none is known.
+    agenda: Agenda | None = None
 
 
 @dataclass(frozen=True, slots=True)

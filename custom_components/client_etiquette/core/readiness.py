@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from . import hours
+from . import freetime, hours
 from .models import REASON_PRIORITY, Evidence, Mode, Readiness, Reason, Snapshot
 
 # Rank of each reason in the documented priority; reasons outside it are never listed.
@@ -29,20 +29,27 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         )
     busy = snapshot.mode is Mode.BUSY and _busy_active(snapshot, now)
     evidence, passenger = _effective_evidence(snapshot, now)
+    agenda = snapshot.agenda
+    agenda_edge: datetime | None = None
+    if agenda is not None:
+        found, agenda_edge = _agenda_evidence(agenda, now)
+        if found:
+            evidence = (*evidence, *found)
     work_hours = snapshot.work_hours
     after_hours = work_hours is not None and not hours.is_open(
         work_hours, now, snapshot.workday_today
     )
     if not evidence and not after_hours and not busy:
+        next_change = (
+            None if work_hours is None else hours.next_edge(work_hours, now, snapshot.workday_today)
+        )
+        if agenda_edge is not None:
+            next_change = _earlier(next_change, agenda_edge)
         return Readiness(
             ready=True,
             unavailable_sources=snapshot.unavailable_sources,
             passenger=passenger,
-            next_change=(
-                None
-                if work_hours is None
-                else hours.next_edge(work_hours, now, snapshot.workday_today)
-            ),
+            next_change=next_change,
         )
     sources = _sources_by_reason(evidence)
     if after_hours:
@@ -56,9 +63,39 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         ready_again_at=_ready_again(snapshot, evidence, busy, now) if reasons else None,
         unavailable_sources=snapshot.unavailable_sources,
         passenger=passenger,
-        next_change=_next_change(snapshot, evidence, busy, now),
+        next_change=_next_change(snapshot, evidence, busy, now, agenda_edge),
         sources={reason: sources[reason] for reason in reasons},
     )
+
+
+def _agenda_evidence(
+    agenda: freetime.Agenda, now: datetime
+) -> tuple[tuple[Evidence, ...], datetime | None]:
+    """Return the meetings in progress and the one about to start, and their next edge.
+
+    Meetings count in any calendar; one about to start (rule E5) lasts until it ends.
+    Nothing changes between two edges of the agenda, so the answer is kept until the next.
+    """
+    cached = agenda.memo.get("evidence")
+    if cached is not None:
+        since, until, found = cached
+        if (since is None or since <= now) and (until is None or now < until):
+            return found, until
+    since, until = freetime.window(agenda, now)
+    found = tuple(
+        Evidence(Reason.IN_MEETING, event.calendar, event.end)
+        for event in freetime.in_progress(agenda, now)
+    )
+    soon = freetime.about_to_start(agenda, now)
+    if soon is not None:
+        found = (*found, Evidence(Reason.MEETING_SOON, soon.calendar, soon.end))
+    agenda.memo["evidence"] = (since, until, found)
+    return found, until
+
+
+def _earlier(first: datetime | None, second: datetime) -> datetime:
+    """Return the earlier of two moments; None stands for no moment."""
+    return second if first is None else min(first, second, key=_instant)
 
 
 def _busy_active(snapshot: Snapshot, now: datetime) -> bool:
@@ -113,7 +150,8 @@ def _ready_again(
     """When every active reason is expected to be over, or None when that is unknown.
 
     Reasons with known ends (calendar events, a schedule's next change, a snooze)
-    are waited out first; then business hours push the time to the next opening.
+    are waited out first; then the calendars' look-ahead moves the time past
+    back-to-back meetings to a free gap, and business hours to the next opening.
     """
     ends: list[datetime | None] = [item.until for item in evidence]
     if busy:
@@ -121,13 +159,34 @@ def _ready_again(
     if None in ends:
         return None
     moment = max([now, *(end for end in ends if end is not None)], key=_instant)
-    if snapshot.work_hours is None:
-        return moment
-    return hours.next_open(snapshot.work_hours, moment, snapshot.workday_today, now=now)
+    work_hours, agenda = snapshot.work_hours, snapshot.agenda
+    if work_hours is None:
+        return moment if agenda is None else _next_free(agenda, moment)
+    if agenda is None:
+        return hours.next_open(work_hours, moment, snapshot.workday_today, now=now)
+    return freetime.settle(
+        agenda,
+        moment,
+        lambda moment: hours.next_open(work_hours, moment, snapshot.workday_today, now=now),
+    )
+
+
+def _next_free(agenda: freetime.Agenda, moment: datetime) -> datetime:
+    """Return the first free gap after ``moment``; kept for the same moment."""
+    cached = agenda.memo.get("free")
+    if cached is not None and cached[0] == moment:
+        return cached[1]  # type: ignore[no-any-return]
+    found = freetime.next_free(agenda, moment)
+    agenda.memo["free"] = (moment, found)
+    return found
 
 
 def _next_change(
-    snapshot: Snapshot, evidence: Sequence[Evidence], busy: bool, now: datetime
+    snapshot: Snapshot,
+    evidence: Sequence[Evidence],
+    busy: bool,
+    now: datetime,
+    agenda_edge: datetime | None = None,
 ) -> datetime | None:
     """Return the earliest known future edge, so a timer can re-evaluate exactly then."""
     edges = [until for item in evidence if (until := item.until) is not None and _later(until, now)]
@@ -137,4 +196,6 @@ def _next_change(
         edge = hours.next_edge(snapshot.work_hours, now, snapshot.workday_today)
         if edge is not None:
             edges.append(edge)
+    if agenda_edge is not None:
+        edges.append(agenda_edge)
     return min(edges, key=_instant, default=None)

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from . import hours
+from . import freetime, hours
+from .freetime import Agenda
 from .models import (
     Action,
     Breakthrough,
@@ -147,6 +148,7 @@ def decide(
     history: History,
     now: datetime,
     mobile: bool,
+    agenda: Agenda | None = None,
 ) -> Decision:
     """Decide what to do with ``call``.
 
@@ -174,7 +176,7 @@ def decide(
         tier=tier,
         send_text=no_text is None,
         no_text_reason=no_text,
-        callback_at=callback_time(readiness, client, now),
+        callback_at=callback_time(readiness, client, now, agenda),
     )
 
 
@@ -244,14 +246,18 @@ def text_refusal(
     return None
 
 
-def callback_time(readiness: Readiness, client: Client | None, now: datetime) -> datetime | None:
+def callback_time(
+    readiness: Readiness, client: Client | None, now: datetime, agenda: Agenda | None = None
+) -> datetime | None:
     """When the freelancer can promise to call back, or None when unknown.
 
     The moment readiness returns, moved to the client's next contact-hours opening
-    (rules E7, E8). When readiness has no known end but the client's hours are
-    closed now, the promise is their next opening. A ready-again time that is not
-    after ``now`` (a readiness a moment stale) counts as unknown: promising a time
-    that has already passed would make the callback overdue at once.
+    (rules E7, E8) and past the counted calendar events ahead (``agenda``) to a free
+    gap long enough for the call. When readiness has no known end but
+    the client's hours are closed now, the promise is their next opening. A
+    ready-again time that is not after ``now`` (a readiness a moment stale) counts as
+    unknown: promising a time that has already passed would make the callback
+    overdue at once.
     """
     ready_at = readiness.ready_again_at
     if ready_at is not None and ready_at.astimezone(UTC) <= now.astimezone(UTC):
@@ -261,5 +267,7 @@ def callback_time(readiness: Readiness, client: Client | None, now: datetime) ->
         return ready_at
     if ready_at is None and hours.is_open(contact, now):
         return None
-    opening = hours.next_open(contact, ready_at or now)
+    opening = freetime.settle(
+        agenda, ready_at or now, lambda moment: hours.next_open(contact, moment)
+    )
     return opening if opening is not None else ready_at

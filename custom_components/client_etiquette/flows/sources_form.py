@@ -19,6 +19,8 @@ from ..const import (
     CONF_DRIVING_ENTITIES,
     CONF_DRIVING_HOLD,
     CONF_MEETING_KEYWORDS,
+    CONF_MEETING_SOON_MINUTES,
+    CONF_MIN_FREE_MINUTES,
     CONF_MISSED_CALL_SENSORS,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
@@ -35,6 +37,8 @@ from ..const import (
     CONF_WORKDAY_ENTITY,
     CONF_ZONE_EXIT,
     DEFAULT_DRIVING_HOLD_MINUTES,
+    DEFAULT_MEETING_SOON_MINUTES,
+    DEFAULT_MIN_FREE_MINUTES,
     DEFAULT_WEAK_SIGNAL_DBM,
     DEFAULT_WEAK_SIGNAL_MARGIN,
     DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS,
@@ -97,6 +101,12 @@ SECTIONS: dict[str, dict[vol.Optional, Any]] = {
         vol.Optional(CONF_MEETING_KEYWORDS, default=list): selector.TextSelector(
             selector.TextSelectorConfig(multiple=True)
         ),
+        vol.Optional(CONF_MEETING_SOON_MINUTES, default=DEFAULT_MEETING_SOON_MINUTES): number_box(
+            0, 120, "min"
+        ),
+        vol.Optional(CONF_MIN_FREE_MINUTES, default=DEFAULT_MIN_FREE_MINUTES): number_box(
+            0, 240, "min"
+        ),
     },
     "location": {
         vol.Optional(CONF_TRACKER_ENTITY): _entities("person", "device_tracker", multiple=False),
@@ -138,6 +148,7 @@ ERROR_SECTION = {
     "signal_recovery_range": "phone",
     "driving_hold_range": "activity",
     "zone_exit_range": "location",
+    "calendar_minutes_range": "calendar",
 }
 # The error of a number out of its range, by option key.
 RANGE_ERRORS = {
@@ -146,6 +157,8 @@ RANGE_ERRORS = {
     CONF_WEAK_SIGNAL_MARGIN: "signal_margin_range",
     CONF_WEAK_SIGNAL_RECOVERY: "signal_recovery_range",
     CONF_ZONE_EXIT: "zone_exit_range",
+    CONF_MEETING_SOON_MINUTES: "calendar_minutes_range",
+    CONF_MIN_FREE_MINUTES: "calendar_minutes_range",
 }
 
 
@@ -193,7 +206,7 @@ def validate(hass: HomeAssistant, options: Mapping[str, Any]) -> Problem:
     if missing is not None:
         key, entity_id = missing
         return Problem({"base": "entity_not_found"}, {"entity_id": entity_id}, SECTION_OF[key])
-    for name in ("activity", "phone", "location"):
+    for name in ("activity", "phone", "location", "calendar"):
         if (number := number_problem(vol.Schema(SECTIONS[name]), options)) is not None:
             return Problem({"base": RANGE_ERRORS[number[0]]}, number[1], name)
     error = _first_error(

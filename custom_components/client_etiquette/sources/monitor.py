@@ -18,8 +18,10 @@ from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, Home
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from ..core.freetime import Agenda
 from ..core.models import Mode, Readiness, Reason
 from ..core.readiness import evaluate
+from .calendars import CalendarLookahead
 from .states import SnapshotTracker, SourceConfig
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ class ReadinessMonitor:
         self._listeners: list[ReadinessListener] = []
         self._watched = frozenset(config.entity_ids)
         self._tracker = SnapshotTracker(hass, config)
+        self._lookahead = CalendarLookahead(hass, config, self._on_agenda)
         self._unsub_state: CALLBACK_TYPE | None = None
         self._unsub_timer: CALLBACK_TYPE | None = None
         self._timer_at: datetime | None = None
@@ -57,6 +60,7 @@ class ReadinessMonitor:
             )
         self._tracker.async_refresh()
         self.async_update()
+        self._lookahead.async_start()
 
     @callback
     def async_stop(self) -> None:
@@ -64,7 +68,19 @@ class ReadinessMonitor:
         if self._unsub_state is not None:
             self._unsub_state()
             self._unsub_state = None
+        self._lookahead.async_stop()
         self._cancel_timer()
+
+    @property
+    def agenda(self) -> Agenda | None:
+        """The calendars' look-ahead: promised times and reminders skip its meetings."""
+        return self._tracker.agenda
+
+    @callback
+    def _on_agenda(self, agenda: Agenda | None, silent: frozenset[str]) -> None:
+        """Decide again with the calendars' new look-ahead."""
+        self._tracker.async_set_agenda(agenda, silent)
+        self.async_update()
 
     @callback
     def async_add_listener(self, listener: ReadinessListener) -> CALLBACK_TYPE:

@@ -37,6 +37,8 @@ from ..const import (
     CONF_DRIVING_ENTITIES,
     CONF_DRIVING_HOLD,
     CONF_MEETING_KEYWORDS,
+    CONF_MEETING_SOON_MINUTES,
+    CONF_MIN_FREE_MINUTES,
     CONF_NOISY_ZONES,
     CONF_PHONE_STATE_ENTITIES,
     CONF_PUBLIC_ZONES,
@@ -52,6 +54,8 @@ from ..const import (
     CONF_WORKDAY_ENTITY,
     CONF_ZONE_EXIT,
     DEFAULT_DRIVING_HOLD_MINUTES,
+    DEFAULT_MEETING_SOON_MINUTES,
+    DEFAULT_MIN_FREE_MINUTES,
     DEFAULT_WEAK_SIGNAL_DBM,
     DEFAULT_WEAK_SIGNAL_MARGIN,
     DEFAULT_WEAK_SIGNAL_RECOVERY_SECONDS,
@@ -60,6 +64,7 @@ from ..const import (
     WEEKDAYS,
 )
 from ..core import stability
+from ..core.freetime import Agenda
 from ..core.models import Evidence, Mode, Reason, Snapshot, WorkHours
 from ..core.stability import IDLE, Latch, Level, Steadiness
 
@@ -90,6 +95,8 @@ class SourceConfig:
     weak_signal_dbm: float = DEFAULT_WEAK_SIGNAL_DBM
     calendars: tuple[str, ...] = ()
     meeting_keywords: tuple[str, ...] = ()
+    meeting_soon: timedelta = timedelta(minutes=DEFAULT_MEETING_SOON_MINUTES)
+    min_free: timedelta = timedelta(minutes=DEFAULT_MIN_FREE_MINUTES)
     tracker: str | None = None
     zones: tuple[tuple[str, Reason], ...] = ()
     schedule: str | None = None
@@ -114,6 +121,12 @@ class SourceConfig:
                 word.strip().casefold()
                 for word in options.get(CONF_MEETING_KEYWORDS) or ()
                 if word.strip()
+            ),
+            meeting_soon=timedelta(
+                minutes=float(options.get(CONF_MEETING_SOON_MINUTES, DEFAULT_MEETING_SOON_MINUTES))
+            ),
+            min_free=timedelta(
+                minutes=float(options.get(CONF_MIN_FREE_MINUTES, DEFAULT_MIN_FREE_MINUTES))
             ),
             tracker=options.get(CONF_TRACKER_ENTITY) or None,
             zones=tuple(
@@ -246,6 +259,10 @@ class SnapshotTracker:
         self._workday_today: bool | None = None
         self._work_hours: tuple[tzinfo, WorkHours | None] | None = None
         self._snapshot: Snapshot | None = None
+        # The calendars' look-ahead (sources.calendars), and the calendars that failed
+        # to answer it; set only when the look-ahead changes, never on a state change.
+        self._agenda: Agenda | None = None
+        self._silent_calendars: frozenset[str] = frozenset()
 
     def _add_slot(self, slot: _Slot, entity_ids: Iterable[str]) -> None:
         index = len(self._slots)
@@ -368,6 +385,22 @@ class SnapshotTracker:
         if entity_id == self._config.workday:
             self._workday_today = self._workday()
 
+    @property
+    def agenda(self) -> Agenda | None:
+        """The calendars' look-ahead last set."""
+        return self._agenda
+
+    @callback
+    def async_set_agenda(self, agenda: Agenda | None, silent: frozenset[str]) -> None:
+        """Take a new look-ahead and the calendars that did not answer it."""
+        if agenda == self._agenda and silent == self._silent_calendars:
+            return
+        self._agenda = agenda
+        if silent != self._silent_calendars:
+            self._silent_calendars = silent
+            self._unavailable = self._list_unavailable()
+        self._snapshot = None
+
     def snapshot(
         self,
         *,
@@ -401,6 +434,7 @@ class SnapshotTracker:
             mode=mode,
             busy_until=busy_until,
             busy_reason=busy_reason,
+            agenda=self._agenda,
         )
         return self._snapshot
 
@@ -429,7 +463,12 @@ class SnapshotTracker:
         order.extend(config.car)
         if config.workday is not None:
             order.append(config.workday)
-        return tuple(entity_id for entity_id in dict.fromkeys(order) if usable[entity_id] is None)
+        silent = self._silent_calendars
+        return tuple(
+            entity_id
+            for entity_id in dict.fromkeys(order)
+            if usable[entity_id] is None or entity_id in silent
+        )
 
     def _any_car(self) -> bool | None:
         states = [state for entity_id in self._config.car if (state := self._usable[entity_id])]

@@ -31,6 +31,21 @@ def default_blocking(tier: str) -> list[str]:
     return [str(reason) for reason in Reason if reason in reasons]
 
 
+def with_meeting_soon(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Count ``meeting_soon`` wherever a stored tier list counts ``in_meeting`` (VIP aside).
+
+    Options saved before the reason existed name their reasons one by one; a new or
+    regular tier that is sent to voicemail in a meeting is also when one is about to start.
+    """
+    migrated = dict(options)
+    for tier in (Tier.NEW, Tier.REGULAR):
+        key = CONF_BLOCKING_PREFIX + tier
+        stored = migrated.get(key)
+        if stored is not None and Reason.IN_MEETING in stored and Reason.MEETING_SOON not in stored:
+            migrated[key] = [*stored, str(Reason.MEETING_SOON)]
+    return migrated
+
+
 def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
     """Return the screening policy the user chose (defaults from issue 3 otherwise)."""
     blocking = {

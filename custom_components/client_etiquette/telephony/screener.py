@@ -166,6 +166,7 @@ class CallScreener:
             history=history,
             now=now,
             mobile=caller.mobile,
+            agenda=self._monitor.agenda,
         )
         self._queue.note_call(e164, now)
         outcome = self._outcome(decision, e164, call_id, now)
