@@ -95,6 +95,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     reminders.async_start()
     entry.async_on_unload(reminders.async_stop)
     await async_install_blueprints(hass)
+    entry.async_on_unload(screener.async_stop)
     entry.async_on_unload(async_register_webhooks(hass, entry))
     entry.async_on_unload(await async_setup_cloudhook(hass, entry))
     return True

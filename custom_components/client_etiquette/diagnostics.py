@@ -54,6 +54,7 @@ TO_REDACT = {
     "caller",
     "text",
     "transcription",
+    "reason_text",
     "recording_url",
     "call_ids",
     "call_id",

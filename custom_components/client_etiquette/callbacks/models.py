@@ -38,6 +38,10 @@ class CallbackItem:
     due_fired: bool = False
     overdue_fired: bool = False
     call_ids: list[str] = field(default_factory=list)
+    # The voice menu (issue #18): the caller pressed 1 ("it's urgent"), and what they
+    # said the call is about (the provider's transcript). Items stored before load without.
+    urgent: bool = False
+    reason_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the item as stored (what ``dataclasses.asdict`` gives, without its deep copy).
