@@ -417,6 +417,8 @@ class Item:
     text_status: str = "sent"
     recording_url: str | None = None
     transcription: str | None = None
+    urgent: bool = False
+    reason_text: str | None = None
 
 
 DESCRIPTIONS = {
