@@ -143,14 +143,18 @@ async def test_unknown_caller_is_asked_the_reason(menu: Setup) -> None:
     assert "press 1" not in said(root)
 
 
-async def test_press_one_rings_the_mobile(menu: Setup) -> None:
-    """In a meeting, an urgent regular client rings through at once: breakthrough urgent."""
+@pytest.mark.parametrize(
+    ("number", "reason", "name"),
+    [(ANNA, "in_meeting", "Anna Kowalska"), (BOB, "do_not_disturb", "Bob Smith")],
+)
+async def test_press_one_rings_the_mobile(menu: Setup, number: str, reason: str, name: str) -> None:
+    """Not ready, but safe: an urgent regular or VIP client rings through at once."""
     history = call_event_history(menu.hass)
-    await busy(menu.hass, "in_meeting")
-    await twiml_of(await post_voice(menu, form_of(ANNA)))
+    await busy(menu.hass, reason)
+    await twiml_of(await post_voice(menu, form_of(number)))
     await settle(menu.hass)
     assert fired(history) == []  # held until the caller has chosen
-    root = await twiml_of(await post_voice(menu, form_of(ANNA, Digits="1"), step="urgent"))
+    root = await twiml_of(await post_voice(menu, form_of(number, Digits="1"), step="urgent"))
     assert verbs(root) == ["Say", "Dial"]
     assert root[1].text == FORWARD
     assert root[1].get("action") == DIAL_URL
@@ -160,10 +164,10 @@ async def test_press_one_rings_the_mobile(menu: Setup) -> None:
         ("sent_to_voicemail", "urgent", True)
     ]
     (item,) = await todo_items(menu.hass)
-    assert item["summary"] == "Urgent: call back Anna Kowalska"
+    assert item["summary"] == f"Urgent: call back {name}"
     # Nobody picks up: the caller still leaves a message.
     root = await twiml_of(
-        await post_voice(menu, form_of(ANNA, DialCallStatus="no-answer"), step="dial")
+        await post_voice(menu, form_of(number, DialCallStatus="no-answer"), step="dial")
     )
     assert verbs(root) == ["Say", "Record", "Hangup"]
 
@@ -258,7 +262,10 @@ async def test_urgent_then_asked_the_reason(
     history = call_event_history(hass)
     await busy(hass, "driving")
     root = await twiml_of(await post_voice(menu, form_of(ANNA)))
-    assert verbs(root) == ["Gather", "Gather/Say", "Gather", "Gather/Say", "Say", "Record", "Hangup"]
+    assert verbs(root) == [
+        *("Gather", "Gather/Say", "Gather", "Gather/Say"),
+        *("Say", "Record", "Hangup"),
+    ]
     assert root[1].get("language") == "pl-PL"
     root = await twiml_of(await post_voice(menu, form_of(ANNA, Digits="1"), step="urgent"))
     assert verbs(root) == ["Say", "Gather", "Gather/Say", "Say", "Record", "Hangup"]
