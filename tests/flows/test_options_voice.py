@@ -19,7 +19,7 @@ def defaults_shown(result: dict[str, object]) -> dict[str, object]:
 
 
 async def test_defaults_and_save(hass: HomeAssistant, sources: None) -> None:
-    """Defaults: press 1 for regular and VIP, the reason asked of unknown callers; saved as chosen."""
+    """Defaults: press 1 for regular and VIP, the reason asked of unknown callers; saved."""
     entry = await setup_entry(hass, make_entry({**BASE_OPTIONS, "sender_name": "Jan"}))
     result = await open_step(hass, entry.entry_id, "voice")
     assert defaults_shown(result) == {
