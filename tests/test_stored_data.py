@@ -44,20 +44,17 @@ from . import DRIVING, setup_entry
 FIXTURE = Path(__file__).parent / "fixtures" / "stored_1920031"
 ENTRY: dict[str, Any] = json.loads((FIXTURE / "entry.json").read_text(encoding="utf-8"))
 EXPECTED: dict[str, Any] = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
-# Fields a callback item gained after the files were taken (issue #17: a client's reply):
-# an old item loads with them empty.
+OPTIONS: dict[str, Any] = ENTRY["options"]
+TODO = "todo.my_phone_callbacks"
+# Callback item fields newer than the stored files, and what they load as: a client's
+# reply (issue #17), the voice menu, the transcript and the follow-up (issue #18).
 NEW_ITEM_FIELDS: dict[str, Any] = {
     "reply": None,
     "reply_at": None,
     "reply_urgent": False,
     "reply_time": None,
     "reply_alert": False,
-}
-EXPECTED["callbacks"] = [{**item, **NEW_ITEM_FIELDS} for item in EXPECTED["callbacks"]]
-OPTIONS: dict[str, Any] = ENTRY["options"]
-TODO = "todo.my_phone_callbacks"
-# Callback item fields newer than the stored files, and what they load as.
-NEW_ITEM_FIELDS: dict[str, Any] = {
+    "urgent": False,
     "reason_text": None,
     "transcript": None,
     "transcript_failed": False,

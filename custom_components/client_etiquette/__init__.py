@@ -162,6 +162,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
             part.async_start()
             entry.async_on_unload(part.async_stop)
     await async_install_blueprints(hass)
+    entry.async_on_unload(screener.async_stop)
     entry.async_on_unload(async_register_webhooks(hass, entry))
     entry.async_on_unload(async_register_gateway_webhooks(hass, entry))
     entry.async_on_unload(await async_setup_cloudhook(hass, entry))

@@ -186,6 +186,10 @@ CONF_PBX_LOCAL_ONLY: Final = "pbx_local_only"
 CONF_VOICE_CLOUDHOOK: Final = "voice_cloudhook"
 # Telnyx TeXML signs with Ed25519: the account's public key (base64) checks it.
 CONF_TELNYX_PUBLIC_KEY: Final = "telnyx_public_key"
+# The voice menu (issue #18), per kind of caller (a tier, or "unknown"):
+# "urgent_vip" offers "if it's urgent, press 1"; "ask_reason_unknown" asks what the call is about.
+CONF_URGENT_PREFIX: Final = "urgent_"
+CONF_ASK_REASON_PREFIX: Final = "ask_reason_"
 DEFAULT_DIAL_TIMEOUT: Final = 20
 
 # Options that hold secrets: never shown in attributes, redacted in diagnostics.

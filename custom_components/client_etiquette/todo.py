@@ -24,7 +24,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .callbacks.models import CallbackItem
-from .core.messages.todo import CALL_BACK, ui_language
+from .core.messages.todo import CALL_BACK, URGENT_CALL_BACK, ui_language
 from .core.ui_text import describe_callback, display_name
 from .entity import ClientEtiquetteEntity, entity_id_changed
 
@@ -101,7 +101,8 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
         if worded_for != self._worded_for:
             self._worded_for, self._by_uid, self._list = worded_for, {}, None
         if self._list is None:
-            summary = CALL_BACK[ui_language(worded_for[0])]
+            lang = ui_language(worded_for[0])
+            summaries = {False: CALL_BACK[lang], True: URGENT_CALL_BACK[lang]}
             cache = self._by_uid
             todo_list = []
             for item in self._queue.items:
@@ -109,7 +110,7 @@ class CallbacksTodoList(ClientEtiquetteEntity, TodoListEntity):
                 if todo is None:
                     todo = cache[item.uid] = CallbackTodo(
                         uid=item.uid,
-                        summary=summary.format(
+                        summary=summaries[item.urgent].format(
                             name=display_name(item.name, item.number, worded_for[0])
                         ),
                         status=TodoItemStatus.NEEDS_ACTION,

@@ -503,7 +503,7 @@ async def test_every_options_step_renders(hass: HomeAssistant, sources: None) ->
     """Each step of the options flow gets every placeholder its texts use, in every language."""
     entry = await setup_entry(hass, make_entry())
     shown = 0
-    for step in ("sources", "screening", "texts", "texting", "telephony"):
+    for step in ("sources", "screening", "texts", "texting", "telephony", "voice"):
         result = await hass.config_entries.options.async_init(entry.entry_id)
         for language in LANGUAGES:
             assert shown_texts(result, OPTIONS, language)["menu_options." + step]
@@ -520,7 +520,7 @@ async def test_every_options_step_renders(hass: HomeAssistant, sources: None) ->
             for language in LANGUAGES:
                 assert shown_texts(each, OPTIONS, language)["title"]
                 shown += 1
-    assert shown == 6 * len(LANGUAGES)
+    assert shown == 7 * len(LANGUAGES)
 
 
 def as_submitted(result: dict[str, Any]) -> dict[str, Any]:

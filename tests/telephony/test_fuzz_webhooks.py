@@ -16,6 +16,7 @@ import json
 import logging
 from typing import Any
 from urllib.parse import urlencode
+import xml.etree.ElementTree as ET
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import Event, HomeAssistant, ServiceCall
@@ -39,7 +40,7 @@ EXTERNAL = "https://ha.example.com"
 VOICE_PATH = f"/api/webhook/{VOICE_ID}"
 PBX_PATH = f"/api/webhook/{PBX_ID}"
 FORM = "application/x-www-form-urlencoded"
-STEPS = ("call", "dial", "recording", "transcription", "done")
+STEPS = ("call", "dial", "recording", "transcription", "done", "urgent", "reason")
 FUZZ = settings(
     max_examples=200,
     deadline=None,
@@ -342,6 +343,51 @@ async def test_bad_pbx_requests_are_refused(
 
     await target.hass.async_add_executor_job(check)
     await target.assert_nothing_done()
+    assert_quiet(caplog)
+
+
+@st.composite
+def menu_steps(draw: st.DrawFn) -> tuple[bytes, dict[str, str], dict[str, str]]:
+    """Generate signed voice-menu requests (issue #18) with anything in their fields.
+
+    Digits and SpeechResult as Twilio posts them to a ``<Gather>`` action, or garbage;
+    the call a screened one, an unknown one, or none.
+    """
+    form = draw(forms)
+    form["CallSid"] = draw(st.sampled_from(["CA-menu", "CA-unknown", ""]))
+    if draw(st.booleans()):
+        form["Digits"] = draw(st.one_of(st.sampled_from(["1", "2", "#", ""]), words))
+    if draw(st.booleans()):
+        form["SpeechResult"] = draw(words)
+    query = {"step": draw(st.sampled_from(["urgent", "reason"]))}
+    url = EXTERNAL + VOICE_PATH + "?" + urlencode(query)
+    headers = {"Content-Type": FORM, "X-Twilio-Signature": signature(url, form)}
+    return urlencode(form).encode(), headers, query
+
+
+async def test_menu_steps_always_leave_a_way_to_a_message(
+    target: Target, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Check that every signed menu step answers valid TwiML that records or dials, quietly."""
+    caplog.set_level(logging.DEBUG)
+    form = {"CallSid": "CA-menu", "From": "+48605111222"}
+    headers = {"X-Twilio-Signature": signature(EXTERNAL + VOICE_PATH, form), "Content-Type": FORM}
+    status, _ = await target.post(VOICE_PATH, urlencode(form).encode(), headers, {})
+    assert status == 200
+
+    @FUZZ
+    @given(menu_steps())
+    def check(request: tuple[bytes, dict[str, str], dict[str, str]]) -> None:
+        body, headers, query = request
+        status, text = target.run(target.post(VOICE_PATH, body, headers, query))
+        assert status == 200, (status, request)
+        root = ET.fromstring(text)
+        tags = [verb.tag for verb in root]
+        assert tags[-2:] == ["Record", "Hangup"] or tags == ["Say", "Dial"], (tags, request)
+
+    await target.hass.async_add_executor_job(check)
+    await target.hass.async_block_till_done()
+    assert len(target.entry.runtime_data.callbacks.items) == 1
     assert_quiet(caplog)
 
 

@@ -46,7 +46,9 @@ class CallbackItem:
     reply_time: str | None = None
     # An urgent reply's alert waits for driving to end (kept across a restart).
     reply_alert: bool = False
-    # What the caller said the call is about (the provider's speech result, #18).
+    # The voice menu (issue #18): the caller pressed 1 ("it's urgent"), and what they
+    # said the call is about (the provider's speech result).
+    urgent: bool = False
     reason_text: str | None = None
     # The voicemail as the chosen speech-to-text entity heard it; True once it failed.
     transcript: str | None = None

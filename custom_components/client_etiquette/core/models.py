@@ -163,6 +163,7 @@ class Breakthrough(StrEnum):
     REPEAT_CALL = "repeat_call"
     TIER = "tier"
     UNKNOWN_CALLER = "unknown_caller"
+    URGENT = "urgent"
 
 
 class NoText(StrEnum):

@@ -47,6 +47,7 @@ class CallbackFacts(Protocol):
     reply_urgent: bool
     reply_time: str | None
     transcript: str | None
+    urgent: bool
     reason_text: str | None
 
 
@@ -249,6 +250,13 @@ _WORDS: Final[Mapping[Language, _Words]] = {
     ),
 }
 
+# The voice menu's lines (issue #18): the caller pressed 1; what they said it is about.
+_MENU_WORDS: Final[Mapping[Language, tuple[tuple[str, str], str]]] = {
+    Language.EN: (("Urgent", "the caller pressed 1"), "About"),
+    Language.RU: (("Срочно", "звонивший нажал 1"), "По какому вопросу"),
+    Language.PL: (("Pilne", "dzwoniący wcisnął 1"), "W sprawie"),
+}
+
 # Characters that would start Markdown emphasis, links, code or HTML in free text.
 _MARKDOWN: Final = re.compile(r"([\\`*_\[\]<>|~#])")
 
@@ -310,6 +318,11 @@ def describe_callback(item: CallbackFacts, language: str, tz: tzinfo, now: datet
     if item.promised_at is not None:
         facts.append((words.promised, _moment(item.promised_at, tz, now, lang)))
     facts.append((words.text, _text_state(item.text_status, words)))
+    urgent, about = _MENU_WORDS[lang]
+    if item.urgent:
+        facts.insert(0, urgent)
+    if item.reason_text:
+        facts.append((about, _escape(item.reason_text)))
     facts.append((words.reason, _reasons(item.reasons, words)))
     facts.append((words.number, _number_link(item.number, words)))
     if item.recording_url:

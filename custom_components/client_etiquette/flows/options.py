@@ -50,9 +50,10 @@ from .fields import (
 )
 from .options_telephony import TelephonySteps
 from .options_texting import TextingSteps
+from .options_voice import VoiceSteps
 from .sources_form import SECTION_OF, Problem, flatten, nest, options_schema, validate
 
-MENU = ["sources", "screening", "texts", "texting", "telephony"]
+MENU = ["sources", "screening", "texts", "texting", "telephony", "voice"]
 
 
 def screening_schema() -> vol.Schema:
@@ -108,7 +109,7 @@ def texts_schema() -> vol.Schema:
     )
 
 
-class ClientEtiquetteOptionsFlow(TelephonySteps, TextingSteps):
+class ClientEtiquetteOptionsFlow(TelephonySteps, TextingSteps, VoiceSteps):
     """Change any setting; the entry reloads with the new options."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

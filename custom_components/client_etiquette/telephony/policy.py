@@ -7,21 +7,32 @@ from datetime import timedelta
 from typing import Any
 
 from ..const import (
+    CONF_ASK_REASON_PREFIX,
     CONF_BLOCKING_PREFIX,
     CONF_MAX_TEXTS_PER_HOUR,
     CONF_REPEAT_WINDOW,
     CONF_TEXT_COOLDOWN,
     CONF_UNKNOWN_CALLERS,
+    CONF_URGENT_PREFIX,
     DEFAULT_REPEAT_WINDOW_MINUTES,
     DEFAULT_TEXT_COOLDOWN_HOURS,
 )
 from ..core.models import (
     DEFAULT_MAX_TEXTS_PER_HOUR,
     VIP_REASONS,
+    Client,
     Reason,
     ScreeningPolicy,
     Tier,
     UnknownCallers,
+)
+from ..core.voice import (
+    DEFAULT_ASK_REASON,
+    DEFAULT_URGENT,
+    CallerKind,
+    VoiceMenu,
+    caller_kind,
+    voice_menu,
 )
 
 
@@ -66,3 +77,18 @@ def policy_from_options(options: Mapping[str, Any]) -> ScreeningPolicy:
         text_cooldown=timedelta(hours=options.get(CONF_TEXT_COOLDOWN, DEFAULT_TEXT_COOLDOWN_HOURS)),
         max_texts_per_hour=int(options.get(CONF_MAX_TEXTS_PER_HOUR, DEFAULT_MAX_TEXTS_PER_HOUR)),
     )
+
+
+def menu_from_options(
+    options: Mapping[str, Any], client: Client | None, *, can_dial: bool
+) -> VoiceMenu:
+    """Return the voice menu the user chose for this caller (issue #18 defaults otherwise)."""
+    urgent = {
+        kind: bool(options.get(CONF_URGENT_PREFIX + kind, DEFAULT_URGENT[kind]))
+        for kind in CallerKind
+    }
+    ask_reason = {
+        kind: bool(options.get(CONF_ASK_REASON_PREFIX + kind, DEFAULT_ASK_REASON[kind]))
+        for kind in CallerKind
+    }
+    return voice_menu(caller_kind(client), urgent, ask_reason, can_dial=can_dial)

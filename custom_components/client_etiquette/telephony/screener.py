@@ -13,14 +13,16 @@ counts, queues, texts and fires nothing again; a missed call is queued once per 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import TemplateError
+from homeassistant.helpers.event import async_call_later
 from homeassistant.util import dt as dt_util
 
 from ..callbacks.models import HISTORY_KEEP, CallbackItem, new_uid
@@ -68,8 +70,23 @@ NO_BACKEND = "no_texting_backend"
 NO_ANSWER = "no_answer"
 # In a call id's record: its missed-call callback was queued (once is enough).
 MISSED = "missed"
+# How long a voice-menu call's sent_to_voicemail event waits for what the caller
+# chooses (press 1, say the reason) when no later step comes (the caller hung up).
+HOLD_EVENT = timedelta(seconds=90)
+# Voice-menu calls whose event is held, at most.
+HELD_CALLS = 100
 
 type TextSender = Callable[[CallbackItem, str], bool]
+
+
+@dataclass(slots=True)
+class _Held:
+    """A voice-menu call's sent_to_voicemail event, held until the caller has chosen."""
+
+    cancel: CALLBACK_TYPE
+    data: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    released: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +152,7 @@ class CallScreener:
         self._unsaved = False
         # Languages whose template failed since set-up (told once each).
         self._broken_templates: set[Language] = set()
+        self._held: dict[str, _Held] = {}
 
     @property
     def region(self) -> str | None:
@@ -455,7 +473,14 @@ class CallScreener:
         if item is not None:
             if outcome.text_sent and outcome.text is not None and self._send_text is not None:
                 self._send_text(item, outcome.text)
-            self._events.fire(EVENT_SENT_TO_VOICEMAIL, data)
+            voicemail = {**data, "urgent": item.urgent, "reason_text": item.reason_text}
+            held = self._held.get(outcome.call_id or "")
+            if held is None:
+                self._events.fire(EVENT_SENT_TO_VOICEMAIL, voicemail)
+            else:
+                held.data = voicemail
+                if held.released:
+                    self._fire_held(outcome.call_id or "")
         else:
             self._events.fire(EVENT_RANG_THROUGH, data)
         self._events.fire_call_screened(logbook)
@@ -526,6 +551,91 @@ class CallScreener:
         item = self._queue_callback(missed, None, now, reasons=[NO_ANSWER])
         self._queue.note_seen_call(call_id, {**(record or _record(outcome, now)), MISSED: True})
         _LOGGER.debug("Call %s from %s was not answered; callback queued", call_id, item.number)
+        return item
+
+    @callback
+    def hold_event(self, call_id: str) -> None:
+        """Hold the call's sent_to_voicemail event until ``release`` (at most ``HOLD_EVENT``).
+
+        The voice menu asks the caller first ("press 1", "what is it about"); the event
+        then says what they chose. Called right after ``screen``, before its follow-up.
+        """
+        if call_id in self._held:
+            return
+        self._held[call_id] = _Held(
+            async_call_later(self._hass, HOLD_EVENT, partial(self._expire, call_id))
+        )
+        while len(self._held) > HELD_CALLS:
+            self._release_now(next(iter(self._held)))
+
+    @callback
+    def release(self, call_id: str | None, **extra: Any) -> None:
+        """Fire a held event now, with ``extra`` (``urgent``, ``reason_text``, ``breakthrough``)."""
+        held = self._held.get(call_id) if call_id else None
+        if held is None or call_id is None:
+            return
+        held.extra.update(extra)
+        held.released = True
+        if held.data is not None:
+            self._fire_held(call_id)
+
+    @callback
+    def note_held(self, call_id: str | None, **extra: Any) -> None:
+        """Add ``extra`` to a held event, still held (the caller has more to choose)."""
+        if call_id and (held := self._held.get(call_id)) is not None:
+            held.extra.update(extra)
+
+    @callback
+    def _expire(self, call_id: str, _now: datetime) -> None:
+        """Fire a held event once nothing more came from the caller."""
+        self._release_now(call_id)
+
+    @callback
+    def _release_now(self, call_id: str) -> None:
+        """Fire a held event as it is (the caller hung up, or too many are held)."""
+        held = self._held.get(call_id)
+        if held is not None and held.data is not None:
+            self._fire_held(call_id)
+        else:
+            self._drop_held(call_id)
+
+    def _fire_held(self, call_id: str) -> None:
+        held = self._drop_held(call_id)
+        if held is not None and held.data is not None:
+            self._events.fire(EVENT_SENT_TO_VOICEMAIL, {**held.data, **held.extra})
+
+    def _drop_held(self, call_id: str) -> _Held | None:
+        held = self._held.pop(call_id, None)
+        if held is not None:
+            held.cancel()
+        return held
+
+    @callback
+    def async_stop(self) -> None:
+        """Fire the held events as they are, and cancel their timers (on unload)."""
+        for call_id in list(self._held):
+            self._release_now(call_id)
+
+    @callback
+    def mark_urgent(self, call_id: str | None) -> CallbackItem | None:
+        """Mark the call's waiting callback urgent: the caller pressed 1."""
+        item = self._queue.find_call(call_id) if call_id else None
+        if item is None:
+            return None
+        if not item.urgent:
+            self._unsaved = True
+            return self._queue.async_update(item.uid, urgent=True)
+        return item
+
+    @callback
+    def add_reason(self, call_id: str | None, reason_text: str) -> CallbackItem | None:
+        """Put what the caller said the call is about on their waiting callback."""
+        item = self._queue.find_call(call_id) if call_id else None
+        if item is None:
+            return None
+        if item.reason_text != reason_text:
+            self._unsaved = True
+            return self._queue.async_update(item.uid, reason_text=reason_text)
         return item
 
     @callback

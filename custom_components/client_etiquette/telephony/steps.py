@@ -12,6 +12,9 @@ STEP_DIAL: Final = "dial"
 STEP_RECORDING: Final = "recording"
 STEP_TRANSCRIPTION: Final = "transcription"
 STEP_DONE: Final = "done"
+# The voice menu's <Gather> actions: a key pressed in the greeting, the reason said.
+STEP_URGENT: Final = "urgent"
+STEP_REASON: Final = "reason"
 # The query parameter of a Telnyx call's later steps that binds them to the call.
 STEP_TAG: Final = "tag"
 
@@ -37,5 +40,13 @@ class StepUrls:
 
 _STEP_QUERIES: Final = {
     step: urlencode({STEP: step})
-    for step in (STEP_CALL, STEP_DIAL, STEP_RECORDING, STEP_TRANSCRIPTION, STEP_DONE)
+    for step in (
+        STEP_CALL,
+        STEP_DIAL,
+        STEP_RECORDING,
+        STEP_TRANSCRIPTION,
+        STEP_DONE,
+        STEP_URGENT,
+        STEP_REASON,
+    )
 }

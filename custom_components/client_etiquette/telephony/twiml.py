@@ -15,6 +15,14 @@ The call flow (the ``step`` names are the voice webhook's query parameter):
 - ``done``: the ``<Record>`` action, ``<Hangup/>`` (without an action Twilio would
   request the first URL again and loop).
 
+The voice menu (``menu_voicemail``, issue #18) adds two optional ``<Gather>`` steps
+before the recording. "If it's urgent, press 1": the greeting is said inside a
+``<Gather input="dtmf" numDigits="1">`` whose action is ``urgent``. "What is the call
+about?": a ``<Gather input="speech">`` in the caller's language whose action is
+``reason`` (Twilio posts its transcript as ``SpeechResult``). A ``<Gather>`` that hears
+nothing falls through to the next verb, so a caller who does nothing (or whose provider
+hears nothing) still reaches the ``<Record>``.
+
 Every document is built with ``xml.etree`` (text and attributes are escaped) after
 dropping characters XML 1.0 can't carry. ``fallback_voicemail`` never raises: it is
 what the webhook answers when anything else went wrong, so a caller can always leave
@@ -32,6 +40,7 @@ import xml.etree.ElementTree as ET
 
 from ..core.messages.texts import build_text
 from ..core.messages.times import DEFAULT_WITHIN_MINUTES
+from ..core.messages.voice import ASK_REASON, CONNECTING, PRESS_ONE
 from ..core.models import Language, Reason
 
 CONTENT_TYPE: Final = "text/xml"
@@ -61,6 +70,12 @@ LEAVE_MESSAGE: Final[Mapping[Language, str]] = {
     Language.RU: "Пожалуйста, оставьте сообщение после сигнала.",
     Language.PL: "Proszę zostawić wiadomość po sygnale.",
 }
+# How long the menu's <Gather> steps wait: for a key after the greeting, for speech to
+# start, and the pause that ends it (a number: "auto" can't be used with Twilio's
+# default speech model, warning 13335).
+DIGIT_TIMEOUT: Final = 4
+SPEECH_TIMEOUT: Final = 5
+SPEECH_END_TIMEOUT: Final = 2
 FALLBACK_GREETING: Final = (
     "Sorry, I can't take your call right now. Please leave a message after the tone."
 )
@@ -191,12 +206,106 @@ def voicemail(
     for a transcription (Twilio transcribes English only) sent there.
     """
     root = ET.Element("Response")
-    say = _element(
+    _say(root, clean(text).strip() or FALLBACK_GREETING, language, voice)
+    _record(root, recording_status_url, action_url, transcribe_url, max_length)
+    return _render(root)
+
+
+def menu_voicemail(
+    intro: str,
+    language: Language,
+    *,
+    urgent_url: str | None,
+    reason_url: str | None,
+    recording_status_url: str | None,
+    action_url: str | None,
+    transcribe_url: str | None = None,
+    max_length: int = DEFAULT_MAX_LENGTH,
+) -> str:
+    """Say ``intro``, offer "press 1" and ask the reason when their URLs are given, then record.
+
+    ``intro`` is said inside the digit ``<Gather>`` (so a key pressed while it is said
+    counts) when ``urgent_url`` is given. Without either URL this is ``voicemail`` of
+    the intro and "please leave a message".
+    """
+    leave = LEAVE_MESSAGE[language]
+    intro = clean(intro).strip()
+    if urgent_url is None and reason_url is None:
+        return voicemail(
+            f"{intro} {leave}".strip(),
+            language,
+            recording_status_url=recording_status_url,
+            action_url=action_url,
+            transcribe_url=transcribe_url,
+            max_length=max_length,
+        )
+    root = ET.Element("Response")
+    if urgent_url is not None:
+        gather = _gather(root, urgent_url, input="dtmf", numDigits="1", timeout=DIGIT_TIMEOUT)
+        _say(gather, f"{intro} {PRESS_ONE[language]}".strip(), language)
+    elif intro:
+        _say(root, intro, language)
+    if reason_url is not None:
+        gather = _gather(
+            root,
+            reason_url,
+            input="speech",
+            language=SAY_LANGUAGES[language],
+            timeout=SPEECH_TIMEOUT,
+            speechTimeout=SPEECH_END_TIMEOUT,
+        )
+        _say(gather, ASK_REASON[language], language)
+    _say(root, leave, language)
+    _record(root, recording_status_url, action_url, transcribe_url, max_length)
+    return _render(root)
+
+
+def ring_urgent(forward_number: str, language: Language, *, timeout: float, action_url: str) -> str:
+    """Tell the caller they are put through, then ring the freelancer's mobile.
+
+    Raises ``ValueError`` without a number or an action URL, as ``dial`` does.
+    """
+    number = clean(forward_number).strip()
+    if not number or not action_url:
+        msg = "dial needs a forward number and an action URL"
+        raise ValueError(msg)
+    root = ET.Element("Response")
+    _say(root, CONNECTING[language], language)
+    element = _element(
         root,
+        "Dial",
+        {
+            "answerOnBridge": "true",
+            "timeout": str(clamp_timeout(timeout)),
+            "action": action_url,
+            "method": "POST",
+        },
+    )
+    element.text = number
+    return _render(root)
+
+
+def _say(parent: ET.Element, text: str, language: Language, voice: str | None = None) -> None:
+    say = _element(
+        parent,
         "Say",
         {"language": SAY_LANGUAGES[language], "voice": voice or SAY_VOICES[language]},
     )
-    say.text = clean(text).strip() or FALLBACK_GREETING
+    say.text = clean(text)
+
+
+def _gather(parent: ET.Element, action_url: str, **attributes: str | int) -> ET.Element:
+    values = {name: str(value) for name, value in attributes.items()}
+    return _element(parent, "Gather", {**values, "action": action_url, "method": "POST"})
+
+
+def _record(
+    root: ET.Element,
+    recording_status_url: str | None,
+    action_url: str | None,
+    transcribe_url: str | None,
+    max_length: int,
+) -> None:
     record: dict[str, str] = {
         "maxLength": str(max(1, int(max_length))),
         "playBeep": "true",
@@ -215,7 +324,6 @@ def voicemail(
         record |= {"transcribe": "true", "transcribeCallback": transcribe_url}
     _element(root, "Record", record)
     ET.SubElement(root, "Hangup")
-    return _render(root)
 
 
 _FALLBACK: Final = voicemail(

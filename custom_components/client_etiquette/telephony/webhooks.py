@@ -6,7 +6,10 @@ the entry's ``twilio_auth_token``, or by Telnyx with ``telnyx-signature-ed25519`
 ``telnyx-timestamp``, checked with the entry's ``telnyx_public_key``. The ``step``
 query parameter tells the requests of one call apart: ``call`` (the first request,
 also when ``step`` is absent), ``dial`` (the ``<Dial>`` is over), ``recording`` and
-``transcription`` (the voicemail is stored), ``done`` (the ``<Record>`` ended). A
+``transcription`` (the voicemail is stored), ``done`` (the ``<Record>`` ended),
+``urgent`` (a key pressed in the greeting) and ``reason`` (what the caller said the call
+is about, ``SpeechResult``). The voice menu's steps are answered once per call: a
+retried ``urgent`` or ``reason`` gets the same document and does nothing again. A
 ``dial`` that was not answered queues a callback for the call
 (``CallScreener.missed``). Missing or wrong signature: 403; body over 64 KiB: 413; not
 a form: 415; a form that does not parse: 400. Nothing is screened, queued or texted
@@ -47,7 +50,7 @@ Phone numbers are logged at debug level only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from http import HTTPStatus
 import logging
@@ -78,8 +81,11 @@ from ..const import (
     DEFAULT_DIAL_TIMEOUT,
     DOMAIN,
 )
+from ..core.messages.texts import build_text
 from ..core.messages.times import DEFAULT_WITHIN_MINUTES
-from ..core.models import Action, Language
+from ..core.messages.voice import THANKS, cant_talk
+from ..core.models import Action, Breakthrough, Language, Reason
+from ..core.voice import UrgentAnswer, VoiceMenu, urgent_answer
 from . import twiml
 from .addresses import TrustedAddresses, configured_webhook_id, forwarded_urls
 from .cloudhook import async_relayed, relayed_bases, voice_cloudhook_url
@@ -99,6 +105,7 @@ from .parsing import (
     parse_request_form,
     read_body,
 )
+from .policy import menu_from_options
 from .refusals import RefusalLog, Refused, refusal_response
 from .screener import CallOutcome
 from .signature import (
@@ -119,9 +126,11 @@ from .steps import (
     STEP_CALL,
     STEP_DIAL,
     STEP_DONE,
+    STEP_REASON,
     STEP_RECORDING,
     STEP_TAG,
     STEP_TRANSCRIPTION,
+    STEP_URGENT,
     StepUrls,
 )
 
@@ -133,6 +142,10 @@ _LOGGER = logging.getLogger(__name__)
 # Calls remembered per voice webhook, so the later steps know the caller.
 RECENT_CALLS: Final = 500
 SOURCE_TWILIO: Final = "twilio"
+# The longest reason for the call kept (a few sentences).
+MAX_REASON: Final = 500
+# The voice menu's steps, answered once per call (a retry gets the same document).
+MENU_STEPS: Final = frozenset({STEP_URGENT, STEP_REASON})
 SOURCE_PBX: Final = "pbx"
 
 
@@ -187,6 +200,8 @@ class VoiceWebhook:
 
     entry: ClientEtiquetteConfigEntry
     recent: dict[str, CallOutcome] = field(default_factory=dict)
+    # The voice menu's answers by (call id, step): a retried request gets the same one.
+    answered: dict[tuple[str, str], str] = field(default_factory=dict)
     last_url: str | None = None
     refusals: RefusalLog = field(
         default_factory=lambda: RefusalLog(
@@ -308,6 +323,8 @@ class VoiceWebhook:
 
     def _answer(self, hass: HomeAssistant, step: str, form: dict[str, str], urls: StepUrls) -> str:
         call_id = form_field(form, "CallSid", MAX_CALL_ID)
+        if step in MENU_STEPS:
+            return self._menu_step(hass, step, form, call_id, urls)
         if step == STEP_CALL:
             return self._call(hass, form, call_id, urls)
         if step == STEP_DIAL:
@@ -317,8 +334,10 @@ class VoiceWebhook:
             self.entry.runtime_data.screener.missed(call_id)
             return self._voicemail(hass, outcome, urls, missed=True)
         if step == STEP_DONE:
+            self.entry.runtime_data.screener.release(call_id)
             return twiml.hangup()
         if step == STEP_RECORDING:
+            self.entry.runtime_data.screener.release(call_id)
             if form.get("RecordingStatus", "completed") == "completed":
                 self._add_recording(form, call_id, None)
             return twiml.empty()
@@ -344,6 +363,8 @@ class VoiceWebhook:
             self.recent[call_id] = outcome
             while len(self.recent) > RECENT_CALLS:
                 del self.recent[next(iter(self.recent))]
+            if outcome.action is Action.VOICEMAIL and self._menu(outcome) != VoiceMenu():
+                self.entry.runtime_data.screener.hold_event(call_id)
         options = self.entry.options
         forward = options.get(CONF_FORWARD_NUMBER)
         if outcome.action is Action.RING and forward:
@@ -363,26 +384,140 @@ class VoiceWebhook:
     def _voicemail(
         self, hass: HomeAssistant, outcome: CallOutcome | None, urls: StepUrls, *, missed: bool
     ) -> str:
-        """Answer with the greeting and recording; a missed ring-through promises no time."""
-        options = self.entry.options
+        """Answer with the greeting, the voice menu and the recording.
+
+        A missed ring-through promises no time and offers no menu. The menu needs the
+        call id (its steps find the callback by it).
+        """
         language = outcome.language if outcome else Language.EN
-        client = outcome.client if outcome else None
-        text = twiml.greeting(
-            None if missed or outcome is None or not outcome.reasons else outcome.reasons[0],
+        text = self._greeting(hass, outcome, missed=missed)
+        menu = VoiceMenu()
+        if not missed and outcome is not None and outcome.call_id:
+            menu = self._menu(outcome)
+        return self._record(
+            text,
             language,
+            urls,
+            urgent_url=urls.get(STEP_URGENT) if menu.urgent else None,
+            reason_url=urls.get(STEP_REASON) if menu.ask_reason else None,
+        )
+
+    def _greeting(self, hass: HomeAssistant, outcome: CallOutcome | None, *, missed: bool) -> str:
+        """Say the polite text (no "leave a message"): sorry, and when the callback comes."""
+        options = self.entry.options
+        client = outcome.client if outcome else None
+        return build_text(
+            Reason.MANUAL
+            if missed or outcome is None or not outcome.reasons
+            else outcome.reasons[0],
+            outcome.language if outcome else Language.EN,
             None if missed or outcome is None else outcome.callback_at,
             dt_util.utcnow(),
             client.tz if client else ZoneInfo(hass.config.time_zone),
+            tier=None,
             sender_name=str(options.get(CONF_SENDER_NAME, "")),
             within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
         )
-        return twiml.voicemail(
-            text,
+
+    def _menu(self, outcome: CallOutcome) -> VoiceMenu:
+        """Return what this caller is offered, by the options of their kind of caller."""
+        return menu_from_options(
+            self.entry.options,
+            outcome.client,
+            can_dial=bool(self.entry.options.get(CONF_FORWARD_NUMBER)),
+        )
+
+    def _record(
+        self,
+        intro: str,
+        language: Language,
+        urls: StepUrls,
+        *,
+        urgent_url: str | None = None,
+        reason_url: str | None = None,
+    ) -> str:
+        return twiml.menu_voicemail(
+            intro,
             language,
+            urgent_url=urgent_url,
+            reason_url=reason_url,
             recording_status_url=urls.get(STEP_RECORDING),
             action_url=urls.get(STEP_DONE),
             transcribe_url=urls.get(STEP_TRANSCRIPTION) if language is Language.EN else None,
         )
+
+    def _menu_step(
+        self,
+        hass: HomeAssistant,
+        step: str,
+        form: dict[str, str],
+        call_id: str | None,
+        urls: StepUrls,
+    ) -> str:
+        """Answer a voice-menu step once per call; a retry gets the same answer."""
+        if call_id is not None and (document := self.answered.get((call_id, step))):
+            return document
+        outcome = self.recent.get(call_id) if call_id else None
+        if outcome is None:  # unknown call (or no call id): just take a message
+            return self._record("", Language.EN, urls)
+        if step == STEP_URGENT:
+            document = self._urgent(hass, outcome, form.get("Digits"), urls)
+        else:
+            document = self._reason(outcome, form_field(form, "SpeechResult", MAX_REASON), urls)
+        if call_id is not None:
+            self.answered[call_id, step] = document
+            while len(self.answered) > 2 * RECENT_CALLS:
+                del self.answered[next(iter(self.answered))]
+        return document
+
+    def _urgent(
+        self, hass: HomeAssistant, outcome: CallOutcome, digits: str | None, urls: StepUrls
+    ) -> str:
+        """Put an urgent caller through, or say why not now and take a message."""
+        runtime = self.entry.runtime_data
+        menu = self._menu(outcome)
+        reasons = {*outcome.reasons, *runtime.monitor.readiness.reasons}
+        answer = urgent_answer(digits, reasons, offered=menu.urgent)
+        reason_url = urls.get(STEP_REASON) if menu.ask_reason else None
+        call_id = outcome.call_id
+        if answer is UrgentAnswer.NONE:
+            if reason_url is None:
+                runtime.screener.release(call_id)
+            return self._record("", outcome.language, urls, reason_url=reason_url)
+        runtime.screener.mark_urgent(call_id)
+        if answer is UrgentAnswer.RING:
+            if call_id:
+                self.recent[call_id] = replace(outcome, breakthrough=Breakthrough.URGENT)
+            runtime.screener.release(call_id, urgent=True, breakthrough=str(Breakthrough.URGENT))
+            options = self.entry.options
+            return twiml.ring_urgent(
+                str(options.get(CONF_FORWARD_NUMBER)),
+                outcome.language,
+                timeout=float(options.get(CONF_DIAL_TIMEOUT, DEFAULT_DIAL_TIMEOUT)),
+                action_url=urls.get(STEP_DIAL),
+            )
+        if reason_url is None:
+            runtime.screener.release(call_id, urgent=True)
+        else:
+            runtime.screener.note_held(call_id, urgent=True)
+        client = outcome.client
+        options = self.entry.options
+        sorry = cant_talk(
+            outcome.language,
+            outcome.callback_at,
+            dt_util.utcnow(),
+            client.tz if client else ZoneInfo(hass.config.time_zone),
+            within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
+        )
+        return self._record(sorry, outcome.language, urls, reason_url=reason_url)
+
+    def _reason(self, outcome: CallOutcome, reason_text: str | None, urls: StepUrls) -> str:
+        """Keep what the caller said the call is about; then take their message."""
+        screener = self.entry.runtime_data.screener
+        if reason_text:
+            screener.add_reason(outcome.call_id, reason_text)
+        screener.release(outcome.call_id, reason_text=reason_text)
+        return self._record(THANKS[outcome.language] if reason_text else "", outcome.language, urls)
 
     def _add_recording(
         self, form: dict[str, str], call_id: str | None, transcription: str | None

@@ -422,6 +422,7 @@ class Item:
     reply_urgent: bool = False
     reply_time: str | None = None
     transcript: str | None = None
+    urgent: bool = False
     reason_text: str | None = None
 
 

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 # "Call back Anna": the to-do item's summary and the reminder's title.
 CALL_BACK = {"en": "Call back {name}", "ru": "Перезвонить: {name}", "pl": "Oddzwoń: {name}"}
+# The same for a caller who pressed 1 ("it's urgent", issue #18).
+URGENT_CALL_BACK = {
+    "en": "Urgent: call back {name}",
+    "ru": "Срочно перезвонить: {name}",
+    "pl": "Pilne — oddzwoń: {name}",
+}
 
 
 def ui_language(language: str) -> str:
