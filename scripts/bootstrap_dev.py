@@ -68,7 +68,8 @@ def client_etiquette_form(calendars: list[str]) -> dict[str, Any]:
         "name": ENTRY_NAME,
         "activity": {
             "driving_entities": ["input_select.phone_activity", "input_boolean.android_auto"],
-            "car_entities": [],
+            # Own-car evidence too: Android Auto off means parked, so the drive ends at once.
+            "car_entities": ["input_boolean.android_auto"],
         },
         "phone": {
             "phone_state_entities": ["input_select.phone_state"],

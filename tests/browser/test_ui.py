@@ -112,6 +112,9 @@ def test_add_through_config_flow(page: Page, base_url: str, token: str, screensh
     expect(form).to_contain_text("Driving", timeout=30_000)
     form.get_by_label("Name").fill(ENTRY_NAME)
     pick_entity(page, form.locator("ha-selector-entity").first, "Android Auto")
+    # Android Auto is also the own-car evidence: when it disconnects, the car is parked and
+    # the drive ends at once, without the driving hold that bridges red lights.
+    pick_entity(page, form.locator("ha-selector-entity").nth(1), "Android Auto")
     page.screenshot(path=screenshots / "config-flow.png", animations="disabled")
     form.get_by_role("button", name="Submit").click()
     # Home Assistant offers to put the new device in an area.
