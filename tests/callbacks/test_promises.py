@@ -136,3 +136,20 @@ async def test_unload_cancels_the_wait(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await advance(hass, freezer, "2025-06-02 10:31:00+02:00")
     assert len(texts) == 1
+
+
+async def test_promise_kept_when_the_snooze_ends_on_time(
+    hass: HomeAssistant, sources: None, texts: list[ServiceCall], freezer: FrozenDateTimeFactory
+) -> None:
+    """Check that a snooze ending at the promised time sends no "still tied up" text."""
+    freezer.move_to(MONDAY)
+    await setup_entry(hass, entry_with_clients())
+    await snooze(hass, "00:30:00")
+    response = await incoming(hass, ANNA)
+    await settle(hass)
+    assert response["callback_at"] == "2025-06-02T08:30:00+00:00"
+    # Both the snooze's end and the promise fall on 10:30; whichever timer runs first,
+    # the freelancer is ready then and the promise is kept.
+    await advance(hass, freezer, "2025-06-02 10:30:00+02:00")
+    assert len(texts) == 1
+    assert hass.states.get(EVENT).attributes["event_type"] == "callback_due"

@@ -106,6 +106,11 @@ class PromiseKeeper:
         self._timer = None
         self._timer_at = None
         moment = dt_util.utcnow()
+        change = self._monitor.readiness.next_change
+        if change is not None and change <= moment:
+            # The verdict ends now too (a snooze to the promised time): its timer may fire
+            # after this one, so decide with the verdict of now, not the one ending.
+            self._monitor.async_update()
         self._run([uid for uid, when in self._wake.items() if when is not None and when <= moment])
 
     def _run(self, uids: Iterable[str]) -> None:
