@@ -158,3 +158,15 @@ async def test_local_time_without_zone(
     entry = await driving(hass, freezer)
     await missed_call(hass, number=ANNA, rang_at="2026-06-03 10:00:30")
     assert entry.runtime_data.callbacks.items[0].first_call == T0 + timedelta(seconds=30)
+
+
+async def test_anonymous_caller_is_queued_never_texted(
+    hass: HomeAssistant, sources: None, texts: list[ServiceCall], freezer: FrozenDateTimeFactory
+) -> None:
+    """A hidden number is no error: screened, but an anonymous caller is never texted."""
+    await driving(hass, freezer)
+    response = await missed_call(hass, number="anonymous")
+    assert response["screened"] is True
+    assert response["text_sent"] is False
+    assert response["no_text_reason"] == "anonymous"
+    assert texts == []

@@ -54,7 +54,7 @@ async def async_screen_missed(
 ) -> CallOutcome | None:
     """Screen a missed call like ``async_missed_call``; return what was decided, None if not."""
     data = entry.runtime_data
-    screened = data.missed.screen_call(call)
+    screened = data.missed.screen(call)
     if screened is None:
         return None
     await data.callbacks.async_commit()
@@ -96,14 +96,11 @@ class MissedCalls:
         return self._verdicts.at(moment, dt_util.utcnow())
 
     @callback
-    def screen(self, call: MissedCall) -> CallbackItem | None:
-        """Screen a missed call once; None for a duplicate or a name that is no client's."""
-        screened = self.screen_call(call)
-        return None if screened is None else screened[1]
+    def screen(self, call: MissedCall) -> tuple[CallOutcome, CallbackItem] | None:
+        """Screen a missed call once; the decision and the callback.
 
-    @callback
-    def screen_call(self, call: MissedCall) -> tuple[CallOutcome, CallbackItem] | None:
-        """Screen a missed call once; the decision and the callback, None if not screened."""
+        None for a duplicate or a name that is no client's.
+        """
         event_key = f"{call.source}:{call.event_id}" if call.event_id else None
         if event_key is not None and self._queue.seen_call(event_key) is not None:
             _LOGGER.debug("Missed call %s reported again; ignored", event_key)
