@@ -13,6 +13,7 @@ from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -34,9 +35,11 @@ from custom_components.client_etiquette.const import (
     EVENT_SENT_TO_VOICEMAIL,
 )
 
-from . import MODE, READY, make_entry, setup_entry
+from . import DRIVING, MODE, READY, make_entry, setup_entry
+from .telephony import ANNA, BOB, entry_with_clients
 
 NAMES = [
+    "android_missed_call.yaml",
     "android_quiet_while_busy.yaml",
     "callback_reminder.yaml",
     "fritzbox_deflection_while_busy.yaml",
@@ -46,6 +49,7 @@ NAMES = [
 CALLER = "+48601234567"
 EVENT_ENTITY = "event.my_phone_client_call"
 CALL_MONITOR = "sensor.fritz_box_call_monitor_phonebook"
+LAST_NOTIFICATION = "sensor.pixel_8_last_notification"
 
 type ClientFactory = Callable[[], Awaitable[TestClient[Any, Any]]]
 
@@ -70,7 +74,7 @@ def installed(config_dir: Path) -> Path:
 
 
 async def test_install_copies_the_shipped_files(hass: HomeAssistant, config_dir: Path) -> None:
-    """Check that all five are copied, byte for byte; a second run copies nothing."""
+    """Check that all six are copied, byte for byte; a second run copies nothing."""
     assert [path.name for path in shipped_blueprints()] == NAMES
     assert await async_install_blueprints(hass) == NAMES
     for name in NAMES:
@@ -362,3 +366,66 @@ async def test_callback_reminder_overdue(hass: HomeAssistant, entry: MockConfigE
     await settle(hass)
     assert [call.data["title"] for call in notify] == [f"Overdue: call back {CALLER}"]
     assert notify[0].data["data"]["actions"][0]["uri"] == f"tel:{CALLER}"
+
+
+def notification(title: str, text: str, package: str, **extra: Any) -> dict[str, Any]:
+    """Return the Last notification sensor's attributes for a notification posted now.
+
+    As the Android companion app sets them (companion.home-assistant.io,
+    docs/core/sensors.md, "Last Notification"): the extras, package and post time.
+    """
+    return {
+        "android.title": title,
+        "android.text": text,
+        "package": package,
+        "post_time": int(dt_util.utcnow().timestamp() * 1000),
+        "is_ongoing": False,
+        "category": "missed_call",
+        **extra,
+    }
+
+
+async def test_android_missed_call(
+    hass: HomeAssistant,
+    sources: None,
+    config_dir: Path,
+    texts: list[ServiceCall],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A dialer's missed-call notification: callback queued and texted once; others ignored."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    entry = await setup_entry(hass, entry_with_clients())
+    hass.states.async_set(LAST_NOTIFICATION, "unknown")
+    await use(
+        hass,
+        "android_missed_call.yaml",
+        {"notification_sensor": LAST_NOTIFICATION, "config_entry": entry.entry_id},
+    )
+    hass.states.async_set(DRIVING, "in_vehicle")
+    await settle(hass)
+    assert hass.states.get(READY).state == "off"
+    whatsapp = notification("Missed call", "Anna Kowalska", "com.whatsapp")
+    hass.states.async_set(LAST_NOTIFICATION, "Anna Kowalska", whatsapp)
+    ringing = notification(
+        "Incoming call", "+48 601 234 567", "com.google.android.dialer", is_ongoing=True
+    )
+    hass.states.async_set(LAST_NOTIFICATION, "+48 601 234 567", ringing)
+    await settle(hass)
+    assert entry.runtime_data.callbacks.items == []
+    missed = notification("Missed call", "+48 601 234 567", "com.google.android.dialer")
+    hass.states.async_set(LAST_NOTIFICATION, "+48 601 234 567", missed)
+    await settle(hass)
+    # The app posts the same notification again: the same call, not texted twice.
+    hass.states.async_set(LAST_NOTIFICATION, "+48 601 234 567", {**missed, "is_clearable": True})
+    await settle(hass)
+    assert [call.data["target"] for call in texts] == [[ANNA]]
+    items = entry.runtime_data.callbacks.items
+    assert [(item.number, item.name) for item in items] == [(ANNA, "Anna Kowalska")]
+    # Samsung shows the contact name; a name that is no client's is left alone.
+    for name in ("Mum", "Bob Smith"):
+        samsung = notification(name, "Missed call", "com.samsung.android.dialer")
+        hass.states.async_set(LAST_NOTIFICATION, "Missed call", samsung)
+        await settle(hass)
+    assert [item.number for item in entry.runtime_data.callbacks.items] == [ANNA, BOB]
+    assert len(texts) == 2  # Bob (VIP) is told too
+    assert "Error" not in caplog.text

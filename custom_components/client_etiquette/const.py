@@ -85,6 +85,13 @@ DEFAULT_WORK_DAYS: Final = ("mon", "tue", "wed", "thu", "fri")
 # Services and their fields.
 SERVICE_SNOOZE: Final = "snooze"
 SERVICE_INCOMING_CALL: Final = "incoming_call"
+SERVICE_MISSED_CALL: Final = "missed_call"
+ATTR_RANG_AT: Final = "rang_at"
+ATTR_EVENT_ID: Final = "event_id"
+ATTR_TITLE: Final = "title"
+ATTR_TEXT: Final = "text"
+ATTR_CATEGORY: Final = "category"
+ATTR_POST_TIME: Final = "post_time"
 ATTR_NUMBER: Final = "number"
 ATTR_NAME: Final = "name"
 ATTR_SOURCE: Final = "source"

@@ -14,7 +14,7 @@ Ukrainian; one or several calls ("2 missed calls", "3 nieodebrane połączenia")
 # ruff: noqa: RUF001
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import re
@@ -66,14 +66,19 @@ def says_missed_call(text: str) -> bool:
     return _MISSED.search(fold(text)) is not None
 
 
-def read_notification(attributes: Mapping[str, Any]) -> MissedCallNotice | None:
+def read_notification(
+    attributes: Mapping[str, Any], packages: Collection[str] | None = DIALER_PACKAGES
+) -> MissedCallNotice | None:
     """Return the missed call a notification reports; None when it is not one.
 
-    Only a dialer's (``DIALER_PACKAGES``) notification counts, and only one that is
-    a missed call by its category or its words; the caller is the title or text that
-    is not "Missed call". A caller that reads as a number is the number, else a name.
+    Only a notification of one of ``packages`` (the dialers; None: any app, when the
+    caller has checked the app already) counts, and only one that is a missed call by
+    its category or its words; the caller is the title or text that is not "Missed
+    call". A caller that reads as a number is the number, else a name.
     """
-    if attributes.get("package") not in DIALER_PACKAGES or attributes.get("is_ongoing") is True:
+    if packages is not None and attributes.get("package") not in packages:
+        return None
+    if attributes.get("is_ongoing") is True:
         return None
     title = _text(attributes.get("android.title"))
     text = _text(attributes.get("android.text"))

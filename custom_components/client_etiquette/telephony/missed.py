@@ -28,7 +28,7 @@ from ..core.phone import normalize_number
 from ..core.verdicts import VerdictLog
 from ..directory import ClientDirectory
 from ..sources.monitor import ReadinessMonitor
-from .screener import CallScreener
+from .screener import CallOutcome, CallScreener
 
 if TYPE_CHECKING:
     from ..runtime import ClientEtiquetteConfigEntry
@@ -46,12 +46,19 @@ async def async_missed_call(entry: ClientEtiquetteConfigEntry, call: MissedCall)
     Also False when there is nobody to call back: a contact name the phone showed
     that is no client's. Returns once the callback is on disk.
     """
+    return await async_screen_missed(entry, call) is not None
+
+
+async def async_screen_missed(
+    entry: ClientEtiquetteConfigEntry, call: MissedCall
+) -> CallOutcome | None:
+    """Screen a missed call like ``async_missed_call``; return what was decided, None if not."""
     data = entry.runtime_data
-    item = data.missed.screen(call)
-    if item is None:
-        return False
+    screened = data.missed.screen(call)
+    if screened is None:
+        return None
     await data.callbacks.async_commit()
-    return True
+    return screened[0]
 
 
 class MissedCalls:
@@ -89,8 +96,11 @@ class MissedCalls:
         return self._verdicts.at(moment, dt_util.utcnow())
 
     @callback
-    def screen(self, call: MissedCall) -> CallbackItem | None:
-        """Screen a missed call once; None for a duplicate or a name that is no client's."""
+    def screen(self, call: MissedCall) -> tuple[CallOutcome, CallbackItem] | None:
+        """Screen a missed call once; the decision and the callback.
+
+        None for a duplicate or a name that is no client's.
+        """
         event_key = f"{call.source}:{call.event_id}" if call.event_id else None
         if event_key is not None and self._queue.seen_call(event_key) is not None:
             _LOGGER.debug("Missed call %s reported again; ignored", event_key)
@@ -105,7 +115,7 @@ class MissedCalls:
             _LOGGER.debug("Missed call from %s at %s already screened", number, rang_at)
             self._note_event(event_key)
             return None
-        _, item = self._screener.screen_missed(
+        outcome, item = self._screener.screen_missed(
             number=number,
             name=call.name,
             source=call.source,
@@ -114,7 +124,7 @@ class MissedCalls:
             client=client,
         )
         self._note_event(event_key)
-        return item
+        return outcome, item
 
     def _caller(self, call: MissedCall) -> tuple[Client | None, str] | None:
         """Return the client (if any) and the number to screen; None: nobody to call back."""
