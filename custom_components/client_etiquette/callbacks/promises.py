@@ -11,15 +11,13 @@ outbox: a restart never sends a second follow-up.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from ..const import CONF_DEFAULT_REGION, CONF_SENDER_NAME, DOMAIN
@@ -33,13 +31,14 @@ from ..sources.monitor import ReadinessMonitor
 from ..telephony.policy import policy_from_options
 from .models import CallbackItem
 from .queue import CallbackQueue
+from .watcher import QueueWatcher
 
 _LOGGER = logging.getLogger(__name__)
 
 type FollowUpSender = Callable[[CallbackItem, str], None]
 
 
-class PromiseKeeper:
+class PromiseKeeper(QueueWatcher):
     """Watches the promised callback times of one entry."""
 
     def __init__(
@@ -53,9 +52,7 @@ class PromiseKeeper:
         send: FollowUpSender,
     ) -> None:
         """Keep the parts; start with async_start."""
-        self._hass = hass
-        self._queue = queue
-        self._monitor = monitor
+        super().__init__(hass, queue=queue, monitor=monitor)
         self._directory = directory
         self._send = send
         self._policy = policy_from_options(options)
@@ -63,33 +60,13 @@ class PromiseKeeper:
         self._region: str | None = options.get(CONF_DEFAULT_REGION) or hass.config.country
         # uid -> when to look at its promise again (items with a promise not followed up).
         self._wake: dict[str, datetime | None] = {}
-        self._timer: CALLBACK_TYPE | None = None
-        self._timer_at: datetime | None = None
-        self._unsubs: list[CALLBACK_TYPE] = []
-        self._tasks: set[asyncio.Task[None]] = set()
         self._marking = False
 
     @callback
     def async_start(self) -> None:
         """Follow readiness and the queue; look at every promise once now."""
-        self._unsubs.append(self._monitor.async_add_listener(self._on_readiness))
-        self._unsubs.append(self._queue.async_add_listener(self._on_queue))
+        self._listen()
         self._run(item.uid for item in self._queue.items)
-
-    @callback
-    def async_stop(self) -> None:
-        """Cancel the listeners, the timer and follow-ups still being saved."""
-        while self._unsubs:
-            self._unsubs.pop()()
-        self._cancel_timer()
-        for task in self._tasks:
-            task.cancel()
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer()
-        self._timer = None
-        self._timer_at = None
 
     @callback
     def _on_readiness(self, readiness: Readiness) -> None:
@@ -103,8 +80,6 @@ class PromiseKeeper:
 
     @callback
     def _on_timer(self, now: datetime) -> None:
-        self._timer = None
-        self._timer_at = None
         moment = dt_util.utcnow()
         change = self._monitor.readiness.next_change
         if change is not None and change <= moment:
@@ -155,11 +130,7 @@ class PromiseKeeper:
                 self._queue.async_update_many(changes)
             finally:
                 self._marking = False
-            task = self._hass.async_create_task(
-                self._async_send(texts), f"{DOMAIN} follow-up texts", eager_start=False
-            )
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._start(self._async_send(texts), f"{DOMAIN} follow-up texts")
         self._arm()
 
     async def _async_send(self, texts: list[tuple[str, str]]) -> None:
@@ -172,13 +143,9 @@ class PromiseKeeper:
 
     def _arm(self) -> None:
         """One timer, at the earliest moment wanted."""
-        first = min((when for when in self._wake.values() if when is not None), default=None)
-        if first == self._timer_at and (first is None or self._timer is not None):
-            return
-        self._cancel_timer()
-        if first is not None:
-            self._timer_at = first
-            self._timer = async_track_point_in_utc_time(self._hass, self._on_timer, first)
+        self._set_timer(
+            min((when for when in self._wake.values() if when is not None), default=None)
+        )
 
     def _can_text(self, item: CallbackItem) -> bool:
         """Whether the item's number can receive a text."""

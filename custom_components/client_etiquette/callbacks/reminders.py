@@ -20,7 +20,6 @@ whole failed call, the caller's number with it, at error level, once per reminde
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,9 +27,8 @@ import heapq
 import logging
 from typing import Any
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceNotFound
-from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..const import EVENT_CALLBACK_DUE, EVENT_CALLBACK_OVERDUE
@@ -49,6 +47,7 @@ from ..issues import (
 from ..sources.monitor import ReadinessMonitor
 from .models import CallbackItem
 from .queue import CallbackQueue
+from .watcher import QueueWatcher
 
 _LOGGER = logging.getLogger(__name__)
 # A promise counts as broken this long after the promised time.
@@ -83,7 +82,7 @@ class _Check:
     due: list[CallbackItem] = field(default_factory=list)
 
 
-class CallbackReminders:
+class CallbackReminders(QueueWatcher):
     """Watches readiness, contact hours and promised times for one entry."""
 
     def __init__(
@@ -98,16 +97,11 @@ class CallbackReminders:
         notify_action: str | None,
     ) -> None:
         """Keep the parts; start with async_start."""
-        self._hass = hass
+        super().__init__(hass, queue=queue, monitor=monitor)
         self._entry_id = entry_id
         self._events = events
-        self._queue = queue
-        self._monitor = monitor
         self._directory = directory
         self._notify_action = notify_action
-        self._unsubs: list[CALLBACK_TYPE] = []
-        self._timer: CALLBACK_TYPE | None = None
-        self._timer_at: datetime | None = None
         # uid -> when to look at the item again; the heap holds (when, uid), and an
         # entry counts only while it matches ``_wake`` (others are dropped lazily).
         self._wake: dict[str, datetime] = {}
@@ -115,32 +109,15 @@ class CallbackReminders:
         # Items whose "call back now" reminder has not fired yet.
         self._not_due: set[str] = set()
         self._marking = False
-        # Reminders on their way, and the repair issue raised while they fail.
-        self._tasks: set[asyncio.Task[None]] = set()
+        # The repair issue raised while reminders fail.
         self._issue: str | None = None
 
     @callback
     def async_start(self) -> None:
         """Follow readiness and the queue; check once now."""
         self._clear_stale_issue()
-        self._unsubs.append(self._monitor.async_add_listener(self._on_readiness))
-        self._unsubs.append(self._queue.async_add_listener(self._on_queue))
+        self._listen()
         self.async_check()
-
-    @callback
-    def async_stop(self) -> None:
-        """Cancel listeners, the timer and reminders still being sent."""
-        while self._unsubs:
-            self._unsubs.pop()()
-        self._cancel_timer()
-        for task in self._tasks:
-            task.cancel()
-
-    def _cancel_timer(self) -> None:
-        if self._timer is not None:
-            self._timer()
-            self._timer = None
-            self._timer_at = None
 
     @callback
     def _on_readiness(self, readiness: Readiness) -> None:
@@ -155,8 +132,6 @@ class CallbackReminders:
 
     @callback
     def _on_timer(self, now: datetime) -> None:
-        self._timer = None
-        self._timer_at = None
         heap, wake, moment = self._heap, self._wake, dt_util.utcnow()
         uids: list[str] = []
         while heap and heap[0][0] <= moment:
@@ -234,13 +209,7 @@ class CallbackReminders:
         if len(heap) > 2 * len(wake) + 64:
             self._heap = heap = [(when, uid) for uid, when in wake.items()]
             heapq.heapify(heap)
-        first = heap[0][0] if heap else None
-        if first == self._timer_at and (first is None or self._timer is not None):
-            return
-        self._cancel_timer()
-        if first is not None:
-            self._timer_at = first
-            self._timer = async_track_point_in_utc_time(self._hass, self._on_timer, first)
+        self._set_timer(heap[0][0] if heap else None)
 
     def _contact_opening(
         self, item: CallbackItem, now: datetime, agenda: Agenda | None
@@ -256,13 +225,9 @@ class CallbackReminders:
         self._events.fire(EVENT_CALLBACK_DUE, _event_data(item))
         if not self._notify_action:
             return
-        task = self._hass.async_create_task(
-            self._async_remind(item, self._notify_action),
-            "client_etiquette callback reminder",
-            eager_start=False,
+        self._start(
+            self._async_remind(item, self._notify_action), "client_etiquette callback reminder"
         )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _async_remind(self, item: CallbackItem, action: str) -> None:
         """Send the reminder and wait for the outcome, so a failure is ours to report.
