@@ -146,7 +146,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClientEtiquetteConfigEnt
     entry.async_on_unload(queue.async_flush)
     monitor.async_start()
     entry.async_on_unload(monitor.async_stop)
-    entry.async_on_unload(missed.async_start())
     entry.async_on_unload(replies.async_start())
     entry.async_on_unload(
         async_track_missed_call_notifications(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, strategies as st
 
 from custom_components.client_etiquette.core.models import Readiness, Reason
-from custom_components.client_etiquette.core.verdicts import VERDICT_KEEP, VerdictLog
+from custom_components.client_etiquette.core.verdicts import PRUNE_ABOVE, VERDICT_KEEP, VerdictLog
 
 T0 = datetime(2026, 6, 3, 8, 0, tzinfo=UTC)
 READY = Readiness(ready=True)
@@ -48,9 +48,14 @@ def test_unknown_before_the_log_or_too_old() -> None:
 def test_forgets_what_no_longer_matters() -> None:
     """Verdicts that stopped holding more than 30 minutes ago are dropped; one stays."""
     log = VerdictLog()
+    for n in range(0, 600, 5):
+        log.record(minutes(n), DRIVING if n % 10 else READY)
+        assert len(log) <= PRUNE_ABOVE
+    assert log.at(minutes(590), minutes(595)) is READY
+    assert log.at(minutes(560), minutes(595)) is None
+    log = VerdictLog()
     for n in range(0, 120, 5):
         log.record(minutes(n), DRIVING if n % 10 else READY)
-    assert len(log) <= 8
     assert log.at(minutes(100), minutes(115)) is READY
     assert log.at(minutes(117), minutes(117)) is DRIVING
 

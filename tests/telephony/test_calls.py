@@ -293,6 +293,26 @@ async def test_overdue_promise(
     assert item.overdue_fired
 
 
+async def test_a_call_as_the_snooze_ends_gets_the_new_verdict(
+    hass: HomeAssistant,
+    sources: None,
+    texts: list[ServiceCall],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A call at the snooze's end, before the monitor's timer ran, rings: no stale verdict."""
+    freezer.move_to("2025-06-02 10:00:00+02:00")
+    await setup_entry(hass, entry_with_clients())
+    await hass.services.async_call(DOMAIN, "snooze", {"duration": "00:30:00"}, blocking=True)
+    assert hass.states.get(READY).state == "off"
+    freezer.move_to("2025-06-02 10:30:00+02:00")  # the clock moved; no timer has run yet
+    response = await incoming(hass, ANNA)
+    assert response["action"] == "ring"
+    assert response["reasons"] == []
+    assert texts == []
+    await hass.async_block_till_done()
+    assert hass.states.get(READY).state == "on"
+
+
 async def test_queue_and_cooldown_survive_restart(
     hass: HomeAssistant, sources: None, texts: list[ServiceCall]
 ) -> None:

@@ -81,17 +81,13 @@ class PromiseKeeper(QueueWatcher):
     @callback
     def _on_timer(self, now: datetime) -> None:
         moment = dt_util.utcnow()
-        change = self._monitor.readiness.next_change
-        if change is not None and change <= moment:
-            # The verdict ends now too (a snooze to the promised time): its timer may fire
-            # after this one, so decide with the verdict of now, not the one ending.
-            self._monitor.async_update()
         self._run([uid for uid, when in self._wake.items() if when is not None and when <= moment])
 
     def _run(self, uids: Iterable[str]) -> None:
         """Decide these items' promises; send what must be sent; re-arm the timer."""
+        # First: deciding a verdict whose edge has passed may call back into _run.
+        readiness = self._monitor.current()
         now = dt_util.utcnow()
-        readiness = self._monitor.readiness
         changes: dict[str, dict[str, Any]] = {}
         texts: list[tuple[str, str]] = []
         for uid in uids:

@@ -152,7 +152,7 @@ class CallbackReminders(QueueWatcher):
     def _run(self, uids: Iterable[str]) -> None:
         """Check these items, mark and fire what is due, re-arm the timer."""
         check = _Check(dt_util.utcnow(), self._monitor.agenda)
-        ready = self._monitor.readiness.ready
+        ready = self._monitor.current().ready
         for uid in uids:
             item = self._queue.get(uid)
             if item is None:

@@ -160,7 +160,7 @@ class Replies:
     def _alert(self, name: str, number: str, body: str, uid: str | None) -> None:
         """Send the urgent alert now, or when driving ends (marked on the item meanwhile)."""
         message = _message(name, number, body, self._hass.config.language)
-        if Reason.DRIVING in self._monitor.readiness.reasons:
+        if Reason.DRIVING in self._monitor.current().reasons:
             _LOGGER.debug("Urgent reply from %s waits until driving ends", number)
             self._waiting.append((uid, message))
             if uid is not None:

@@ -9,10 +9,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, tzinfo
 from enum import StrEnum
-from typing import Final
+from typing import Final, dataclass_transform
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .freetime import Agenda
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+def hot_record[T](cls: type[T]) -> type[T]:
+    """Make ``cls`` a slotted dataclass that is read-only to the type checker.
+
+    For the values built on every source change (evidence, snapshot, verdict): a
+    ``frozen=True`` dataclass sets each field through ``object.__setattr__``, which
+    makes building one about three times dearer (docs/performance.md).
+    """
+    return dataclass(slots=True)(cls)
+
 
 # --- Readiness ---------------------------------------------------------------------
 
@@ -48,7 +60,7 @@ class Mode(StrEnum):
     BUSY = "busy"
 
 
-@dataclass(frozen=True, slots=True)
+@hot_record
 class Evidence:
     """One configured source that currently says the freelancer is not ready.
 
@@ -78,7 +90,7 @@ class WorkHours:
     end: time | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@hot_record
 class Snapshot:
     """Everything the readiness decision needs, read from Home Assistant at one moment."""
 
@@ -97,7 +109,7 @@ class Snapshot:
     agenda: Agenda | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@hot_record
 class Readiness:
     """Whether the freelancer can take a client call now, why not, and until when."""
 

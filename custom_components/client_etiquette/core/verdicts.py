@@ -11,12 +11,18 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Final
 
 from .models import Readiness
 
 # How long a verdict is kept after it stopped holding.
 VERDICT_KEEP: Final = timedelta(minutes=30)
+# Verdicts that stopped holding are dropped once the log holds more than this many:
+# recording stays a plain append on the readiness hot path.
+PRUNE_ABOVE: Final = 16
+
+_START = itemgetter(0)
 
 
 class VerdictLog:
@@ -25,29 +31,28 @@ class VerdictLog:
     def __init__(self, keep: timedelta = VERDICT_KEEP) -> None:
         """Start empty: no moment is known until the first verdict is recorded."""
         self._keep = keep
-        self._starts: deque[datetime] = deque()
-        self._verdicts: deque[Readiness] = deque()
+        self._entries: deque[tuple[datetime, Readiness]] = deque()
 
     def __len__(self) -> int:
         """Return how many verdicts are kept."""
-        return len(self._starts)
+        return len(self._entries)
 
     def record(self, at: datetime, readiness: Readiness) -> None:
-        """Keep ``readiness`` as the verdict from ``at`` on; forget what no longer matters.
+        """Keep ``readiness`` as the verdict from ``at`` on.
 
         A verdict recorded at or before the last one's start replaces it (a clock that
-        went back, or two verdicts in one moment): the log stays ordered.
+        went back, or two verdicts in one moment): the log stays ordered. Verdicts that
+        stopped holding ``keep`` ago are dropped when the log grows past ``PRUNE_ABOVE``.
         """
-        while self._starts and self._starts[-1] >= at:
-            self._starts.pop()
-            self._verdicts.pop()
-        self._starts.append(at)
-        self._verdicts.append(readiness)
-        # The oldest verdict is kept while it still held ``keep`` ago.
-        horizon = at - self._keep
-        while len(self._starts) > 1 and self._starts[1] <= horizon:
-            self._starts.popleft()
-            self._verdicts.popleft()
+        entries = self._entries
+        while entries and entries[-1][0] >= at:
+            entries.pop()
+        entries.append((at, readiness))
+        if len(entries) > PRUNE_ABOVE:
+            # The oldest verdict is kept while it still held ``keep`` ago.
+            horizon = at - self._keep
+            while len(entries) > 1 and entries[1][0] <= horizon:
+                entries.popleft()
 
     def at(self, moment: datetime, now: datetime) -> Readiness | None:
         """Return the verdict that held at ``moment``; None when that is not known.
@@ -55,7 +60,7 @@ class VerdictLog:
         Unknown: ``keep`` or more before ``now``, or before the first verdict
         recorded. A moment after ``now`` (the phone's clock ahead) gets the latest.
         """
-        if not self._starts or moment <= now - self._keep or moment < self._starts[0]:
+        entries = self._entries
+        if not entries or moment <= now - self._keep or moment < entries[0][0]:
             return None
-        index = bisect_right(self._starts, moment) - 1
-        return self._verdicts[index]
+        return entries[bisect_right(entries, moment, key=_START) - 1][1]

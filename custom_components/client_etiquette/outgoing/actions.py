@@ -64,7 +64,7 @@ async def async_plan_call(
     target = client_target(hass, entry, client)
     now = dt_util.utcnow()
     days = await async_holidays(hass, target.country, now)
-    plan = plan_for(target, entry.runtime_data.monitor.readiness, now, days, topic)
+    plan = plan_for(target, entry.runtime_data.monitor.current(), now, days, topic)
     return plan_response(client, plan)
 
 

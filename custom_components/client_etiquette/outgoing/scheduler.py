@@ -158,7 +158,7 @@ class GoodTimeScheduler:
         A group whose holidays for ``now`` are not loaded yet keeps its answer; the
         holidays are loaded in the executor and every group is planned again with them.
         """
-        readiness = self._monitor.readiness
+        readiness = self._monitor.current()
         missing: set[str | None] = set()
         for group in groups:
             target = group.target

@@ -18,11 +18,8 @@ from typing import Final
 
 from homeassistant.components.calendar import CalendarEntity, CalendarEvent as HassEvent
 from homeassistant.components.calendar.const import DATA_COMPONENT
-from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers.event import (
-    async_track_point_in_utc_time,
-    async_track_state_change_event,
-)
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
 from ..core.freetime import LOOKAHEAD, Agenda, CalendarEvent, build_agenda
@@ -50,26 +47,24 @@ class CalendarLookahead:
         self._silent: set[str] = set()
         self._wanted: set[str] = set()
         self._task: asyncio.Task[None] | None = None
-        self._unsubs: list[CALLBACK_TYPE] = []
         self._unsub_timer: CALLBACK_TYPE | None = None
 
     @callback
     def async_start(self) -> None:
-        """Read every calendar now, again when one changes, and every 15 minutes."""
+        """Read every calendar now and every 15 minutes.
+
+        The monitor, which already listens to the calendar entities, asks for a
+        calendar again when it changes (``async_request``).
+        """
         calendars = self._config.calendars
         if not calendars:
             return
-        self._unsubs.append(
-            async_track_state_change_event(self._hass, calendars, self._on_calendar_change)
-        )
         self._schedule_refresh()
         self.async_request(calendars)
 
     @callback
     def async_stop(self) -> None:
-        """Stop listening, cancel the timer and any read under way."""
-        while self._unsubs:
-            self._unsubs.pop()()
+        """Cancel the timer and any read under way."""
         if self._unsub_timer is not None:
             self._unsub_timer()
             self._unsub_timer = None
@@ -87,10 +82,6 @@ class CalendarLookahead:
             )
             # A calendar that answers at once finishes the read before this line.
             self._task = None if task.done() else task
-
-    @callback
-    def _on_calendar_change(self, event: Event[EventStateChangedData]) -> None:
-        self.async_request((event.data["entity_id"],))
 
     @callback
     def _on_interval(self, now: datetime) -> None:

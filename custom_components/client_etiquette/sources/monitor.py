@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 from ..core.freetime import Agenda
 from ..core.models import Mode, Readiness, Reason
 from ..core.readiness import evaluate
+from ..core.verdicts import VerdictLog
 from .calendars import CalendarLookahead
 from .states import SnapshotTracker, SourceConfig
 
@@ -42,6 +43,10 @@ class ReadinessMonitor:
         self.readiness = Readiness(ready=True)
         self._listeners: list[ReadinessListener] = []
         self._watched = frozenset(config.entity_ids)
+        self._calendars = frozenset(config.calendars)
+        # The verdicts of the last minutes: a missed call is screened with the one
+        # that held when it rang (telephony.missed).
+        self._history = VerdictLog()
         self._tracker = SnapshotTracker(hass, config)
         self._lookahead = CalendarLookahead(hass, config, self._on_agenda)
         self._unsub_state: CALLBACK_TYPE | None = None
@@ -60,6 +65,7 @@ class ReadinessMonitor:
             )
         self._tracker.async_refresh()
         self.async_update()
+        self._history.record(dt_util.utcnow(), self.readiness)
         self._lookahead.async_start()
 
     @callback
@@ -81,6 +87,22 @@ class ReadinessMonitor:
         """Decide again with the calendars' new look-ahead."""
         self._tracker.async_set_agenda(agenda, silent)
         self.async_update()
+
+    @callback
+    def current(self) -> Readiness:
+        """Return the verdict of now: one whose known edge has passed is decided again first.
+
+        A timer due at the same moment as the verdict's edge (a promise due when a
+        snooze ends) may run before the monitor's own: it still gets the new verdict.
+        """
+        change = self.readiness.next_change
+        if change is not None and change <= dt_util.utcnow():
+            self.async_update()
+        return self.readiness
+
+    def verdict_at(self, moment: datetime) -> Readiness | None:
+        """Return the verdict that held at ``moment``; None when it is not known."""
+        return self._history.at(moment, dt_util.utcnow())
 
     @callback
     def async_add_listener(self, listener: ReadinessListener) -> CALLBACK_TYPE:
@@ -111,8 +133,13 @@ class ReadinessMonitor:
     def _handle_state_change(self, event: Event[EventStateChangedData]) -> None:
         # The source's current state, not the event's new_state: a listener that ran
         # before this one may already have changed it again (nested events).
-        self._tracker.async_update_source(event.data["entity_id"])
-        self.async_update()
+        entity_id = event.data["entity_id"]
+        now = dt_util.utcnow()
+        self._tracker.async_update_source(entity_id, now)
+        self.async_update(now=now)
+        if entity_id in self._calendars:
+            # The calendar's look-ahead is read again (never on another source's change).
+            self._lookahead.async_request((entity_id,))
 
     @callback
     def _handle_timer(self, now: datetime) -> None:
@@ -120,13 +147,15 @@ class ReadinessMonitor:
         self.async_update()
 
     @callback
-    def async_update(self, *, force: bool = False) -> None:
+    def async_update(self, *, force: bool = False, now: datetime | None = None) -> None:
         """Decide from the tracked sources and set the next timer.
 
         Listeners hear only of a changed verdict, or of any verdict when ``force``
-        (the mode changed, which the select shows).
+        (the mode changed, which the select shows). ``now``: the moment of the
+        state change being handled, when there is one.
         """
-        now = dt_util.utcnow()
+        if now is None:
+            now = dt_util.utcnow()
         if self.mode is Mode.BUSY and self.busy_until is not None and self.busy_until <= now:
             _LOGGER.debug("Snooze ended at %s; back to automatic", self.busy_until)
             self.mode, self.busy_until, self.busy_reason = Mode.AUTO, None, Reason.MANUAL
@@ -141,6 +170,7 @@ class ReadinessMonitor:
         if readiness == self.readiness and not force:
             return
         self.readiness = readiness
+        self._history.record(now, readiness)
         for listener in list(self._listeners):
             listener(self.readiness)
 

@@ -239,7 +239,7 @@ class SnapshotTracker:
         for entity_id in config.signal:
             self._add_slot(
                 self._latched_slot(
-                    entity_id, Reason.WEAK_SIGNAL, self._signal_level, steady.signal_recovery
+                    entity_id, Reason.WEAK_SIGNAL, signal_rater(config), steady.signal_recovery
                 ),
                 (entity_id,),
             )
@@ -308,11 +308,6 @@ class SnapshotTracker:
     def _driving_level(self, state: State | None) -> Level:
         return stability.driving_level(state is not None and is_driving(state))
 
-    def _signal_level(self, state: State | None) -> Level:
-        if state is None:
-            return Level.CALM
-        return signal_level(state, self._config)
-
     def _meeting_slot(self, entity_id: str) -> _Slot:
         keywords = self._config.meeting_keywords
         usable = self._usable
@@ -359,8 +354,11 @@ class SnapshotTracker:
         self._snapshot = None
 
     @callback
-    def async_update_source(self, entity_id: str) -> None:
-        """Take the current state of one configured source; others are not read."""
+    def async_update_source(self, entity_id: str, now: datetime | None = None) -> None:
+        """Take the current state of one configured source; others are not read.
+
+        ``now``: the moment of the change, when the caller has it already.
+        """
         if entity_id not in self._usable:
             return
         state = self._read(entity_id)
@@ -369,7 +367,7 @@ class SnapshotTracker:
             return
         self._usable[entity_id] = state
         self._snapshot = None
-        self._now = dt_util.utcnow()
+        self._now = dt_util.utcnow() if now is None else now
         if (state is None) != (before is None):
             self._unavailable = self._list_unavailable()
         changed = False
@@ -524,14 +522,24 @@ def is_weak_signal(state: State, config: SourceConfig) -> bool:
     return _lower(state) in NO_SIGNAL_STATES
 
 
-def signal_level(state: State, config: SourceConfig) -> Level:
-    """Rate a signal reading: good only above the threshold by the margin (hysteresis)."""
-    number = _number(state.state)
-    if number is not None:
-        return stability.signal_level(
-            number, config.weak_signal_dbm, config.steadiness.signal_margin
-        )
-    return Level.ACTIVE if _lower(state) in NO_SIGNAL_STATES else Level.CALM
+def signal_rater(config: SourceConfig) -> Callable[[State | None], Level]:
+    """Return the rating of a signal reading: good only above the threshold by the margin.
+
+    A missing reading is calm. The threshold and margin are bound once: the rating
+    runs on every signal change.
+    """
+    threshold, margin = config.weak_signal_dbm, config.steadiness.signal_margin
+    rate = stability.signal_level
+
+    def level(state: State | None) -> Level:
+        if state is None:
+            return Level.CALM
+        number = _number(state.state)
+        if number is not None:
+            return rate(number, threshold, margin)
+        return Level.ACTIVE if _lower(state) in NO_SIGNAL_STATES else Level.CALM
+
+    return level
 
 
 def is_meeting(state: State, keywords: tuple[str, ...]) -> bool:

@@ -2,7 +2,8 @@
 
 The apps on the phone (httpSMS, SMS Gateway for Android, the companion app's
 notification sensor) report a missed call after it rang. It is screened with the
-readiness verdict of the moment it rang (``core.verdicts``, kept 30 minutes), by the
+readiness verdict of the moment it rang (kept 30 minutes by the readiness monitor,
+``core.verdicts``), by the
 same rules as any call (``CallScreener.screen_missed``).
 
 Each missed call is screened once: a report whose app event id was seen before, or of
@@ -18,14 +19,13 @@ from datetime import datetime, timedelta
 import logging
 from typing import TYPE_CHECKING, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from ..callbacks.models import CallbackItem
 from ..callbacks.queue import CallbackQueue
 from ..core.models import Client, MissedCall, Readiness
 from ..core.phone import normalize_number
-from ..core.verdicts import VerdictLog
 from ..directory import ClientDirectory
 from ..sources.monitor import ReadinessMonitor
 from .screener import CallOutcome, CallScreener
@@ -73,27 +73,16 @@ class MissedCalls:
         queue: CallbackQueue,
         screener: CallScreener,
     ) -> None:
-        """Keep what screening a missed call needs; the log starts with async_start."""
+        """Keep what screening a missed call needs (the monitor keeps the verdicts)."""
         self._hass = hass
         self._monitor = monitor
         self._directory = directory
         self._queue = queue
         self._screener = screener
-        self._verdicts = VerdictLog()
-
-    @callback
-    def async_start(self) -> CALLBACK_TYPE:
-        """Record the verdict now and each new one; return the function that stops it."""
-        self._verdicts.record(dt_util.utcnow(), self._monitor.readiness)
-        return self._monitor.async_add_listener(self._on_readiness)
-
-    @callback
-    def _on_readiness(self, readiness: Readiness) -> None:
-        self._verdicts.record(dt_util.utcnow(), readiness)
 
     def verdict_at(self, moment: datetime) -> Readiness | None:
         """Return the verdict that held at ``moment``, None when it is not known."""
-        return self._verdicts.at(moment, dt_util.utcnow())
+        return self._monitor.verdict_at(moment)
 
     @callback
     def screen(self, call: MissedCall) -> tuple[CallOutcome, CallbackItem] | None:

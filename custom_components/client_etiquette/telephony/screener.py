@@ -179,7 +179,7 @@ class CallScreener:
         decision = decide(
             Call(number=e164, name=name, source=source, call_id=call_id, at=now),
             client=client,
-            readiness=self._monitor.readiness,
+            readiness=self._monitor.current(),
             policy=self._policy,
             history=history,
             now=now,

@@ -476,7 +476,7 @@ class VoiceWebhook:
         """Put an urgent caller through, or say why not now and take a message."""
         runtime = self.entry.runtime_data
         menu = self._menu(outcome)
-        reasons = {*outcome.reasons, *runtime.monitor.readiness.reasons}
+        reasons = {*outcome.reasons, *runtime.monitor.current().reasons}
         answer = urgent_answer(digits, reasons, offered=menu.urgent)
         reason_url = urls.get(STEP_REASON) if menu.ask_reason else None
         call_id = outcome.call_id
