@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 URL = os.environ.get("CLIENT_ETIQUETTE_BROWSER_URL", "")
 if not URL:
-    collect_ignore = ["test_ui.py"]
+    collect_ignore = ["test_ui.py", "test_ui_languages.py"]
 
 CHROMIUM = os.environ.get("CLIENT_ETIQUETTE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -66,7 +66,7 @@ def test_press_one_wraps_the_greeting() -> None:
     )
     (say,) = gather
     assert say.text == (
-        "Przepraszam, mam spotkanie. Jeśli sprawa jest pilna, proszę wcisnąć jedynkę."
+        "Przepraszam, mam spotkanie. Jeśli sprawa jest pilna, proszę nacisnąć jedynkę."
     )
     assert (say.get("language"), say.get("voice")) == ("pl-PL", "Polly.Ewa")
 

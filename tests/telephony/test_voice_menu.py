@@ -125,7 +125,9 @@ async def test_regular_client_hears_press_one(menu: Setup) -> None:
     }
     assert gather[0].get("language") == "pl-PL"
     assert gather[0].text is not None
-    assert gather[0].text.endswith("Jeśli sprawa jest pilna, proszę wcisnąć jedynkę.")
+    assert gather[0].text.endswith("Jeśli sprawa jest pilna, proszę nacisnąć jedynkę.")
+    # Spoken, so it begins with the greeting; the short SMS form ends with a bare name.
+    assert gather[0].text.startswith("Dzień dobry, tu Jan. ")
     assert root[1].text == "Proszę zostawić wiadomość po sygnale."
     assert root[2].get("action") == f"{EXTERNAL}{VOICE_PATH}?step=done"
 

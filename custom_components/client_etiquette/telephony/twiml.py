@@ -184,6 +184,7 @@ def greeting(
         tier=None,
         sender_name=sender_name,
         within_minutes=within_minutes,
+        compact=False,  # spoken: always "hello, it's …", never the SMS signature form
     )
     return f"{text} {LEAVE_MESSAGE[language]}"
 

@@ -417,6 +417,7 @@ class VoiceWebhook:
             tier=None,
             sender_name=str(options.get(CONF_SENDER_NAME, "")),
             within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
+            compact=False,  # spoken: always "hello, it's …", never the SMS signature form
         )
 
     def _menu(self, outcome: CallOutcome) -> VoiceMenu:

@@ -17,7 +17,7 @@ from .times import DEFAULT_WITHIN_MINUTES, format_callback_time
 PRESS_ONE: Final[Mapping[Language, str]] = {
     Language.EN: "If it's urgent, press 1.",
     Language.RU: "Если дело срочное, нажмите единицу.",
-    Language.PL: "Jeśli sprawa jest pilna, proszę wcisnąć jedynkę.",
+    Language.PL: "Jeśli sprawa jest pilna, proszę nacisnąć jedynkę.",
 }
 # Asks for the reason of the call (the answer is transcribed by the provider).
 ASK_REASON: Final[Mapping[Language, str]] = {
@@ -34,7 +34,7 @@ THANKS: Final[Mapping[Language, str]] = {
 _CANT_TALK: Final[Mapping[Language, str]] = {
     Language.EN: "I understand it's urgent, but I can't talk safely right now. "
     "I'll call you back {when}.",
-    Language.RU: "Понимаю, что дело срочное, но сейчас мне небезопасно говорить. "
+    Language.RU: "Понимаю, что дело срочное, но сейчас мне небезопасно разговаривать. "
     "Я перезвоню вам {when}.",
     Language.PL: "Rozumiem, że sprawa jest pilna, ale teraz nie mogę bezpiecznie rozmawiać. "
     "Oddzwonię {when}.",
