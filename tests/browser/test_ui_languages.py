@@ -4,11 +4,12 @@ Runs after test_ui.py (which adds the entry "My phone"). For each language a fre
 browser whose locale is that language (so the frontend speaks it) logs in, opens
 Configure on the entry and walks into the steps added with the readiness, own-phone and
 voice-menu issues: Sources (every section open: the driving hold, the signal and zone
-hysteresis, the meeting-soon and free-gap minutes), Text templates (follow-up texts, the
-speech-to-text entity), the voice menu and the two own-phone texting backends. Each step
-shows its own title in that language, no "Translation error", no raw option key (what the
-frontend shows for a field without a label) and, in Russian and Polish, none of the
-English labels. Screenshots: ``options/<step>-<language>.png`` in the screenshots folder.
+hysteresis, the meeting-soon and free-gap minutes), Call screening (meeting soon among
+the tiers' reasons, follow-up texts, the speech-to-text entity), the voice menu and the
+two own-phone texting backends. Each step shows its own title in that language, no
+"Translation error", no raw option key (what the frontend shows for a field without a
+label) and, in Russian and Polish, none of the English labels. Screenshots:
+``options/<step>-<language>.png`` in the screenshots folder.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ LOCALES = {"en": "en-GB", "ru": "ru-RU", "pl": "pl-PL"}
 # (menu path, step): the menu entries clicked in order, then the step shown.
 STEPS = [
     (("sources",), "sources"),
-    (("texts",), "texts"),
+    (("screening",), "screening"),
     (("voice",), "voice"),
     (("texting", "texting_sms_gateway"), "texting_sms_gateway"),
     (("texting", "texting_httpsms"), "texting_httpsms"),
@@ -117,7 +118,10 @@ def test_options_step_reads_in_the_language(
     shown = steps[step]
     expect(form).to_contain_text(shown["title"])
     for section in shown.get("sections", {}).values():
-        form.locator("ha-expansion-panel").filter(has_text=section["name"]).first.click()
+        panel = form.locator("ha-expansion-panel").filter(has_text=section["name"]).first
+        if panel.get_attribute("expanded") is None:  # driving and phone start open
+            panel.click()
+        expect(panel).to_have_attribute("expanded", "")
     for label in labels(shown).values():
         expect(form).to_contain_text(label)
     text = form.inner_text()

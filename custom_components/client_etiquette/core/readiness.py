@@ -56,7 +56,7 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         sources.setdefault(Reason.AFTER_HOURS, ())
     if busy:
         sources.setdefault(snapshot.busy_reason, ())
-    reasons = tuple(sorted(_RANK.keys() & sources.keys(), key=_RANK.__getitem__))
+    reasons = _in_priority(sources)
     return Readiness(
         ready=not reasons,
         reasons=reasons,
@@ -64,8 +64,20 @@ def evaluate(snapshot: Snapshot, now: datetime) -> Readiness:
         unavailable_sources=snapshot.unavailable_sources,
         passenger=passenger,
         next_change=_next_change(snapshot, evidence, busy, now, agenda_edge),
-        sources={reason: sources[reason] for reason in reasons},
+        sources=(
+            sources  # one ranked reason: already the mapping wanted
+            if len(reasons) == 1 == len(sources)
+            else {reason: sources[reason] for reason in reasons}
+        ),
     )
+
+
+def _in_priority(sources: dict[Reason, tuple[str, ...]]) -> tuple[Reason, ...]:
+    """Return the reasons among ``sources``' keys that are ranked, in priority order."""
+    if len(sources) == 1:  # the common case: one reason, no sorting
+        (reason,) = sources
+        return (reason,) if reason in _RANK else ()
+    return tuple(sorted(_RANK.keys() & sources.keys(), key=_RANK.__getitem__))
 
 
 def _agenda_evidence(
