@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 import json
 from pathlib import Path
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -50,11 +51,9 @@ def frontend(language: str, key: str) -> str:
     import hass_frontend  # the frontend package Home Assistant serves
 
     folder = Path(hass_frontend.__file__).parent / "static" / "translations" / "config"
-    path = next(p for p in folder.glob(f"{language}-*.json") if p.suffix == ".json")
-    value: Any = json.loads(path.read_text(encoding="utf-8"))
-    for part in key.split("."):
-        value = value[part]
-    return str(value)
+    # "<language>-<hash>.json" (not "en-GB-<hash>.json"); its keys are flat dotted paths.
+    path = next(p for p in folder.iterdir() if re.fullmatch(rf"{language}-[0-9a-f]+\.json", p.name))
+    return str(json.loads(path.read_text(encoding="utf-8"))[key])
 
 
 def labels(step: dict[str, Any]) -> dict[str, str]:
@@ -77,7 +76,7 @@ def localized(browser: Browser, base_url: str, language: str) -> Iterator[Page]:
     from playwright.sync_api import expect
 
     context = browser.new_context(
-        viewport={"width": 1280, "height": 2400}, locale=LOCALES[language]
+        viewport={"width": 1280, "height": 4400}, locale=LOCALES[language]
     )
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -138,6 +137,12 @@ def test_options_step_reads_in_the_language(
         assert not untranslated, untranslated
     folder = screenshots / "options"
     folder.mkdir(exist_ok=True)
-    page.screenshot(path=folder / f"{step}-{language}.png", animations="disabled")
+    box = form.locator("ha-form").first.bounding_box()
+    assert box is not None
+    page.screenshot(
+        path=folder / f"{step}-{language}.png",
+        animations="disabled",
+        clip={"x": box["x"] - 24, "y": 0, "width": box["width"] + 48, "height": 4400},
+    )
     page.keyboard.press("Escape")
     expect(form).to_be_hidden()
