@@ -15,6 +15,9 @@ from homeassistant.util import dt as dt_util
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "secret-token"
 FROM = "+48221234567"
+# The request timeout of tests whose server holds a request until it times out. Long
+# enough that the requests after it (a lookup, a resend) answer in time on a busy machine.
+SHORT_TIMEOUT = 0.5
 
 
 @dataclass

@@ -44,6 +44,7 @@ from . import (
     GATEWAY_USER,
     HTTPSMS_KEY,
     OWN_NUMBER,
+    SHORT_TIMEOUT,
     FakeHttpSms,
     FakeSmsGateway,
     Reply,
@@ -183,7 +184,7 @@ async def test_unsure_text_is_looked_up_by_id_and_sent_once(
     """The phone took the text but answered too late: the lookup finds it, no resend."""
     hold = asyncio.Event()
     sms_gateway.script(Reply(status=202, hold=hold))
-    outbox = await make_outbox(hass, local(hass, sms_gateway, timeout=0.05))
+    outbox = await make_outbox(hass, local(hass, sms_gateway, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, TEXT, key="cb:1")
     await settle(hass)
     assert item.unsure
@@ -203,7 +204,7 @@ async def test_unsure_text_not_found_is_sent_again(
     """The request never reached the phone: the lookup says 404, so it is sent, once."""
     hold = asyncio.Event()
     sms_gateway.script(Reply(status=500, hold=hold))
-    outbox = await make_outbox(hass, local(hass, sms_gateway, timeout=0.05))
+    outbox = await make_outbox(hass, local(hass, sms_gateway, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, TEXT, key="cb:1")
     await settle(hass)
     assert item.unsure
@@ -318,7 +319,7 @@ async def test_httpsms_unsure_text_found_by_request_id(
     """Find a text httpSMS queued but answered too late for in its list; don't resend."""
     hold = asyncio.Event()
     httpsms.script(Reply(status=200, hold=hold))
-    outbox = await make_outbox(hass, http_sms(hass, httpsms, timeout=0.05))
+    outbox = await make_outbox(hass, http_sms(hass, httpsms, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, TEXT, key="cb:1")
     await settle(hass)
     assert item.unsure

@@ -50,7 +50,7 @@ from custom_components.client_etiquette.texting.twilio import (
     same_text,
 )
 
-from . import FROM, SID, TOKEN, FakeTwilio, Reply
+from . import FROM, SHORT_TIMEOUT, SID, TOKEN, FakeTwilio, Reply
 
 TO = "+48601234567"
 SERVICE_SID = "MG" + "fedcba9876543210" * 2
@@ -233,7 +233,7 @@ async def test_twilio_timeout_is_temporary(hass: HomeAssistant, twilio: FakeTwil
     """Check that a server that does not answer within the timeout gives a temporary error."""
     twilio.script(Reply(hold=asyncio.Event()))
     with pytest.raises(TemporaryTextError, match="did not answer in time") as caught:
-        await backend(hass, twilio, timeout=0.05).async_send(TO, "Hello")
+        await backend(hass, twilio, timeout=SHORT_TIMEOUT).async_send(TO, "Hello")
     assert caught.value.retry_after is None
     assert len(twilio.received) == 1
 
@@ -364,7 +364,7 @@ async def test_validate_twilio_network_errors(hass: HomeAssistant, twilio: FakeT
                 TOKEN,
                 FROM,
                 api_base=str(slow_server.make_url("")),
-                request_timeout=0.05,
+                request_timeout=SHORT_TIMEOUT,
             )
     finally:
         hold.set()
@@ -629,7 +629,7 @@ async def test_late_answer_is_looked_up_not_sent_again(
     """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
-    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, "Hello", key="call-1")
     await settle(hass)
     assert (item.state, item.attempts, item.unsure) == (TextState.PENDING, 1, True)
@@ -655,7 +655,7 @@ async def test_unsure_text_not_accepted_is_sent_again(
     """
     hold = asyncio.Event()
     twilio.script(Reply(500, "late failure", hold=hold))
-    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, "Hello", key="call-1")
     await settle(hass)
     hold.set()
@@ -674,7 +674,7 @@ async def test_unsure_text_lookup_failures_are_retried(
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
     twilio.list_replies = [Reply(503, "down"), Reply(200, "<html>portal</html>")]
-    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, "Hello", key="call-1")
     await settle(hass)
     hold.set()
@@ -758,7 +758,7 @@ async def test_lookup_network_errors_are_temporary(hass: HomeAssistant, twilio: 
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     sender = TwilioBackend(
-        hass, SID, TOKEN, FROM, api_base=str(server.make_url("")).rstrip("/"), timeout=0.05
+        hass, SID, TOKEN, FROM, api_base=str(server.make_url("")).rstrip("/"), timeout=SHORT_TIMEOUT
     )
     with pytest.raises(TemporaryTextError, match="Cannot look up Twilio messages: timeout"):
         await sender.async_was_accepted(TO, "Hello", dt_util.utcnow())
@@ -915,7 +915,7 @@ async def test_success_leaves_unsure_texts_waiting(hass: HomeAssistant, twilio: 
     """
     hold = asyncio.Event()
     twilio.script(Reply(hold=hold))
-    outbox = await make_outbox(hass, backend(hass, twilio, timeout=0.05))
+    outbox = await make_outbox(hass, backend(hass, twilio, timeout=SHORT_TIMEOUT))
     first = outbox.enqueue(TO, "First", key="a")
     await settle(hass)
     waiting_until = first.next_try
@@ -1129,7 +1129,7 @@ async def test_notify_timeout_is_not_repeated(hass: HomeAssistant) -> None:
     It may have handed the text over: failed ("may have been delivered"), never called again.
     """
     sms = StalledSms(hass)
-    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=0.05))
+    outbox = await make_outbox(hass, NotifyBackend(hass, "notify.sms", timeout=SHORT_TIMEOUT))
     item = outbox.enqueue(TO, "Hello", key="call-1")
     await settle(hass)
     assert item.state is TextState.FAILED
