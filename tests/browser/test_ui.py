@@ -245,6 +245,9 @@ def test_webhook_addresses(page: Page, base_url: str, token: str, screenshots: P
     form.get_by_role("button", name="Submit").click()
 
     expect(form).to_contain_text("Webhook addresses")
+    # The description is rendered as Markdown after the step's title shows: wait for its
+    # last line before reading it.
+    expect(form.locator("ha-markdown-element")).to_contain_text("PBX bearer secret")
     text = form.locator("ha-markdown-element").inner_text()
     assert "Translation error" not in text
     assert "{" not in text  # every placeholder filled
