@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 import xml.etree.ElementTree as ET
 from zoneinfo import ZoneInfo
 
@@ -103,10 +104,23 @@ def test_dial_answered(status: str | None, answered: bool) -> None:
     assert twiml.dial_answered(status) is answered
 
 
+def greeting(reason: Reason | None, language: Language, *args: Any, **kwargs: Any) -> str:
+    """Return what the caller hears before the tone without a menu: the intro, "leave a message"."""
+    document = twiml.menu_voicemail(
+        twiml.intro(reason, language, *args, **kwargs),
+        language,
+        urgent_url=None,
+        reason_url=None,
+        recording_status_url=None,
+        action_url=None,
+    )
+    return " ".join(say.text or "" for say in parse(document).iter("Say"))
+
+
 @pytest.mark.parametrize("language", list(Language))
 def test_voicemail_says_records_and_hangs_up(language: Language) -> None:
     """Not ready: say the greeting in the caller's language, record, hang up."""
-    text = twiml.greeting(Reason.ON_CALL, language, None, NOW, WARSAW)
+    text = greeting(Reason.ON_CALL, language, None, NOW, WARSAW)
     root = parse(
         twiml.voicemail(
             text,
@@ -177,7 +191,7 @@ def test_greeting_is_polite_and_place_free(language: Language, reason: Reason | 
     It is the same polite wording as the text, so it never names the place.
     """
     callback_at = NOW + timedelta(hours=4, minutes=27)
-    text = twiml.greeting(reason, language, callback_at, NOW, WARSAW, sender_name="Jan")
+    text = greeting(reason, language, callback_at, NOW, WARSAW, sender_name="Jan")
     assert text.startswith(SPOKEN_HELLO[language])  # said, never signed like a text
     assert excuse(reason or Reason.MANUAL, language) in text
     assert format_callback_time(callback_at, NOW, WARSAW, language) in text
@@ -193,7 +207,7 @@ def test_greeting_is_polite_and_place_free(language: Language, reason: Reason | 
 
 def test_greeting_without_a_known_time() -> None:
     """No promised time: the usual "within about N minutes" of the text."""
-    text = twiml.greeting(Reason.DRIVING, Language.RU, None, NOW, WARSAW, within_minutes=15)
+    text = greeting(Reason.DRIVING, Language.RU, None, NOW, WARSAW, within_minutes=15)
     assert callback_phrase(Reason.DRIVING, Language.RU, None, NOW, WARSAW, within_minutes=15) in (
         text
     )

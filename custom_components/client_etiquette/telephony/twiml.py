@@ -159,7 +159,7 @@ def dial_answered(dial_call_status: str | None) -> bool:
     return (dial_call_status or "").strip().lower() in ANSWERED_DIAL_STATUSES
 
 
-def greeting(
+def intro(
     reason: Reason | None,
     language: Language,
     callback_at: datetime | None,
@@ -169,13 +169,14 @@ def greeting(
     sender_name: str = "",
     within_minutes: int = DEFAULT_WITHIN_MINUTES,
 ) -> str:
-    """Say what the caller hears before the tone, in their language.
+    """Say what the caller hears first, in their language (``menu_voicemail`` adds the rest).
 
     The polite text of ``messages.build_text`` (greeting, place-free apology for the
-    primary ``reason``, when the callback comes), then "please leave a message".
-    No reason known: the apology for a manual "can't talk right now".
+    primary ``reason``, when the callback comes), always in its spoken form: it begins
+    with "hello, it's …", never with the SMS form's signature at the end. No reason
+    known: the apology for a manual "can't talk right now".
     """
-    text = build_text(
+    return build_text(
         reason or Reason.MANUAL,
         language,
         callback_at,
@@ -184,9 +185,8 @@ def greeting(
         tier=None,
         sender_name=sender_name,
         within_minutes=within_minutes,
-        compact=False,  # spoken: always "hello, it's …", never the SMS signature form
+        compact=False,
     )
-    return f"{text} {LEAVE_MESSAGE[language]}"
 
 
 def voicemail(

@@ -81,10 +81,9 @@ from ..const import (
     DEFAULT_DIAL_TIMEOUT,
     DOMAIN,
 )
-from ..core.messages.texts import build_text
 from ..core.messages.times import DEFAULT_WITHIN_MINUTES
 from ..core.messages.voice import THANKS, cant_talk
-from ..core.models import Action, Breakthrough, Language, Reason
+from ..core.models import Action, Breakthrough, Language
 from ..core.voice import UrgentAnswer, VoiceMenu, urgent_answer
 from . import twiml
 from .addresses import TrustedAddresses, configured_webhook_id, forwarded_urls
@@ -406,18 +405,14 @@ class VoiceWebhook:
         """Say the polite text (no "leave a message"): sorry, and when the callback comes."""
         options = self.entry.options
         client = outcome.client if outcome else None
-        return build_text(
-            Reason.MANUAL
-            if missed or outcome is None or not outcome.reasons
-            else outcome.reasons[0],
+        return twiml.intro(
+            None if missed or outcome is None or not outcome.reasons else outcome.reasons[0],
             outcome.language if outcome else Language.EN,
             None if missed or outcome is None else outcome.callback_at,
             dt_util.utcnow(),
             client.tz if client else ZoneInfo(hass.config.time_zone),
-            tier=None,
             sender_name=str(options.get(CONF_SENDER_NAME, "")),
             within_minutes=int(options.get(CONF_WITHIN_MINUTES, DEFAULT_WITHIN_MINUTES)),
-            compact=False,  # spoken: always "hello, it's …", never the SMS signature form
         )
 
     def _menu(self, outcome: CallOutcome) -> VoiceMenu:
